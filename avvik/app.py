@@ -1,0 +1,84 @@
+"""The application factory: ``create_app()`` is made of short ``register_*`` steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, load_config
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATE_DIR = PACKAGE_DIR.parent / "templates"
+
+BLUEPRINT_MODULES = (
+    "avvik.home.views",
+    "avvik.auth.views",
+    "avvik.organizations.views",
+    "avvik.users.views",
+    "avvik.catalog.views",
+)
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the web app. ``config`` defaults to the one ``AVVIK_ENV`` names."""
+    config = config or load_config()
+    app = Flask(
+        "avvik",
+        template_folder=str(TEMPLATE_DIR),
+        static_folder=str(PACKAGE_DIR / "static"),
+        instance_path=config.INSTANCE_DIR,
+        instance_relative_config=False,
+    )
+    app.config.from_object(config)
+    app.config["ENV_NAME"] = config.ENV_NAME
+    Path(config.INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from avvik.auth.login import init_login
+    from avvik.core.db import configure_sqlite
+    from avvik.core.i18n import init_babel
+    from avvik.extensions import celery_init_app, csrf, db, migrate
+
+    import avvik.models  # noqa: F401  (every table known to create_all and Alembic)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    init_login(app)  # before CSRF: an anonymous POST is sent to sign in, not judged
+    csrf.init_app(app)
+    init_babel(app)
+    celery_init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for module_name in BLUEPRINT_MODULES:
+        app.register_blueprint(importlib.import_module(module_name).bp)
+
+
+def register_errors(app: Flask) -> None:
+    from avvik.core.http_errors import init_error_handlers
+
+    init_error_handlers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from avvik.core.templating import init_templating
+
+    init_templating(app)
+
+
+def register_cli(app: Flask) -> None:
+    from avvik.cli import init_cli
+
+    init_cli(app)

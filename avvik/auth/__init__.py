@@ -1,0 +1,1 @@
+"""Sign-in: passwords, server-side login sessions and throttling of failed attempts."""

@@ -1,0 +1,64 @@
+"""Flask-Login wiring: sessions live on the server, login is required by default."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from avvik.core.timeutil import as_utc, utcnow
+from avvik.extensions import db, login_manager
+
+#: Endpoints anyone may reach without signing in. Everything else requires a login.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "home.set_language", "health.check"})
+
+#: How often the last-seen time of a login session is written (not on every request).
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user_by_session_token)
+    app.before_request(require_login)
+
+
+def load_user_by_session_token(token: str):  # noqa: ANN201 - returns User | None
+    """Return the user of an open login session, or None (ended, idle, inactive user)."""
+    from flask import current_app
+
+    from avvik.auth.models import LoginSession
+
+    login_session = db.session.execute(
+        db.select(LoginSession).filter_by(token=token, ended_at=None)
+    ).scalar_one_or_none()
+    if login_session is None or not login_session.user.is_active:
+        return None
+    now = utcnow()
+    idle_limit = timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
+    if now - as_utc(login_session.last_seen_at) > idle_limit:
+        login_session.ended_at = now
+        db.session.commit()
+        return None
+    if now - as_utc(login_session.last_seen_at) > LAST_SEEN_RESOLUTION:
+        login_session.last_seen_at = now
+        db.session.commit()
+    user = login_session.user
+    user.session_token = token
+    return user
+
+
+def require_login():  # noqa: ANN201 - None or a redirect response
+    """Fail closed: every endpoint not on the allow-list needs a signed-in user."""
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if request.endpoint.startswith("api_public."):
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None

@@ -1,0 +1,1 @@
+"""Reference data of a health community: agreements, phases, transitions, categories."""

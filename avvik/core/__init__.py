@@ -1,0 +1,1 @@
+"""Cross-cutting pieces with no routes: errors, time, working days, mail, permissions."""

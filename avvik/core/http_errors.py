@@ -1,0 +1,76 @@
+"""Error pages in the site's layout, and the CSRF failure that keeps what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, g, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from avvik.core.errors import NotFound, PermissionDenied
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def keeps_input_on_csrf_failure(view: F) -> F:
+    """Mark a form view as safe to re-render when its CSRF token is missing or stale.
+
+    The view then runs with ``g.csrf_failed`` set; its ``AppForm`` refuses to validate and
+    shows a message, so the page comes back with everything the user typed and a fresh
+    token. Views without the mark get the plain CSRF error page: running them could act.
+    """
+    view.keeps_input_on_csrf_failure = True  # type: ignore[attr-defined]
+    return view
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _json_error(status: int, message: str) -> tuple[dict[str, Any], int]:
+    return {"status": status, "message": message}, status
+
+
+def init_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> Any:
+        view = app.view_functions.get(request.endpoint or "")
+        user_may_see = current_user.is_authenticated or request.endpoint == "auth.login"
+        if view is not None and getattr(view, "keeps_input_on_csrf_failure", False) \
+                and user_may_see:
+            g.csrf_failed = True
+            response = app.make_response(view(**(request.view_args or {})))
+            response.status_code = 400
+            return response
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(_error: PermissionDenied) -> Any:
+        return _render_status(403)
+
+    @app.errorhandler(NotFound)
+    def not_found(_error: NotFound) -> Any:
+        return _render_status(404)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if error.code in (403, 404, 405, 500):
+            return _render_status(error.code)
+        return error
+
+    @app.errorhandler(500)
+    def server_error(_error: Exception) -> Any:
+        return _render_status(500)
+
+
+def _render_status(code: int) -> Any:
+    if wants_json():
+        messages = {403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+                    500: "Internal server error"}
+        return _json_error(code, messages[code])
+    return render_template(f"errors/{code}.html"), code

@@ -1,0 +1,42 @@
+"""Languages: Norwegian bokmål by default, English selectable.
+
+Browsers that ask for "no" (Norwegian) or "nn" (nynorsk) get bokmål, the closest we have.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from avvik.extensions import babel
+
+#: Accept-Language tags that mean "give me bokmål".
+BOKMAL_ALIASES = ("nb", "no", "nn", "nb-no", "no-no", "nn-no")
+
+
+def select_locale() -> str:
+    """User's saved choice, then the session's, then the browser's, then bokmål."""
+    chosen = getattr(current_user, "locale", None) if current_user else None
+    if chosen in ("nb", "en"):
+        return chosen
+    if session.get("locale") in ("nb", "en"):
+        return session["locale"]
+    return locale_from_accept_language()
+
+
+def locale_from_accept_language() -> str:
+    for tag, _quality in request.accept_languages:
+        tag = tag.lower()
+        if tag in BOKMAL_ALIASES or tag.split("-")[0] in ("nb", "no", "nn"):
+            return "nb"
+        if tag.split("-")[0] == "en":
+            return "en"
+    return "nb"
+
+
+def init_babel(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(app.root_path + "/translations"),
+    )

@@ -1,0 +1,6 @@
+import click
+
+
+@click.command("send-test-mail")
+def send_test_mail_command() -> None:
+    """todo"""

@@ -1,0 +1,6 @@
+import click
+
+
+@click.command("serve")
+def serve_command() -> None:
+    """todo"""

@@ -1,0 +1,58 @@
+"""What every template can use: the navigation for the user's roles, dates in Oslo time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from avvik.core.labels import organization_kind_label, role_label
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+#: (label, endpoint, who sees it). Features add their entries here as they arrive.
+NAVIGATION: tuple[tuple[object, str, str], ...] = (
+    (_l("Start"), "home.index", "everyone"),
+    (_l("Organisations"), "organizations.index", "admin"),
+    (_l("Users"), "users.index", "admin"),
+    (_l("Agreements and categories"), "catalog.index", "admin"),
+)
+
+
+def navigation() -> list[NavItem]:
+    items = []
+    for label, endpoint, audience in NAVIGATION:
+        if audience == "admin" and not getattr(current_user, "is_admin", False):
+            continue
+        url = url_for(endpoint)
+        active = request.endpoint == endpoint or (
+            endpoint != "home.index"
+            and (request.endpoint or "").split(".")[0] == endpoint.split(".")[0]
+        )
+        items.append(NavItem(str(label), url, active))
+    return items
+
+
+def oslo_datetime(moment: datetime | None, format: str = "short") -> str:
+    """A UTC moment shown in Norwegian local time (Flask-Babel's default zone)."""
+    return "" if moment is None else format_datetime(moment, format)
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        navigation=navigation,
+        current_locale=lambda: str(get_locale()),
+        role_label=role_label,
+        organization_kind_label=organization_kind_label,
+    )
+    app.jinja_env.filters["oslo"] = oslo_datetime

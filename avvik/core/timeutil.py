@@ -1,0 +1,24 @@
+"""Time helpers: everything is stored in UTC and shown in Europe/Oslo."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def utcnow() -> datetime:
+    """The current moment, timezone-aware, in UTC (used as a callable column default)."""
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Treat naive datetimes (as SQLite returns them) as UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def to_oslo(moment: datetime) -> datetime:
+    return as_utc(moment).astimezone(OSLO)

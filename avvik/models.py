@@ -1,0 +1,24 @@
+"""Import every model so that ``db.metadata`` knows all tables (Alembic, create_all)."""
+
+from avvik.auth.models import LoginSession, LoginThrottle
+from avvik.catalog.models import Agreement, Category, Phase, Transition
+from avvik.organizations.models import HealthCommunity, Organization, OrganizationKind, Unit
+from avvik.outbox.models import OutboxMessage, OutboxState
+from avvik.reports.models import (
+    CaseNumberCounter,
+    Consequence,
+    Direction,
+    PatientIdentity,
+    Report,
+    ReportEvent,
+    ReportStatus,
+)
+from avvik.routing.models import RoutingRule
+from avvik.users.models import Membership, Role, User
+
+__all__ = [
+    "Agreement", "CaseNumberCounter", "Category", "Consequence", "Direction",
+    "HealthCommunity", "LoginSession", "LoginThrottle", "Membership", "Organization",
+    "OrganizationKind", "OutboxMessage", "OutboxState", "PatientIdentity", "Phase", "Report",
+    "ReportEvent", "ReportStatus", "Role", "RoutingRule", "Transition", "Unit", "User",
+]

@@ -1,0 +1,1 @@
+"""Health communities, organisations and their unit trees."""

@@ -1,0 +1,48 @@
+"""Outbox rows are written in the same transaction as the change they follow.
+
+After commit the request rings the worker; a periodic task re-sends rows not done, so a
+lost broker message costs latency, never a case or an e-mail.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from avvik.core.db import UTCDateTime
+from avvik.core.timeutil import utcnow
+from avvik.extensions import db
+
+
+class OutboxState(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_state_available", "state", "available_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The Celery task name that does the work ("reports.route", "mail.send", ...).
+    task: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Makes the same piece of work impossible to enqueue twice (e.g. "route:42:1").
+    dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    state: Mapped[OutboxState] = mapped_column(
+        Enum(OutboxState, native_enum=False, length=20,
+             values_callable=lambda kinds: [k.value for k in kinds]),
+        default=OutboxState.PENDING,
+    )
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Not to be sent to the broker before this moment (back-off after a failure).
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

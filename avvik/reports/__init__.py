@@ -1,0 +1,1 @@
+"""Deviation reports (cases), their timeline and the patient identity vault."""

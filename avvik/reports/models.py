@@ -1,0 +1,207 @@
+"""A report is one shared case seen by the reporting and the receiving side."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from avvik.catalog.models import Agreement, Category, Transition
+from avvik.core.db import UTCDateTime
+from avvik.core.timeutil import utcnow
+from avvik.extensions import db
+from avvik.organizations.models import Organization, Unit
+from avvik.users.models import User
+
+
+def _values(kinds: type[enum.Enum]) -> list[str]:
+    return [k.value for k in kinds]
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    return Enum(kind, native_enum=False, length=30, values_callable=_values)
+
+
+class ReportStatus(enum.StrEnum):
+    DRAFT = "draft"
+    AWAITING_APPROVAL = "awaiting_approval"
+    SUBMITTED = "submitted"
+    ROUTED = "routed"
+    ACKNOWLEDGED = "acknowledged"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class Consequence(enum.StrEnum):
+    """Actual or potential (worst credible) consequence, in rising order."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MODERATE = "moderate"
+    SIGNIFICANT = "significant"
+    DEATH = "death"
+
+
+class Direction(enum.StrEnum):
+    """Which way the report crosses the levels of care, fixed when it is submitted."""
+
+    MUNICIPALITY_TO_HOSPITAL = "municipality_to_hospital"
+    HOSPITAL_TO_MUNICIPALITY = "hospital_to_municipality"
+    OTHER = "other"
+
+
+class Report(db.Model):
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint("escalation_level BETWEEN 0 AND 3", name="escalation_level_range"),
+        CheckConstraint("reopen_count >= 0", name="reopen_count_not_negative"),
+        Index("ix_reports_responsible_status", "responsible_unit_id", "status"),
+        Index("ix_reports_receiving_status", "receiving_organization_id", "status"),
+        Index("ix_reports_reporting_org_status", "reporting_organization_id", "status"),
+        Index("ix_reports_reporter_created", "reporter_id", "created_at"),
+        Index("ix_reports_status_answer_due", "status", "answer_due_at"),
+        Index("ix_reports_submitted_at", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SA-YYYY-NNNNN, given when the report is submitted; consecutive per year.
+    case_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), default=ReportStatus.DRAFT)
+
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reporting_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    #: Copied from the reporting unit so scoping and statistics need no join up the tree.
+    reporting_organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    receiving_organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    #: The unit the reporter named, if known; routing falls back to it.
+    receiving_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    #: The unit that must answer, set by routing (None routes to the coordinators).
+    responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    routing_rule_id: Mapped[int | None] = mapped_column(ForeignKey("routing_rules.id"))
+    #: Why routing chose the responsible unit, as shown on the case page.
+    routing_reason: Mapped[str | None] = mapped_column(Text)
+    direction: Mapped[Direction | None] = mapped_column(_enum(Direction))
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    transition_id: Mapped[int] = mapped_column(ForeignKey("transitions.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+
+    event_date: Mapped[date] = mapped_column(Date)
+    discovered_date: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, default="")
+    immediate_measures: Mapped[str] = mapped_column(Text, default="")
+    suggestion: Mapped[str] = mapped_column(Text, default="")
+    consequence: Mapped[Consequence] = mapped_column(_enum(Consequence))
+    potential_consequence: Mapped[Consequence] = mapped_column(_enum(Consequence))
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledge_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: What the receiver found.
+    answer_cause: Mapped[str | None] = mapped_column(Text)
+    #: Measures (tiltak) taken and planned.
+    answer_measures: Mapped[str | None] = mapped_column(Text)
+    #: When the answer reached the reporting side (e-mail sent or read); closing needs it.
+    answer_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopen_count: Mapped[int] = mapped_column(SmallInteger, default=0)
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    #: 0 none, 1 parent unit's leader, 2 coordinators, 3 joint committee's agenda.
+    escalation_level: Mapped[int] = mapped_column(SmallInteger, default=0)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the patient identity was deleted from the vault (shown on the case).
+    identity_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Optimistic locking: two handlers acting at once never lose an update.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    reporting_unit: Mapped[Unit] = relationship(foreign_keys=[reporting_unit_id])
+    reporting_organization: Mapped[Organization] = relationship(
+        foreign_keys=[reporting_organization_id]
+    )
+    receiving_organization: Mapped[Organization] = relationship(
+        foreign_keys=[receiving_organization_id]
+    )
+    receiving_unit: Mapped[Unit | None] = relationship(foreign_keys=[receiving_unit_id])
+    responsible_unit: Mapped[Unit | None] = relationship(foreign_keys=[responsible_unit_id])
+    agreement: Mapped[Agreement] = relationship()
+    transition: Mapped[Transition] = relationship()
+    category: Mapped[Category] = relationship()
+    events: Mapped[list[ReportEvent]] = relationship(
+        back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Report {self.case_number or self.id} {self.status}>"
+
+
+class ReportEvent(db.Model):
+    """One line of a case's timeline: a status change, comment, e-mail or identity view."""
+
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    #: None for the system (routing, escalation, e-mail).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: What happened: "submitted", "routed", "comment", "email_sent", "identity_viewed", ...
+    kind: Mapped[str] = mapped_column(String(40))
+    #: Comment text or a short human-readable note; never patient identity.
+    text: Mapped[str] = mapped_column(Text, default="")
+    #: Structured details (from/to status, recipients' roles, escalation level, ...).
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class PatientIdentity(db.Model):
+    """The patient identity vault: name and national id, encrypted at rest, one per case."""
+
+    __tablename__ = "patient_identities"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True)
+    #: Fernet token of the JSON {"name", "national_id"}; see the vault service.
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseNumberCounter(db.Model):
+    """The last case number used per year; incremented under a row lock."""
+
+    __tablename__ = "case_number_counters"
+
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)

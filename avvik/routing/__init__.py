@@ -1,0 +1,1 @@
+"""Routing rules: which unit answers a case."""

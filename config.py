@@ -1,0 +1,170 @@
+"""Settings for every environment, read from ``AVVIK_*`` environment variables.
+
+``load_config()`` picks the class from ``AVVIK_ENV`` (development, testing, production).
+Production refuses to start when a required setting is missing (``ConfigError``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or wrong; the message names it in one line."""
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"AVVIK_{name}")
+    return value if value not in (None, "") else default
+
+
+def instance_dir() -> Path:
+    return Path(env("INSTANCE_DIR", str(PROJECT_ROOT / "instance"))).resolve()
+
+
+def embedded_broker_url() -> str:
+    # A broker that needs no server: Kombu's filesystem transport. The outbox makes up
+    # for a message that this transport could lose while in flight.
+    return "filesystem://"
+
+
+class Config:
+    """Defaults shared by every environment; each instance reads the environment anew."""
+
+    ENV_NAME = "development"
+    TESTING = False
+    REQUIRED: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        inst = instance_dir()
+        self.INSTANCE_DIR = str(inst)
+        self.SECRET_KEY = env("SECRET_KEY", "dev-only-not-secret")
+        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+            env("DATABASE_URL", f"sqlite:///{inst / 'avvik.sqlite3'}")
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+        self.BROKER_URL = env("BROKER_URL", embedded_broker_url())
+        self.SMTP_HOST = env("SMTP_HOST", "127.0.0.1")
+        self.SMTP_PORT = int(env("SMTP_PORT", "8025") or 8025)
+        self.SMTP_TIMEOUT = 10
+        self.MAIL_FROM = env("MAIL_FROM", "Avvik <avvik@localhost>")
+        self.BASE_URL = (env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
+        self.IDENTITY_KEY = env("IDENTITY_KEY")
+        self.PORT = int(env("PORT", "5000") or 5000)
+        self.MAIL_DIR = str(inst / "mail")
+
+        self.BABEL_DEFAULT_LOCALE = "nb"
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
+        self.LANGUAGES = ("nb", "en")
+        self.TIMEZONE = "Europe/Oslo"
+
+        self.WTF_CSRF_TIME_LIMIT = None  # the session bounds the token's life
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
+        self.PERMANENT_SESSION_LIFETIME = 12 * 3600
+        self.REMEMBER_COOKIE_DURATION = 0
+
+        # Sign-in throttling: after SLOWDOWN_AFTER failures each attempt waits a growing
+        # delay; after LOCK_AFTER failures the name is locked for LOCK_MINUTES.
+        self.LOGIN_SLOWDOWN_AFTER = 3
+        self.LOGIN_LOCK_AFTER = 10
+        self.LOGIN_LOCK_MINUTES = 15
+        self.PASSWORD_HASH_TIME_COST = 3
+        self.PASSWORD_HASH_MEMORY_COST = 65536
+
+        self.CELERY = self._celery_settings()
+
+    def _celery_settings(self) -> dict[str, Any]:
+        broker = self.BROKER_URL
+        options: dict[str, Any] = {}
+        if broker.startswith("filesystem://"):
+            queue_dir = Path(self.INSTANCE_DIR) / "broker"
+            options = {
+                "data_folder_in": str(queue_dir / "queue"),
+                "data_folder_out": str(queue_dir / "queue"),
+                "control_folder": str(queue_dir / "control"),
+                "store_processed": False,
+            }
+        else:
+            # Work of a killed worker comes back after the visibility timeout; keep it short
+            # and keep retry back-off below it (architecture.md, "Celery").
+            options = {"visibility_timeout": 300, "unacked_restore_throttle": 5}
+        return {
+            "broker_url": broker,
+            "broker_transport_options": options,
+            "broker_connection_retry_on_startup": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "task_serializer": "json",
+            "result_serializer": "json",
+            "accept_content": ["json"],
+            "task_ignore_result": True,
+            "task_time_limit": 120,
+            "task_soft_time_limit": 100,
+            "timezone": "Europe/Oslo",
+            "enable_utc": True,
+            "worker_hijack_root_logger": False,
+        }
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = "testing-secret-key"
+        # Cheap hashes keep the suite fast; production keeps argon2-cffi's defaults.
+        self.PASSWORD_HASH_TIME_COST = 1
+        self.PASSWORD_HASH_MEMORY_COST = 1024
+        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(env("DATABASE_URL", "sqlite://"))
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL", "BROKER_URL", "IDENTITY_KEY", "BASE_URL",
+                "SMTP_HOST", "MAIL_FROM")
+
+    def __init__(self) -> None:
+        for name in self.REQUIRED:
+            if env(name) is None:
+                raise ConfigError(f"AVVIK_{name} must be set when AVVIK_ENV=production")
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = True
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None = None) -> Config:
+    """Build the configuration named by ``name`` or ``AVVIK_ENV`` (default: development)."""
+    name = name or env("ENV", "development") or "development"
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise ConfigError(
+            f"AVVIK_ENV={name!r} is unknown; use one of {', '.join(CONFIGS)}"
+        ) from None
+
+
+def _normalise_db_url(url: str | None) -> str:
+    # Heroku-style postgres:// and bare postgresql:// both mean psycopg 3 here.
+    url = url or "sqlite://"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
