@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from avvik.app import create_app
 from avvik.extensions import db
@@ -65,9 +66,12 @@ def db_session(app: Flask) -> Iterator[object]:
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
+        # A plain SQLAlchemy session bound to the one connection: Flask-SQLAlchemy's own
+        # session class would pick the engine (a second connection) for mapped queries.
+        db.session = scoped_session(sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+        ))
         try:
             yield db.session
         finally:

@@ -5,7 +5,7 @@ Browsers that ask for "no" (Norwegian) or "nn" (nynorsk) get bokmål, the closes
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from avvik.extensions import babel
@@ -15,7 +15,13 @@ BOKMAL_ALIASES = ("nb", "no", "nn", "nb-no", "no-no", "nn-no")
 
 
 def select_locale() -> str:
-    """User's saved choice, then the session's, then the browser's, then bokmål."""
+    """User's saved choice, then the session's, then the browser's, then bokmål.
+
+    Outside a request (workers, commands) it is bokmål unless the caller uses
+    ``flask_babel.force_locale`` for a recipient's language.
+    """
+    if not has_request_context():
+        return "nb"
     chosen = getattr(current_user, "locale", None) if current_user else None
     if chosen in ("nb", "en"):
         return chosen

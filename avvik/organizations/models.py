@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvik.core.db import UTCDateTime
@@ -25,6 +25,16 @@ class HealthCommunity(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The community's deadlines and retention, in working days unless said otherwise;
+    # product defaults from domain.md §4-5, kept as data so each community can decide.
+    #: A reminder goes this many working days before the answer deadline.
+    reminder_days_before: Mapped[int] = mapped_column(SmallInteger, default=5)
+    #: Level 2 (coordinators) this many working days after level 1.
+    escalation_level2_days: Mapped[int] = mapped_column(SmallInteger, default=5)
+    #: Level 3 (joint committee) this many working days after level 1.
+    escalation_level3_days: Mapped[int] = mapped_column(SmallInteger, default=10)
+    #: Calendar days after closing before the patient identity is deleted.
+    identity_retention_days: Mapped[int] = mapped_column(SmallInteger, default=30)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -71,6 +71,15 @@ class Report(db.Model):
     __table_args__ = (
         CheckConstraint("escalation_level BETWEEN 0 AND 3", name="escalation_level_range"),
         CheckConstraint("reopen_count >= 0", name="reopen_count_not_negative"),
+        # A draft may be half-filled; anything submitted carries every required field.
+        CheckConstraint(
+            "status = 'draft' OR (receiving_organization_id IS NOT NULL"
+            " AND agreement_id IS NOT NULL AND transition_id IS NOT NULL"
+            " AND category_id IS NOT NULL AND event_date IS NOT NULL"
+            " AND consequence IS NOT NULL AND potential_consequence IS NOT NULL"
+            " AND case_number IS NOT NULL)",
+            name="submitted_reports_complete",
+        ),
         Index("ix_reports_responsible_status", "responsible_unit_id", "status"),
         Index("ix_reports_receiving_status", "receiving_organization_id", "status"),
         Index("ix_reports_reporting_org_status", "reporting_organization_id", "status"),
@@ -88,27 +97,29 @@ class Report(db.Model):
     reporting_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     #: Copied from the reporting unit so scoping and statistics need no join up the tree.
     reporting_organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
-    receiving_organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    receiving_organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     #: The unit the reporter named, if known; routing falls back to it.
     receiving_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     #: The unit that must answer, set by routing (None routes to the coordinators).
     responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     routing_rule_id: Mapped[int | None] = mapped_column(ForeignKey("routing_rules.id"))
-    #: Why routing chose the responsible unit, as shown on the case page.
-    routing_reason: Mapped[str | None] = mapped_column(Text)
+    #: Why routing chose the unit: "rule", "forwarded", "named_unit" or "coordinators".
+    #: With routing_rule_id the case page says "routed to X by rule Y" in the reader's
+    #: language.
+    routing_basis: Mapped[str | None] = mapped_column(String(20))
     direction: Mapped[Direction | None] = mapped_column(_enum(Direction))
 
-    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
-    transition_id: Mapped[int] = mapped_column(ForeignKey("transitions.id"))
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    transition_id: Mapped[int | None] = mapped_column(ForeignKey("transitions.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
 
-    event_date: Mapped[date] = mapped_column(Date)
+    event_date: Mapped[date | None] = mapped_column(Date)
     discovered_date: Mapped[date | None] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text, default="")
     immediate_measures: Mapped[str] = mapped_column(Text, default="")
     suggestion: Mapped[str] = mapped_column(Text, default="")
-    consequence: Mapped[Consequence] = mapped_column(_enum(Consequence))
-    potential_consequence: Mapped[Consequence] = mapped_column(_enum(Consequence))
+    consequence: Mapped[Consequence | None] = mapped_column(_enum(Consequence))
+    potential_consequence: Mapped[Consequence | None] = mapped_column(_enum(Consequence))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -143,21 +154,21 @@ class Report(db.Model):
     #: Optimistic locking: two handlers acting at once never lose an update.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
     reporting_unit: Mapped[Unit] = relationship(foreign_keys=[reporting_unit_id])
     reporting_organization: Mapped[Organization] = relationship(
         foreign_keys=[reporting_organization_id]
     )
-    receiving_organization: Mapped[Organization] = relationship(
+    receiving_organization: Mapped[Organization | None] = relationship(
         foreign_keys=[receiving_organization_id]
     )
     receiving_unit: Mapped[Unit | None] = relationship(foreign_keys=[receiving_unit_id])
     responsible_unit: Mapped[Unit | None] = relationship(foreign_keys=[responsible_unit_id])
-    agreement: Mapped[Agreement] = relationship()
-    transition: Mapped[Transition] = relationship()
-    category: Mapped[Category] = relationship()
+    agreement: Mapped[Agreement | None] = relationship()
+    transition: Mapped[Transition | None] = relationship()
+    category: Mapped[Category | None] = relationship()
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
     )

@@ -1,0 +1,1 @@
+"""The audit log: who looked at or changed sensitive data, when and why."""

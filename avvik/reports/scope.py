@@ -1,0 +1,111 @@
+"""Who may see a case: the reporting side, the receiving side, administrators. No one else.
+
+Reporting side: the reporter; leaders of the reporting unit and the units above it; the
+reporting organisation's coordinators. Receiving side: handlers and leaders of the
+responsible unit and the units above it; the receiving organisation's coordinators.
+Drafts are the reporter's alone; a report awaiting approval is not yet the receiver's.
+The same rules serve single cases and lists, as one SQL condition.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from avvik.extensions import db
+from avvik.organizations.models import Unit
+from avvik.reports.models import Report, ReportStatus
+from avvik.users.models import Role, User
+
+NOT_YET_SENT = (ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The units and organisations a user's memberships give them cases in."""
+
+    led_units: frozenset[int]  #: units the user leads, and every unit below them
+    handled_units: frozenset[int]  #: units the user handles or leads, and below
+    coordinated_orgs: frozenset[int]  #: organisations the user coordinates
+
+
+def descendants(unit_ids: Iterable[int]) -> set[int]:
+    """The given units and every unit below them in their trees."""
+    roots = set(unit_ids)
+    if not roots:
+        return set()
+    org_ids = select(Unit.organization_id).where(Unit.id.in_(roots))
+    rows = db.session.execute(
+        select(Unit.id, Unit.parent_id).where(Unit.organization_id.in_(org_ids))
+    ).all()
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for unit_id, parent_id in rows:
+        children[parent_id].append(unit_id)
+    found, stack = set(), list(roots)
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in found:
+            found.add(unit_id)
+            stack.extend(children[unit_id])
+    return found
+
+
+def reach_of(user: User) -> Reach:
+    leading = {m.unit_id for m in user.memberships if m.role == Role.LEADER}
+    handling = {m.unit_id for m in user.memberships if m.role == Role.HANDLER}
+    coordinating = {m.unit.organization_id for m in user.memberships
+                    if m.role == Role.COORDINATOR}
+    led = descendants(leading)
+    return Reach(frozenset(led), frozenset(led | descendants(handling)),
+                 frozenset(coordinating))
+
+
+def reporting_side_condition(user: User, reach: Reach) -> ColumnElement[bool]:
+    sent = Report.status != ReportStatus.DRAFT
+    conditions = [Report.reporter_id == user.id]
+    if reach.led_units:
+        conditions.append(and_(sent, Report.reporting_unit_id.in_(reach.led_units)))
+    if reach.coordinated_orgs:
+        conditions.append(
+            and_(sent, Report.reporting_organization_id.in_(reach.coordinated_orgs)))
+    return or_(*conditions)
+
+
+def receiving_side_condition(reach: Reach) -> ColumnElement[bool]:
+    sent = Report.status.not_in(NOT_YET_SENT)
+    conditions = []
+    if reach.handled_units:
+        conditions.append(and_(sent, Report.responsible_unit_id.in_(reach.handled_units)))
+    if reach.coordinated_orgs:
+        conditions.append(
+            and_(sent, Report.receiving_organization_id.in_(reach.coordinated_orgs)))
+    return or_(*conditions) if conditions else false()
+
+
+def visible_condition(user: User) -> ColumnElement[bool]:
+    """One SQL condition: the reports ``user`` may see. Use it in every case query."""
+    if user.is_admin:
+        return true()
+    reach = reach_of(user)
+    return or_(reporting_side_condition(user, reach), receiving_side_condition(reach))
+
+
+def is_on_reporting_side(user: User, report: Report) -> bool:
+    return _matches(report, reporting_side_condition(user, reach_of(user)))
+
+
+def is_on_receiving_side(user: User, report: Report) -> bool:
+    return _matches(report, receiving_side_condition(reach_of(user)))
+
+
+def can_view(user: User, report: Report) -> bool:
+    return user.is_admin or _matches(report, visible_condition(user))
+
+
+def _matches(report: Report, condition: ColumnElement[bool]) -> bool:
+    return db.session.execute(
+        select(Report.id).where(Report.id == report.id, condition)
+    ).first() is not None

@@ -1,0 +1,164 @@
+"""The reporting side's steps: drafts, submission, approval, withdrawal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from avvik.core.errors import PermissionDenied, ValidationFailed
+from avvik.core.timeutil import OSLO, utcnow
+from avvik.extensions import db
+from avvik.organizations.models import Organization, OrganizationKind
+from avvik.outbox.services import enqueue
+from avvik.reports import scope, vault
+from avvik.reports.case_numbers import allocate_case_number
+from avvik.reports.events import record_event
+from avvik.reports.models import Direction, Report, ReportStatus
+from avvik.reports.services.validation import ReportInput, validate_report
+from avvik.reports.workflow import Step, require
+from avvik.routing.services import enqueue_routing
+from avvik.users.models import Role, User
+
+EDITABLE_FIELDS = (
+    "reporting_unit_id", "receiving_organization_id", "receiving_unit_id", "agreement_id",
+    "transition_id", "category_id", "event_date", "discovered_date", "description",
+    "immediate_measures", "suggestion", "consequence", "potential_consequence",
+)
+
+
+def default_reporting_unit_id(user: User) -> int | None:
+    """The unit a new report comes from: the user's reporter membership, else any."""
+    ranked = sorted(user.memberships, key=lambda m: (m.role != Role.REPORTER, m.id))
+    return ranked[0].unit_id if ranked else None
+
+
+def create_draft(actor: User, data: ReportInput, *, now: datetime | None = None) -> Report:
+    """Save what the reporter has so far; nothing is sent anywhere."""
+    data.reporting_unit_id = data.reporting_unit_id or default_reporting_unit_id(actor)
+    validate_report(data, actor, complete=False, now=now)
+    report = Report(reporter=actor, status=ReportStatus.DRAFT, created_at=now or utcnow())
+    _apply(report, data)
+    db.session.add(report)
+    db.session.flush()
+    _store_identity(report, data)
+    return report
+
+
+def update_draft(actor: User, report: Report, data: ReportInput, *,
+                 now: datetime | None = None) -> Report:
+    if report.reporter_id != actor.id:
+        raise PermissionDenied()
+    require(report, Step.SUBMIT)  # only drafts are edited
+    data.reporting_unit_id = data.reporting_unit_id or report.reporting_unit_id
+    validate_report(data, actor, complete=False, now=now)
+    _apply(report, data)
+    db.session.flush()
+    _store_identity(report, data)
+    return report
+
+
+def submit_report(actor: User, report: Report, data: ReportInput | None = None, *,
+                  now: datetime | None = None) -> Report:
+    """Submit a draft (with the latest input): it gets its case number and goes on."""
+    now = now or utcnow()
+    if report.reporter_id != actor.id:
+        raise PermissionDenied()
+    require(report, Step.SUBMIT)
+    if data is not None:
+        data.reporting_unit_id = data.reporting_unit_id or report.reporting_unit_id
+        validate_report(data, actor, complete=True, now=now)
+        _apply(report, data)
+        _store_identity(report, data)
+    else:
+        validate_report(_input_from(report), actor, complete=True, now=now)
+    report.case_number = allocate_case_number(now.astimezone(OSLO).year)
+    report.submitted_at = now
+    report.direction = _direction(report)
+    needs_approval = report.reporting_organization.is_approval_required
+    report.status = ReportStatus.AWAITING_APPROVAL if needs_approval else ReportStatus.SUBMITTED
+    db.session.flush()
+    record_event(report, "submitted", actor, status=report.status.value)
+    if needs_approval:
+        enqueue("mail.approval_requested", {"report_id": report.id},
+                dedup_key=f"approval-requested:{report.id}")
+    else:
+        enqueue_routing(report)
+    return report
+
+
+def approve_report(actor: User, report: Report, *, now: datetime | None = None) -> Report:
+    """A leader of the reporting unit (or above) lets the report go to the receiver."""
+    require(report, Step.APPROVE)
+    if not _leads_reporting_unit(actor, report):
+        raise PermissionDenied()
+    report.status = ReportStatus.SUBMITTED
+    report.approved_at = now or utcnow()
+    report.approved_by_id = actor.id
+    db.session.flush()
+    record_event(report, "approved", actor)
+    enqueue_routing(report)
+    return report
+
+
+def return_report(actor: User, report: Report, reason: str) -> Report:
+    """The approving leader sends the report back to its reporter as a draft."""
+    require(report, Step.RETURN)
+    if not _leads_reporting_unit(actor, report):
+        raise PermissionDenied()
+    if not reason.strip():
+        raise ValidationFailed([("reason", str(_l("Say why the report is sent back.")))])
+    report.status = ReportStatus.DRAFT
+    db.session.flush()
+    record_event(report, "returned", actor, reason.strip())
+    return report
+
+
+def withdraw_report(actor: User, report: Report, *, now: datetime | None = None) -> Report:
+    """The reporter (or their leader) takes the report back before it is acknowledged."""
+    require(report, Step.WITHDRAW)
+    if report.reporter_id != actor.id and not _leads_reporting_unit(actor, report):
+        raise PermissionDenied()
+    report.status = ReportStatus.WITHDRAWN
+    report.withdrawn_at = now or utcnow()
+    db.session.flush()
+    record_event(report, "withdrawn", actor)
+    return report
+
+
+def _leads_reporting_unit(actor: User, report: Report) -> bool:
+    return report.reporting_unit_id in scope.reach_of(actor).led_units
+
+
+def _apply(report: Report, data: ReportInput) -> None:
+    for name in EDITABLE_FIELDS:
+        setattr(report, name, getattr(data, name))
+    unit_org = db.session.get(Organization, _unit_org_id(data.reporting_unit_id))
+    report.reporting_organization_id = unit_org.id if unit_org else None
+
+
+def _unit_org_id(unit_id: int | None) -> int | None:
+    from avvik.organizations.models import Unit
+
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    return unit.organization_id if unit else None
+
+
+def _store_identity(report: Report, data: ReportInput) -> None:
+    if data.patient_identity is not None:
+        vault.store_identity(report, data.patient_identity.name,
+                             data.patient_identity.national_id)
+
+
+def _input_from(report: Report) -> ReportInput:
+    return ReportInput(**{name: getattr(report, name) for name in EDITABLE_FIELDS})
+
+
+def _direction(report: Report) -> Direction:
+    sender = report.reporting_organization.kind
+    receiver = report.receiving_organization.kind
+    if sender == OrganizationKind.MUNICIPALITY and receiver == OrganizationKind.HOSPITAL_TRUST:
+        return Direction.MUNICIPALITY_TO_HOSPITAL
+    if sender == OrganizationKind.HOSPITAL_TRUST and receiver == OrganizationKind.MUNICIPALITY:
+        return Direction.HOSPITAL_TO_MUNICIPALITY
+    return Direction.OTHER

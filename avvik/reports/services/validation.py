@@ -1,0 +1,209 @@
+"""The rules a report's fields must meet, shared by the form and the API.
+
+A draft needs only what it has to be right (no identity numbers in the text, no dates in
+the future, choices that fit together); a submission needs everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+
+from avvik.catalog.models import Agreement, Category, Transition
+from avvik.core.errors import ValidationFailed
+from avvik.core.identity_guard import find_identity_numbers, is_national_id
+from avvik.core.timeutil import OSLO, utcnow
+from avvik.extensions import db
+from avvik.organizations.models import Organization, Unit
+from avvik.reports.models import Consequence
+from avvik.users.models import User
+
+#: Free-text fields and their longest allowed length in characters.
+TEXT_LIMITS = {"description": 10_000, "immediate_measures": 5_000, "suggestion": 5_000}
+CONSEQUENCE_ORDER = list(Consequence)
+
+
+@dataclass
+class PatientIdentityInput:
+    name: str = ""
+    national_id: str = ""
+
+
+@dataclass
+class ReportInput:
+    """What a reporter supplies; ``None`` means not given (allowed in a draft)."""
+
+    reporting_unit_id: int | None = None
+    receiving_organization_id: int | None = None
+    receiving_unit_id: int | None = None
+    agreement_id: int | None = None
+    transition_id: int | None = None
+    category_id: int | None = None
+    event_date: date | None = None
+    discovered_date: date | None = None
+    description: str = ""
+    immediate_measures: str = ""
+    suggestion: str = ""
+    consequence: Consequence | None = None
+    potential_consequence: Consequence | None = None
+    patient_identity: PatientIdentityInput | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list, repr=False)
+
+    def clean_texts(self) -> None:
+        # PostgreSQL cannot store NUL; every other character is kept and shown escaped.
+        for name in TEXT_LIMITS:
+            setattr(self, name, (getattr(self, name) or "").replace("\x00", "").strip())
+
+
+def identity_errors(field_name: str, text: str) -> list[tuple[str, str]]:
+    """An error for each national identity number in ``text``, saying where it stands."""
+    return [
+        (field_name, str(_l(
+            "The text contains what looks like a national identity number at character "
+            "%(position)d (“%(number)s”). Remove it: the patient must not be identifiable "
+            "in the text.", position=hit.position, number=hit.text)))
+        for hit in find_identity_numbers(text)
+    ]
+
+
+def validate_report(data: ReportInput, reporter: User, *, complete: bool,
+                    now: datetime | None = None) -> None:
+    """Raise ``ValidationFailed`` with every problem at once; ``complete`` for submission."""
+    data.clean_texts()
+    errors: list[tuple[str, str]] = []
+    today = (now or utcnow()).astimezone(OSLO).date()
+    errors += _text_errors(data, complete)
+    errors += _date_errors(data, today, complete)
+    errors += _choice_errors(data, reporter, complete)
+    errors += _consequence_errors(data, complete)
+    errors += _identity_section_errors(data)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _text_errors(data: ReportInput, complete: bool) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+    for name, limit in TEXT_LIMITS.items():
+        text = getattr(data, name)
+        if len(text) > limit:
+            errors.append((name, str(_l("At most %(n)d characters (now %(m)d).",
+                                        n=limit, m=len(text)))))
+        errors += identity_errors(name, text)
+    if complete and not data.description:
+        errors.append(("description", str(_l("Describe what happened."))))
+    return errors
+
+
+def _date_errors(data: ReportInput, today: date, complete: bool) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+    if data.event_date is None:
+        if complete:
+            errors.append(("event_date", str(_l("Give the date of the event."))))
+    elif data.event_date > today:
+        errors.append(("event_date", str(_l("The date of the event cannot be in the future."))))
+    if data.discovered_date is not None:
+        if data.discovered_date > today:
+            errors.append(("discovered_date",
+                           str(_l("The date discovered cannot be in the future."))))
+        elif data.event_date and data.discovered_date < data.event_date:
+            errors.append(("discovered_date",
+                           str(_l("The date discovered cannot be before the event."))))
+    return errors
+
+
+def _choice_errors(data: ReportInput, reporter: User, complete: bool
+                   ) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+    required = {
+        "receiving_organization_id": _l("Choose the receiving organisation."),
+        "agreement_id": _l("Choose the agreement."),
+        "transition_id": _l("Choose the transition."),
+        "category_id": _l("Choose the category."),
+    }
+    for name, message in required.items():
+        if complete and getattr(data, name) is None:
+            errors.append((name, str(message)))
+
+    unit = db.session.get(Unit, data.reporting_unit_id) if data.reporting_unit_id else None
+    if unit is None or not unit.is_active or all(
+            m.unit_id != unit.id for m in reporter.memberships):
+        errors.append(("reporting_unit_id", str(_l("Choose one of your own units."))))
+        return errors
+    community_id = unit.organization.health_community_id
+
+    receiver = _get(Organization, data.receiving_organization_id)
+    if data.receiving_organization_id is not None:
+        if receiver is None or not receiver.is_active \
+                or receiver.health_community_id != community_id:
+            errors.append(("receiving_organization_id",
+                           str(_l("Choose an organisation of your health community."))))
+        elif receiver.id == unit.organization_id:
+            errors.append(("receiving_organization_id", str(_l(
+                "Report to the other party: your own organisation's deviations belong in "
+                "its own quality system."))))
+    if data.receiving_unit_id is not None:
+        receiving_unit = _get(Unit, data.receiving_unit_id)
+        if receiving_unit is None or not receiving_unit.is_active or receiver is None \
+                or receiving_unit.organization_id != receiver.id:
+            errors.append(("receiving_unit_id",
+                           str(_l("The unit must belong to the receiving organisation."))))
+
+    agreement = _get(Agreement, data.agreement_id)
+    if data.agreement_id is not None and (
+            agreement is None or not agreement.is_active
+            or agreement.health_community_id != community_id):
+        errors.append(("agreement_id", str(_l("Choose an agreement from the list."))))
+    transition = _get(Transition, data.transition_id)
+    if data.transition_id is not None and (
+            transition is None or not transition.is_active
+            or transition.phase.health_community_id != community_id):
+        errors.append(("transition_id", str(_l("Choose a transition from the list."))))
+        transition = None
+    category = _get(Category, data.category_id)
+    if data.category_id is not None:
+        if category is None or not category.is_active \
+                or category.health_community_id != community_id:
+            errors.append(("category_id", str(_l("Choose a category from the list."))))
+        elif transition is not None and category.phase_id not in (None, transition.phase_id):
+            errors.append(("category_id", str(_l(
+                "This category does not belong to the phase of the chosen transition."))))
+    return errors
+
+
+def _consequence_errors(data: ReportInput, complete: bool) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+    if complete and data.consequence is None:
+        errors.append(("consequence", str(_l("Choose the actual consequence."))))
+    if complete and data.potential_consequence is None:
+        errors.append(("potential_consequence", str(_l("Choose the potential consequence."))))
+    if data.consequence and data.potential_consequence and \
+            CONSEQUENCE_ORDER.index(data.potential_consequence) < \
+            CONSEQUENCE_ORDER.index(data.consequence):
+        errors.append(("potential_consequence", str(_l(
+            "The worst credible consequence cannot be milder than what actually happened."))))
+    return errors
+
+
+def _identity_section_errors(data: ReportInput) -> list[tuple[str, str]]:
+    identity = data.patient_identity
+    if identity is None or not (identity.name.strip() or identity.national_id.strip()):
+        data.patient_identity = None
+        return []
+    receiver = _get(Organization, data.receiving_organization_id)
+    if receiver is None or not receiver.is_patient_identity_wanted:
+        return [("patient_identity", str(_l(
+            "The receiving organisation does not ask for the patient's identity; "
+            "leave it out.")))]
+    errors = []
+    if not identity.name.strip():
+        errors.append(("patient_name", str(_l("Give the patient's name."))))
+    if not is_national_id(identity.national_id):
+        errors.append(("patient_national_id", str(_l(
+            "Not a valid national identity number (11 digits, check digits must match)."))))
+    return errors
+
+
+def _get(model: type, object_id: int | None):
+    return db.session.get(model, object_id) if object_id is not None else None

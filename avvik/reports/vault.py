@@ -1,0 +1,124 @@
+"""The patient identity vault: name and national id, encrypted at rest with Fernet.
+
+AVVIK_IDENTITY_KEY holds one or more Fernet keys, comma-separated, newest first. New
+data is encrypted with the first; every listed key can decrypt, so a key is rotated by
+putting a new key in front, running ``avvik rotate-identity-key``, then dropping the old.
+Without a configured key, development keeps a generated key in the instance folder.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from cryptography.fernet import Fernet, MultiFernet
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from avvik.audit.services import audit
+from avvik.core.errors import PermissionDenied, ValidationFailed
+from avvik.core.timeutil import utcnow
+from avvik.extensions import db
+from avvik.organizations.models import HealthCommunity, Organization
+from avvik.reports import scope
+from avvik.reports.events import record_event
+from avvik.reports.models import PatientIdentity, Report, ReportStatus
+from avvik.users.models import Role, User
+
+
+def _keys() -> list[str]:
+    configured = current_app.config.get("IDENTITY_KEY")
+    if configured:
+        return [k.strip() for k in configured.split(",") if k.strip()]
+    key_file = Path(current_app.config["INSTANCE_DIR"]) / "identity.key"
+    if not key_file.exists():
+        key_file.write_bytes(Fernet.generate_key())
+        key_file.chmod(0o600)
+    return [key_file.read_text().strip()]
+
+
+def cipher() -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in _keys()])
+
+
+def store_identity(report: Report, name: str, national_id: str) -> None:
+    """Encrypt and keep the patient's identity for this case (replacing any earlier)."""
+    plain = json.dumps({"name": name.strip(),
+                        "national_id": "".join(c for c in national_id if c.isdigit())})
+    token = cipher().encrypt(plain.encode())
+    existing = db.session.get(PatientIdentity, report.id)
+    if existing is None:
+        db.session.add(PatientIdentity(report_id=report.id, ciphertext=token))
+    else:
+        existing.ciphertext = token
+    db.session.flush()
+
+
+def has_identity(report: Report) -> bool:
+    return db.session.get(PatientIdentity, report.id) is not None
+
+
+def may_view_identity(user: User, report: Report) -> bool:
+    """The reporter, and the receiving side's handlers and coordinators."""
+    if report.reporter_id == user.id:
+        return True
+    if report.status in scope.NOT_YET_SENT:
+        return False
+    reach = scope.reach_of(user)
+    handles = {m.unit_id for m in user.memberships if m.role == Role.HANDLER}
+    return (report.responsible_unit_id in scope.descendants(handles)
+            or report.receiving_organization_id in reach.coordinated_orgs)
+
+
+def view_identity(actor: User, report: Report, reason: str, *,
+                  now: datetime | None = None) -> dict[str, str]:
+    """Decrypt the identity for ``actor`` after they state why; the view is logged."""
+    if not may_view_identity(actor, report):
+        raise PermissionDenied()
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationFailed([("reason", str(_l("State why you need the identity.")))])
+    stored = db.session.get(PatientIdentity, report.id)
+    if stored is None:
+        raise ValidationFailed([("reason", str(_l("This case holds no patient identity.")))])
+    record_event(report, "identity_viewed", actor, reason)
+    audit("identity.viewed", "report", report.id, actor=actor, reason=reason, now=now)
+    db.session.flush()
+    return json.loads(cipher().decrypt(stored.ciphertext))
+
+
+def delete_expired_identities(*, now: datetime | None = None) -> int:
+    """Delete identities of cases ended longer ago than their community's retention."""
+    now = now or utcnow()
+    ended = db.session.execute(
+        select(PatientIdentity, Report, HealthCommunity.identity_retention_days)
+        .join(Report, Report.id == PatientIdentity.report_id)
+        .join(Organization, Organization.id == Report.reporting_organization_id)
+        .join(HealthCommunity, HealthCommunity.id == Organization.health_community_id)
+        .where(Report.status.in_([ReportStatus.CLOSED, ReportStatus.WITHDRAWN]))
+    ).all()
+    deleted = 0
+    for identity, report, retention_days in ended:
+        ended_at = report.closed_at or report.withdrawn_at
+        if ended_at is None or ended_at > now - timedelta(days=retention_days):
+            continue
+        db.session.delete(identity)
+        report.identity_deleted_at = now
+        record_event(report, "identity_deleted", None)
+        audit("identity.deleted", "report", report.id, now=now)
+        deleted += 1
+    db.session.flush()
+    return deleted
+
+
+def rotate_identity_key() -> int:
+    """Re-encrypt every stored identity with the first configured key."""
+    fernet = cipher()
+    count = 0
+    for identity in db.session.execute(select(PatientIdentity)).scalars():
+        identity.ciphertext = fernet.rotate(identity.ciphertext)
+        count += 1
+    db.session.flush()
+    return count

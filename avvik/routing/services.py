@@ -1,0 +1,82 @@
+"""Routing: which unit must answer a case, and by when. Run by a worker, never a request.
+
+Order: a unit the case was explicitly forwarded to; else the most specific active rule
+for the receiving organisation (most keys set; the oldest rule breaks ties); else the
+unit the reporter named; else the receiving organisation's coordinators.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from avvik.core.timeutil import utcnow
+from avvik.core.workdays import add_working_days
+from avvik.extensions import db
+from avvik.organizations.models import Unit
+from avvik.outbox.services import enqueue
+from avvik.reports.events import record_event
+from avvik.reports.models import Report, ReportStatus
+from avvik.reports.workflow import Step, is_allowed
+from avvik.routing.models import RoutingRule
+
+
+def enqueue_routing(report: Report, forced_unit_id: int | None = None) -> None:
+    """Ask the workers to route the case (again), once per round of its life."""
+    routing_round = sum(e.kind in ("submitted", "approved", "reopened", "forwarded")
+                        for e in report.events)
+    enqueue("reports.route", {"report_id": report.id, "forced_unit_id": forced_unit_id},
+            dedup_key=f"route:{report.id}:{routing_round}")
+
+
+def matching_rule(report: Report) -> RoutingRule | None:
+    """The most specific active rule whose keys all match the case."""
+    candidates = db.session.execute(
+        select(RoutingRule)
+        .join(Unit, RoutingRule.target_unit_id == Unit.id)
+        .where(
+            RoutingRule.is_active,
+            Unit.is_active,
+            RoutingRule.receiving_organization_id == report.receiving_organization_id,
+            or_(RoutingRule.agreement_id.is_(None),
+                RoutingRule.agreement_id == report.agreement_id),
+            or_(RoutingRule.transition_id.is_(None),
+                RoutingRule.transition_id == report.transition_id),
+            or_(RoutingRule.category_id.is_(None),
+                RoutingRule.category_id == report.category_id),
+        )
+        .order_by(RoutingRule.id)
+    ).scalars().all()
+    return max(candidates, key=lambda rule: rule.specificity, default=None)
+
+
+def route_report(report: Report, *, forced_unit_id: int | None = None,
+                 now: datetime | None = None) -> bool:
+    """Route a submitted case; False (and nothing changed) if it is not waiting for it."""
+    if not is_allowed(report, Step.ROUTE):
+        return False
+    now = now or utcnow()
+    rule = None
+    forced = db.session.get(Unit, forced_unit_id) if forced_unit_id else None
+    if forced is not None and forced.is_active:
+        unit, basis = forced, "forwarded"
+    elif (rule := matching_rule(report)) is not None:
+        unit, basis = rule.target_unit, "rule"
+    elif report.receiving_unit is not None and report.receiving_unit.is_active:
+        unit, basis = report.receiving_unit, "named_unit"
+    else:
+        unit, basis = None, "coordinators"
+    report.responsible_unit_id = unit.id if unit else None
+    report.routing_rule_id = rule.id if rule else None
+    report.routing_basis = basis
+    report.status = ReportStatus.ROUTED
+    report.routed_at = now
+    report.acknowledge_due_at = add_working_days(now, report.agreement.acknowledge_days)
+    report.answer_due_at = add_working_days(now, report.agreement.answer_days)
+    db.session.flush()
+    record_event(report, "routed", None, basis=basis, unit_id=report.responsible_unit_id,
+                 rule_id=report.routing_rule_id)
+    enqueue("mail.routed", {"report_id": report.id},
+            dedup_key=f"routed:{report.id}:{now.isoformat()}")
+    return True
