@@ -31,6 +31,8 @@ def test_every_interface_string_has_a_bokmal_translation(tmp_path: Path):
         if not message.id:
             continue
         translated = catalogue.get(message.id)
-        if translated is None or not translated.string or translated.fuzzy or (isinstance(message.id, tuple) and not all(translated.string)):
+        untranslated = translated is None or translated.fuzzy or not (
+            all(translated.string) if isinstance(message.id, tuple) else translated.string)
+        if untranslated:
             missing.append(message.id)
     assert missing == [], f"{len(missing)} strings lack a bokmål translation: {missing[:10]}"
