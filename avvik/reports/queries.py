@@ -1,0 +1,165 @@
+"""The read side of cases: scoped lists with filters, sorting and pagination.
+
+Every query starts from ``visible_condition``: a list, count or search never shows a case
+the user may not see. Only the shown page of rows is loaded.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from avvik.core.timeutil import utcnow
+from avvik.extensions import db
+from avvik.reports.models import Report, ReportStatus
+from avvik.reports.scope import reach_of, visible_condition
+from avvik.users.models import User
+
+OPEN_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ROUTED, ReportStatus.ACKNOWLEDGED)
+MAX_PER_PAGE = 100
+
+
+class ListView(enum.StrEnum):
+    MINE = "mine"  #: reports I filed
+    INBOX = "inbox"  #: cases my units must answer
+    ORGANIZATION = "organization"  #: everything to or from the organisations I coordinate
+    ALL = "all"  #: everything I may see
+
+
+SORTS = {
+    "submitted": Report.submitted_at,
+    "event": Report.event_date,
+    "answer_due": Report.answer_due_at,
+    "case_number": Report.case_number,
+    "created": Report.created_at,
+}
+
+
+@dataclass
+class ReportFilter:
+    view: ListView = ListView.ALL
+    statuses: list[ReportStatus] = field(default_factory=list)
+    overdue: bool = False
+    agreement_id: int | None = None
+    transition_id: int | None = None
+    category_id: int | None = None
+    date_from: date | None = None  #: event date from (inclusive)
+    date_to: date | None = None  #: event date to (inclusive)
+    case_number: str | None = None
+    sort: str = "created"
+    descending: bool = True
+
+
+@dataclass
+class Page:
+    items: list[Report]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def overdue_condition(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(Report.status.in_([ReportStatus.ROUTED, ReportStatus.ACKNOWLEDGED]),
+             Report.answer_due_at < now),
+        and_(Report.status == ReportStatus.ROUTED, Report.acknowledge_due_at < now),
+    )
+
+
+def is_overdue(report: Report, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    if report.status == ReportStatus.ROUTED and report.acknowledge_due_at \
+            and report.acknowledge_due_at < now:
+        return True
+    return report.status in (ReportStatus.ROUTED, ReportStatus.ACKNOWLEDGED) and \
+        report.answer_due_at is not None and report.answer_due_at < now
+
+
+def filtered(user: User, filters: ReportFilter, now: datetime | None = None) -> Select:
+    """The SELECT of the reports ``user`` may see that match ``filters`` (unsorted)."""
+    now = now or utcnow()
+    query = select(Report).where(visible_condition(user))
+    query = query.where(_view_condition(user, filters.view))
+    if filters.statuses:
+        query = query.where(Report.status.in_(filters.statuses))
+    if filters.overdue:
+        query = query.where(overdue_condition(now))
+    for name in ("agreement_id", "transition_id", "category_id"):
+        value = getattr(filters, name)
+        if value is not None:
+            query = query.where(getattr(Report, name) == value)
+    if filters.date_from:
+        query = query.where(Report.event_date >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Report.event_date <= filters.date_to)
+    if filters.case_number:
+        query = query.where(Report.case_number == filters.case_number.strip().upper())
+    return query
+
+
+def list_reports(user: User, filters: ReportFilter, *, page: int = 1, per_page: int = 25,
+                 now: datetime | None = None) -> Page:
+    """One page of the user's reports; only the page's rows are loaded."""
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    page = max(page, 1)
+    query = filtered(user, filters, now)
+    total = db.session.execute(
+        select(func.count()).select_from(query.order_by(None).subquery())
+    ).scalar_one()
+    column = SORTS.get(filters.sort, Report.created_at)
+    order = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
+    rows = db.session.execute(
+        query.order_by(order, Report.id.desc() if filters.descending else Report.id)
+        .offset((page - 1) * per_page).limit(per_page)
+        .options(selectinload(Report.agreement), selectinload(Report.category),
+                 selectinload(Report.transition), selectinload(Report.responsible_unit),
+                 selectinload(Report.reporting_unit),
+                 selectinload(Report.receiving_organization))
+    ).scalars().all()
+    return Page(list(rows), total, page, per_page)
+
+
+def available_views(user: User) -> list[ListView]:
+    """The list views that make sense for the user's roles."""
+    reach = reach_of(user)
+    views = [ListView.MINE]
+    if reach.handled_units or reach.coordinated_orgs:
+        views.append(ListView.INBOX)
+    if reach.coordinated_orgs:
+        views.append(ListView.ORGANIZATION)
+    if user.is_admin or reach.led_units:
+        views.append(ListView.ALL)
+    return views
+
+
+def _view_condition(user: User, view: ListView) -> ColumnElement[bool]:
+    if view == ListView.MINE:
+        return Report.reporter_id == user.id
+    reach = reach_of(user)
+    if view == ListView.INBOX:
+        conditions = []
+        if reach.handled_units:
+            conditions.append(Report.responsible_unit_id.in_(reach.handled_units))
+        if reach.coordinated_orgs:
+            # Coordinators also receive what rules could not route to a unit.
+            conditions.append(and_(Report.receiving_organization_id.in_(reach.coordinated_orgs),
+                                   Report.responsible_unit_id.is_(None)))
+        return or_(*conditions) if conditions else Report.id.is_(None)
+    if view == ListView.ORGANIZATION:
+        orgs = reach.coordinated_orgs
+        return or_(Report.reporting_organization_id.in_(orgs),
+                   Report.receiving_organization_id.in_(orgs)) if orgs else Report.id.is_(None)
+    return Report.id.is_not(None)
