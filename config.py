@@ -77,6 +77,12 @@ class Config:
         self.PASSWORD_HASH_TIME_COST = 3
         self.PASSWORD_HASH_MEMORY_COST = 65536
 
+        # Outbox: a claimed row whose worker is silent this long is taken to be lost work;
+        # a published row not yet started is published again after the redelivery time.
+        self.OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "180") or 180)
+        self.OUTBOX_REDELIVERY_SECONDS = int(env("OUTBOX_REDELIVERY_SECONDS", "120") or 120)
+        #: Publish outbox rows to the broker right after each commit (tests turn it off).
+        self.OUTBOX_RING = True
         self.CELERY = self._celery_settings()
 
     def _celery_settings(self) -> dict[str, Any]:
@@ -127,6 +133,8 @@ class TestingConfig(Config):
         # Cheap hashes keep the suite fast; production keeps argon2-cffi's defaults.
         self.PASSWORD_HASH_TIME_COST = 1
         self.PASSWORD_HASH_MEMORY_COST = 1024
+        # Unit tests run no worker; the worker tests turn it back on.
+        self.OUTBOX_RING = False
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(env("DATABASE_URL", "sqlite://"))
 
 

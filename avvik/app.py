@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = (
     "avvik.organizations.views",
     "avvik.users.views",
     "avvik.catalog.views",
+    "avvik.measures.views",
 )
 
 
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     from avvik.core.db import configure_sqlite
     from avvik.core.i18n import init_babel
     from avvik.extensions import celery_init_app, csrf, db, migrate
+    from avvik.outbox.dispatch import init_outbox_dispatch
 
     import avvik.models  # noqa: F401  (every table known to create_all and Alembic)
 
@@ -57,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     init_babel(app)
     celery_init_app(app)
+    init_outbox_dispatch(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -64,6 +67,9 @@ def register_blueprints(app: Flask) -> None:
 
     for module_name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(module_name).bp)
+    from avvik.api import init_api
+
+    init_api(app)
 
 
 def register_errors(app: Flask) -> None:

@@ -11,11 +11,13 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.orm import scoped_session, sessionmaker
+from flask_sqlalchemy.session import Session
+from werkzeug.test import TestResponse
 
 from avvik.app import create_app
 from avvik.extensions import db
@@ -59,6 +61,18 @@ def _app_with_tables(url: str, instance_dir: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+class ConnectionBoundSession(Session):
+    """Flask-SQLAlchemy's session, but every statement goes to the test's connection.
+
+    Its own ``get_bind`` picks the app's engine for mapped classes (a second connection),
+    which would escape the rolled-back transaction and, on SQLite, wait for its lock.
+    """
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None,
+                 **kwargs: Any) -> Any:
+        return bind if bind is not None else self.bind
+
+
 @pytest.fixture
 def db_session(app: Flask) -> Iterator[object]:
     """A session whose every commit is a SAVEPOINT inside one transaction rolled back."""
@@ -66,12 +80,10 @@ def db_session(app: Flask) -> Iterator[object]:
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
-        # A plain SQLAlchemy session bound to the one connection: Flask-SQLAlchemy's own
-        # session class would pick the engine (a second connection) for mapped queries.
-        db.session = scoped_session(sessionmaker(
-            bind=connection, join_transaction_mode="create_savepoint",
-            expire_on_commit=False,
-        ))
+        db.session = db._make_scoped_session({
+            "bind": connection, "join_transaction_mode": "create_savepoint",
+            "class_": ConnectionBoundSession,
+        })
         try:
             yield db.session
         finally:
@@ -81,9 +93,27 @@ def db_session(app: Flask) -> Iterator[object]:
             connection.close()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request in an app context of its own, as in production.
+
+    Otherwise requests would reuse the test's context: ``g`` (Flask-Login's cached user,
+    Flask-WTF's CSRF token, ``g.csrf_failed``) and the database session would leak from
+    one request into the next. Every request's session joins the test's transaction.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def new_browser(app: Flask) -> FlaskClient:
+    """Another browser, with cookies of its own."""
+    return FreshContextClient(app, app.response_class, use_cookies=True)
+
+
 @pytest.fixture
 def client(app: Flask, db_session: object) -> FlaskClient:
-    return app.test_client()
+    return new_browser(app)
 
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -44,7 +44,11 @@ def init_error_handlers(app: Flask) -> None:
         if view is not None and getattr(view, "keeps_input_on_csrf_failure", False) \
                 and user_may_see:
             g.csrf_failed = True
-            response = app.make_response(view(**(request.view_args or {})))
+            try:
+                response = app.make_response(view(**(request.view_args or {})))
+            except Exception as raised:
+                # A 403/404 (or a domain error) of the view itself: answer as it would.
+                return app.handle_user_exception(raised)
             response.status_code = 400
             return response
         return render_template("errors/csrf.html"), 400

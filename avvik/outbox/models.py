@@ -19,9 +19,10 @@ from avvik.extensions import db
 
 
 class OutboxState(enum.StrEnum):
-    PENDING = "pending"
+    PENDING = "pending"  #: waiting to be done (again, after a failure: see available_at)
+    PROCESSING = "processing"  #: claimed by a worker; reclaimable once the lease expires
     DONE = "done"
-    FAILED = "failed"
+    FAILED = "failed"  #: gave up after the last attempt; an operator must look
 
 
 class OutboxMessage(db.Model):
@@ -45,4 +46,6 @@ class OutboxMessage(db.Model):
     #: Not to be sent to the broker before this moment (back-off after a failure).
     available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When a worker claimed it; a claim older than the lease is taken to be a dead worker.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

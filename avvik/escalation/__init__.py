@@ -1,0 +1,1 @@
+"""Reminders and the escalation ladder for cases whose deadlines pass."""
