@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from avvik.core.timeutil import as_utc, utcnow
 from avvik.extensions import db, login_manager
 
+if TYPE_CHECKING:
+    from avvik.users.models import User
+
 #: Endpoints anyone may reach without signing in. Everything else requires a login.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "home.set_language", "health.check"})
+
+#: Endpoints that never use the sign-in session: the public API, the token API (avvik/api
+#: checks the bearer token itself and answers 401 JSON) and the API's documentation.
+SESSIONLESS_PREFIXES = ("api_public.", "api.", "api-docs.")
 
 #: How often the last-seen time of a login session is written (not on every request).
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
@@ -28,7 +37,7 @@ def init_login(app: Flask) -> None:
     app.before_request(require_login)
 
 
-def load_user_by_session_token(token: str):  # noqa: ANN201 - returns User | None
+def load_user_by_session_token(token: str) -> User | None:
     """Return the user of an open login session, or None (ended, idle, inactive user)."""
     from flask import current_app
 
@@ -53,12 +62,34 @@ def load_user_by_session_token(token: str):  # noqa: ANN201 - returns User | Non
     return user
 
 
-def require_login():  # noqa: ANN201 - None or a redirect response
+def require_login() -> Response | None:
     """Fail closed: every endpoint not on the allow-list needs a signed-in user."""
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if request.endpoint.startswith("api_public."):
+    if request.endpoint.startswith(SESSIONLESS_PREFIXES):
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     return None
+
+
+def start_browser_session(user: User) -> None:
+    """Bind the browser to the user's new login session (``user.session_token``).
+
+    The Flask session is emptied first, so nothing planted in it before sign-in (session
+    fixation) survives, and the CSRF token is renewed. Only the language choice is kept.
+    """
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(user)
+
+
+def end_browser_session() -> None:
+    """Forget the signed-in user in this browser; the server side is ``sign_out``'s job."""
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale

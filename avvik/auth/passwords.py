@@ -6,6 +6,7 @@ project ranks (30,000 leaked passwords), nor an obvious Norwegian one.
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -28,13 +29,28 @@ def _hasher(time_cost: int, memory_cost: int) -> PasswordHasher:
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)  # argon2id
 
 
-def hasher() -> PasswordHasher:
-    """The app's hasher; tests configure cheaper parameters (PASSWORD_HASH_* settings)."""
+def _hash_parameters() -> tuple[int, int]:
     if has_app_context():
         config = current_app.config
-        return _hasher(config.get("PASSWORD_HASH_TIME_COST", 3),
-                       config.get("PASSWORD_HASH_MEMORY_COST", 65536))
-    return _hasher(3, 65536)
+        return (config.get("PASSWORD_HASH_TIME_COST", 3),
+                config.get("PASSWORD_HASH_MEMORY_COST", 65536))
+    return (3, 65536)
+
+
+def hasher() -> PasswordHasher:
+    """The app's hasher; tests configure cheaper parameters (PASSWORD_HASH_* settings)."""
+    return _hasher(*_hash_parameters())
+
+
+@cache
+def _dummy_hash(time_cost: int, memory_cost: int) -> str:
+    return _hasher(time_cost, memory_cost).hash(secrets.token_urlsafe(24))
+
+
+def dummy_password_hash() -> str:
+    """A hash of a random secret with the app's parameters. Sign-in verifies against it when
+    the user name is unknown, so that the time taken does not tell whether the user exists."""
+    return _dummy_hash(*_hash_parameters())
 
 
 def hash_password(password: str) -> str:

@@ -1,13 +1,111 @@
-from flask import Blueprint
+"""Sign in, sign out, and the signed-in user's own profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, refresh
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from avvik.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from avvik.auth.login import end_browser_session, start_browser_session
+from avvik.auth.services import change_password, set_language, sign_in, sign_out
+from avvik.core.errors import ValidationFailed
+from avvik.core.http_errors import keeps_input_on_csrf_failure
+from avvik.core.urls import safe_next_url
+from avvik.extensions import db
+from avvik.users.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+def _me() -> User:
+    return current_user._get_current_object()
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str:
-    return "todo"
+@keeps_input_on_csrf_failure
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(safe_next_url(request.args.get("next")))
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        # Read before sign_in: it sets the new token on the very same User object.
+        previous_token = current_user.session_token if current_user.is_authenticated else None
+        try:
+            user = sign_in(form.username.data, form.password.data)
+        except ValidationFailed as error:
+            db.session.commit()  # the failed attempt must count although sign-in is refused
+            form.apply_errors(error)
+        else:
+            sign_out(previous_token)  # signing in again over an open session
+            start_browser_session(user)
+            db.session.commit()
+            return redirect(safe_next_url(form.next.data))
+    form.password.data = ""  # never sent back to the browser
+    return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
-def logout() -> str:
-    return "todo"
+def logout() -> ResponseReturnValue:
+    sign_out(current_user.session_token)
+    end_browser_session()
+    db.session.commit()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/profile")
+def profile() -> ResponseReturnValue:
+    return _render_profile()
+
+
+@bp.post("/profile/language")
+@keeps_input_on_csrf_failure
+def language() -> ResponseReturnValue:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        try:
+            set_language(_me(), form.locale.data)
+        except ValidationFailed as error:
+            form.apply_errors(error)
+        else:
+            db.session.commit()
+            session["locale"] = form.locale.data
+            refresh()  # the confirmation below is already in the chosen language
+            flash(_("Your language is saved."), "success")
+            return redirect(url_for("auth.profile"))
+    return _render_profile(language_form=form)
+
+
+@bp.post("/profile/password")
+@keeps_input_on_csrf_failure
+def password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        me = _me()
+        try:
+            change_password(me, form.current_password.data, form.new_password.data,
+                            current_token=me.session_token)
+        except ValidationFailed as error:
+            db.session.commit()  # a wrong current password counts as a failed attempt
+            form.apply_errors(error)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed, and you are signed out everywhere else."),
+                  "success")
+            return redirect(url_for("auth.profile"))
+    return _render_profile(password_form=form)
+
+
+def _render_profile(language_form: LanguageForm | None = None,
+                    password_form: ChangePasswordForm | None = None) -> str:
+    # The form that was not sent starts empty, not filled from the other form's post.
+    language_form = language_form or LanguageForm(
+        formdata=None, locale=current_user.locale or str(get_locale()))
+    password_form = password_form or ChangePasswordForm(formdata=None)
+    return render_template("auth/profile.html", language_form=language_form,
+                           password_form=password_form)

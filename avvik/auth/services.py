@@ -1,0 +1,176 @@
+"""Signing in and out, what users may change about their own account, new accounts.
+
+Services flush and never commit. A refused sign-in raises ``ValidationFailed`` after
+counting the failure, so the view must commit before it shows the form again.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from avvik.auth.models import LoginSession
+from avvik.auth.passwords import (
+    dummy_password_hash,
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
+from avvik.auth.queries import user_by_username
+from avvik.auth.throttle import (
+    ThrottlePolicy,
+    clear_failures,
+    is_throttled,
+    record_failure,
+    throttle_for_update,
+    throttle_key,
+)
+from avvik.core.errors import ValidationFailed
+from avvik.core.timeutil import utcnow
+from avvik.extensions import db
+from avvik.users.models import User
+
+LANGUAGES = ("nb", "en")
+
+#: Lower-case letters, digits and . _ - @; starts with a letter or digit.
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,79}")
+
+#: One message for an unknown name, a wrong password and an inactive user alike.
+WRONG_CREDENTIALS = _l("The user name or the password is wrong.")
+
+
+def wait_message() -> str:
+    return str(_l("Too many failed attempts with this user name. Wait a while (at most "
+                  "%(minutes)d minutes) and try again.",
+                  minutes=current_app.config["LOGIN_LOCK_MINUTES"]))
+
+
+def sign_in(username: str, password: str, *, now: datetime | None = None) -> User:
+    """Check a user name and password and open a login session for the user.
+
+    Answers the same for an unknown name, a wrong password and an inactive user, and takes
+    about as long (an unknown name is checked against a dummy hash). A throttled name is
+    refused without looking at the password. On success the failures are forgotten, the
+    hash is renewed if its parameters are outdated, and ``user.session_token`` is set.
+    """
+    now = now or utcnow()
+    policy = ThrottlePolicy.from_config()
+    key = throttle_key(username)
+    if is_throttled(throttle_for_update(key), now, policy):
+        raise ValidationFailed([("form", wait_message())])
+    user = user_by_username(username)
+    password_ok = verify_password(user.password_hash if user else dummy_password_hash(),
+                                  password)
+    if user is None or not password_ok or not user.is_active:
+        record_failure(key, now, policy)
+        raise ValidationFailed([("form", str(WRONG_CREDENTIALS))])
+    clear_failures(key)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    open_login_session(user, now=now)
+    return user
+
+
+def open_login_session(user: User, *, now: datetime | None = None) -> LoginSession:
+    """A new server-side session; its random token is all the browser's cookie holds."""
+    now = now or utcnow()
+    login_session = LoginSession(token=secrets.token_urlsafe(32), user=user,
+                                 created_at=now, last_seen_at=now)
+    db.session.add(login_session)
+    db.session.flush()
+    user.session_token = login_session.token
+    return login_session
+
+
+def sign_out(token: str | None, *, now: datetime | None = None) -> None:
+    """End the login session on the server: its cookie, copied or not, is worthless now."""
+    if not token:
+        return
+    db.session.execute(
+        db.update(LoginSession).filter_by(token=token, ended_at=None)
+        .values(ended_at=now or utcnow())
+    )
+
+
+def end_other_sessions(user: User, keep_token: str | None, *,
+                       now: datetime | None = None) -> None:
+    """End every open login session of ``user`` except the one with ``keep_token``."""
+    statement = db.update(LoginSession).filter_by(user_id=user.id, ended_at=None)
+    if keep_token:
+        statement = statement.where(LoginSession.token != keep_token)
+    db.session.execute(statement.values(ended_at=now or utcnow()))
+
+
+def change_password(user: User, current_password: str, new_password: str, *,
+                    current_token: str | None, now: datetime | None = None) -> None:
+    """Replace the user's password and sign out their other browsers.
+
+    The current password is required and is throttled like a sign-in: a stolen session
+    must not become a way to guess it.
+    """
+    now = now or utcnow()
+    policy = ThrottlePolicy.from_config()
+    key = throttle_key(user.username)
+    if is_throttled(throttle_for_update(key), now, policy):
+        raise ValidationFailed([("current_password", wait_message())])
+    if not verify_password(user.password_hash, current_password):
+        record_failure(key, now, policy)
+        raise ValidationFailed([("current_password", str(_l("The current password is wrong.")))])
+    clear_failures(key)
+    problems = password_problems(new_password, username=user.username)
+    if new_password == current_password:
+        problems.append(str(_l("The new password must differ from the current one.")))
+    if problems:
+        raise ValidationFailed([("new_password", problem) for problem in problems])
+    user.password_hash = hash_password(new_password)
+    end_other_sessions(user, current_token, now=now)
+    db.session.flush()
+
+
+def set_language(user: User, locale: str) -> None:
+    """Save the user's interface language (``nb`` or ``en``)."""
+    if locale not in LANGUAGES:
+        raise ValidationFailed([("locale", str(_l("Choose one of the languages offered.")))])
+    user.locale = locale
+    db.session.flush()
+
+
+def create_user(username: str, full_name: str, email: str, password: str, *,
+                is_admin: bool = False) -> User:
+    """Create an active user with a password that meets the policy.
+
+    The user name is stored lower-case and must not exist already in any spelling.
+    """
+    username = username.strip().lower()
+    full_name = full_name.strip()
+    errors: list[tuple[str, str]] = []
+    if not USERNAME_PATTERN.fullmatch(username):
+        errors.append(("username", str(_l(
+            "Use 2 to 80 letters a-z, digits and . _ - @, starting with a letter or digit."))))
+    elif db.session.execute(
+        db.select(User.id).where(func.lower(User.username) == username)
+    ).first() is not None:
+        errors.append(("username", str(_l("This user name is taken."))))
+    if not full_name or len(full_name) > 200:
+        errors.append(("full_name", str(_l("Give a name of at most 200 characters."))))
+    try:
+        email = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        errors.append(("email", str(_l("This is not a valid e-mail address."))))
+    errors += [("password", problem) for problem in password_problems(password,
+                                                                      username=username)]
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(username=username, full_name=full_name, email=email,
+                password_hash=hash_password(password), is_admin=is_admin, is_active=True)
+    db.session.add(user)
+    db.session.flush()
+    return user
