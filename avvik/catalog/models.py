@@ -6,6 +6,7 @@ All of it is data, maintained by administrators; nothing here is hard-coded else
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from avvik.core.db import UTCDateTime
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
+
+if TYPE_CHECKING:
+    from avvik.organizations.models import HealthCommunity
 
 
 class Agreement(db.Model):
@@ -39,6 +43,8 @@ class Agreement(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    health_community: Mapped[HealthCommunity] = relationship()
+
     def __repr__(self) -> str:
         return f"<Agreement {self.number} {self.title}>"
 
@@ -56,6 +62,7 @@ class Phase(db.Model):
     sort_order: Mapped[int] = mapped_column(SmallInteger, default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
 
+    health_community: Mapped[HealthCommunity] = relationship()
     transitions: Mapped[list[Transition]] = relationship(back_populates="phase")
     categories: Mapped[list[Category]] = relationship(back_populates="phase")
 
@@ -97,6 +104,7 @@ class Category(db.Model):
     sort_order: Mapped[int] = mapped_column(SmallInteger, default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
 
+    health_community: Mapped[HealthCommunity] = relationship()
     phase: Mapped[Phase | None] = relationship(back_populates="categories")
 
     def __repr__(self) -> str:
