@@ -13,6 +13,7 @@ TEMPLATE_DIR = PACKAGE_DIR.parent / "templates"
 
 BLUEPRINT_MODULES = (
     "avvik.home.views",
+    "avvik.health.views",
     "avvik.auth.views",
     "avvik.organizations.views",
     "avvik.users.views",
@@ -65,11 +66,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     import importlib
 
-    for module_name in BLUEPRINT_MODULES:
-        app.register_blueprint(importlib.import_module(module_name).bp)
     from avvik.api import init_api
 
-    init_api(app)
+    for module_name in BLUEPRINT_MODULES:
+        app.register_blueprint(importlib.import_module(module_name).bp)
+    init_api(app)  # the REST API, its docs and the token pages
 
 
 def register_errors(app: Flask) -> None:

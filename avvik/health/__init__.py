@@ -1,0 +1,1 @@
+"""Health of the running system: database, broker, worker heartbeat, outbox backlog."""
