@@ -1,0 +1,72 @@
+"""Forms for users and their memberships. They parse input; the services hold the rules
+(user name pattern, e-mail, password policy, duplicates), so each rule lives once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Length
+from wtforms.widgets import Select, html_params
+
+from avvik.core.labels import ROLE_LABELS
+from avvik.organizations.forms import CheckedByService, ServiceForm, int_or_none, strip
+
+LANGUAGE_CHOICES = [("", _l("As the browser asks")), ("nb", "Norsk (bokmål)"),
+                    ("en", "English")]
+
+
+class UserForm(ServiceForm):
+    username = StringField(_l("User name"), [CheckedByService(), Length(max=80)],
+                           filters=[strip])
+    full_name = StringField(_l("Full name"), [CheckedByService(), Length(max=200)],
+                            filters=[strip])
+    email = EmailField(_l("E-mail"), [CheckedByService(), Length(max=254)], filters=[strip])
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validate_choice=False)
+    is_admin = BooleanField(_l("Administrator (maintains organisations, users and "
+                               "reference data)"))
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(_l("Initial password"), [CheckedByService(), Length(max=200)],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class EditUserForm(UserForm):
+    password = PasswordField(_l("New password"), [Length(max=200)],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class PromptedGroupSelect(Select):
+    """Option groups (one per organisation) after one ungrouped "choose" prompt."""
+
+    def __init__(self, prompt: object) -> None:
+        super().__init__()
+        self.prompt = prompt
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>",
+                self.render_option("", str(self.prompt), field.data is None)]
+        for group, choices in field.iter_groups():
+            html.append(f"<optgroup {html_params(label=group)}>")
+            html.extend(self.render_option(value, label, selected, **render_kw)
+                        for value, label, selected, render_kw in choices)
+            html.append("</optgroup>")
+        html.append("</select>")
+        return Markup("".join(html))
+
+
+class MembershipForm(ServiceForm):
+    role = SelectField(_l("Role"), [CheckedByService()], validate_choice=False)
+    unit_id = SelectField(_l("Unit"), [CheckedByService()], coerce=int_or_none,
+                          validate_choice=False, widget=PromptedGroupSelect(_l("Choose a unit")))
+
+    def __init__(self, *args: Any, units: dict[str, list[tuple[int, str]]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [("", _l("Choose a role")),
+                             *((role.value, label) for role, label in ROLE_LABELS.items())]
+        self.unit_id.choices = units  # a dict: option groups, one per organisation
