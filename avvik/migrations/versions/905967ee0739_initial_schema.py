@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 14fbd9fd2e37
+Revision ID: 905967ee0739
 Revises: 
-Create Date: 2026-11-22 14:38:20.123808
+Create Date: 2026-11-22 15:01:20.936463
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '14fbd9fd2e37'
+revision = '905967ee0739'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -26,6 +26,10 @@ def upgrade():
     op.create_table('health_communities',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('reminder_days_before', sa.SmallInteger(), nullable=False),
+    sa.Column('escalation_level2_days', sa.SmallInteger(), nullable=False),
+    sa.Column('escalation_level3_days', sa.SmallInteger(), nullable=False),
+    sa.Column('identity_retention_days', sa.SmallInteger(), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_health_communities')),
@@ -43,12 +47,13 @@ def upgrade():
     sa.Column('task', sa.String(length=100), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('dedup_key', sa.String(length=200), nullable=True),
-    sa.Column('state', sa.Enum('pending', 'done', 'failed', name='outboxstate', native_enum=False, length=20), nullable=False),
+    sa.Column('state', sa.Enum('pending', 'processing', 'done', 'failed', name='outboxstate', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.SmallInteger(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('available_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('dispatched_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages')),
     sa.UniqueConstraint('dedup_key', name=op.f('uq_outbox_messages_dedup_key'))
@@ -70,6 +75,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
+    op.create_table('worker_heartbeats',
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('beat_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_worker_heartbeats'))
+    )
     op.create_table('agreements',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('health_community_id', sa.Integer(), nullable=False),
@@ -86,6 +96,36 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreements')),
     sa.UniqueConstraint('health_community_id', 'number', name=op.f('uq_agreements_health_community_id_number'))
     )
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
+    )
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
+
+    op.create_table('audit_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=60), nullable=False),
+    sa.Column('object_type', sa.String(length=40), nullable=False),
+    sa.Column('object_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_entries_actor_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries'))
+    )
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_entries_object', ['object_type', 'object_id'], unique=False)
+
     op.create_table('login_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),
@@ -172,6 +212,29 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_units_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_units_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('measures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('owning_unit_id', sa.Integer(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('status', sa.Enum('planned', 'in_progress', 'completed', 'cancelled', name='measurestatus', native_enum=False, length=20), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('evaluation_note', sa.Text(), nullable=True),
+    sa.Column('evaluated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('evaluated_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_measures_created_by_id_users')),
+    sa.ForeignKeyConstraint(['evaluated_by_id'], ['users.id'], name=op.f('fk_measures_evaluated_by_id_users')),
+    sa.ForeignKeyConstraint(['owning_unit_id'], ['units.id'], name=op.f('fk_measures_owning_unit_id_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_measures'))
+    )
+    with op.batch_alter_table('measures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_measures_owning_unit_id'), ['owning_unit_id'], unique=False)
+        batch_op.create_index('ix_measures_status_due', ['status', 'due_date'], unique=False)
+
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -214,22 +277,22 @@ def upgrade():
     sa.Column('reporter_id', sa.Integer(), nullable=False),
     sa.Column('reporting_unit_id', sa.Integer(), nullable=False),
     sa.Column('reporting_organization_id', sa.Integer(), nullable=False),
-    sa.Column('receiving_organization_id', sa.Integer(), nullable=False),
+    sa.Column('receiving_organization_id', sa.Integer(), nullable=True),
     sa.Column('receiving_unit_id', sa.Integer(), nullable=True),
     sa.Column('responsible_unit_id', sa.Integer(), nullable=True),
     sa.Column('routing_rule_id', sa.Integer(), nullable=True),
-    sa.Column('routing_reason', sa.Text(), nullable=True),
+    sa.Column('routing_basis', sa.String(length=20), nullable=True),
     sa.Column('direction', sa.Enum('municipality_to_hospital', 'hospital_to_municipality', 'other', name='direction', native_enum=False, length=30), nullable=True),
-    sa.Column('agreement_id', sa.Integer(), nullable=False),
-    sa.Column('transition_id', sa.Integer(), nullable=False),
-    sa.Column('category_id', sa.Integer(), nullable=False),
-    sa.Column('event_date', sa.Date(), nullable=False),
+    sa.Column('agreement_id', sa.Integer(), nullable=True),
+    sa.Column('transition_id', sa.Integer(), nullable=True),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('event_date', sa.Date(), nullable=True),
     sa.Column('discovered_date', sa.Date(), nullable=True),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('immediate_measures', sa.Text(), nullable=False),
     sa.Column('suggestion', sa.Text(), nullable=False),
-    sa.Column('consequence', sa.Enum('none', 'minor', 'moderate', 'significant', 'death', name='consequence', native_enum=False, length=30), nullable=False),
-    sa.Column('potential_consequence', sa.Enum('none', 'minor', 'moderate', 'significant', 'death', name='consequence', native_enum=False, length=30), nullable=False),
+    sa.Column('consequence', sa.Enum('none', 'minor', 'moderate', 'significant', 'death', name='consequence', native_enum=False, length=30), nullable=True),
+    sa.Column('potential_consequence', sa.Enum('none', 'minor', 'moderate', 'significant', 'death', name='consequence', native_enum=False, length=30), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
@@ -253,6 +316,7 @@ def upgrade():
     sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('identity_deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("status = 'draft' OR (receiving_organization_id IS NOT NULL AND agreement_id IS NOT NULL AND transition_id IS NOT NULL AND category_id IS NOT NULL AND event_date IS NOT NULL AND consequence IS NOT NULL AND potential_consequence IS NOT NULL AND case_number IS NOT NULL)", name=op.f('ck_reports_submitted_reports_complete')),
     sa.CheckConstraint('escalation_level BETWEEN 0 AND 3', name=op.f('ck_reports_escalation_level_range')),
     sa.CheckConstraint('reopen_count >= 0', name=op.f('ck_reports_reopen_count_not_negative')),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_reports_agreement_id_agreements')),
@@ -278,6 +342,19 @@ def upgrade():
         batch_op.create_index('ix_reports_responsible_status', ['responsible_unit_id', 'status'], unique=False)
         batch_op.create_index('ix_reports_status_answer_due', ['status', 'answer_due_at'], unique=False)
         batch_op.create_index('ix_reports_submitted_at', ['submitted_at'], unique=False)
+
+    op.create_table('measure_reports',
+    sa.Column('measure_id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('linked_by_id', sa.Integer(), nullable=False),
+    sa.Column('linked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['linked_by_id'], ['users.id'], name=op.f('fk_measure_reports_linked_by_id_users')),
+    sa.ForeignKeyConstraint(['measure_id'], ['measures.id'], name=op.f('fk_measure_reports_measure_id_measures')),
+    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_measure_reports_report_id_reports')),
+    sa.PrimaryKeyConstraint('measure_id', 'report_id', name=op.f('pk_measure_reports'))
+    )
+    with op.batch_alter_table('measure_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_measure_reports_report_id'), ['report_id'], unique=False)
 
     op.create_table('patient_identities',
     sa.Column('report_id', sa.Integer(), nullable=False),
@@ -311,6 +388,10 @@ def downgrade():
 
     op.drop_table('report_events')
     op.drop_table('patient_identities')
+    with op.batch_alter_table('measure_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_measure_reports_report_id'))
+
+    op.drop_table('measure_reports')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index('ix_reports_submitted_at')
         batch_op.drop_index('ix_reports_status_answer_due')
@@ -330,6 +411,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_unit_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('measures', schema=None) as batch_op:
+        batch_op.drop_index('ix_measures_status_due')
+        batch_op.drop_index(batch_op.f('ix_measures_owning_unit_id'))
+
+    op.drop_table('measures')
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_units_parent_id'))
         batch_op.drop_index(batch_op.f('ix_units_organization_id'))
@@ -349,7 +435,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_login_sessions_user_id'))
 
     op.drop_table('login_sessions')
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entries_object')
+
+    op.drop_table('audit_entries')
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
+
+    op.drop_table('api_tokens')
     op.drop_table('agreements')
+    op.drop_table('worker_heartbeats')
     op.drop_table('users')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_messages_state_available')
