@@ -1,0 +1,274 @@
+"""The read side of measures: who sees which, lists, and the before/after evaluation counts.
+
+A measure is visible to whoever may see at least one of its cases, to the owning unit's
+members (and leaders above it), and to administrators. Counts are made in SQL.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
+from sqlalchemy.orm import aliased, selectinload
+
+from avvik.catalog.models import Category
+from avvik.core.errors import NotFound
+from avvik.extensions import db
+from avvik.measures.models import FINISHED, Measure, MeasureReport, MeasureStatus
+from avvik.measures.services import NOT_A_CASE, oslo_today
+from avvik.organizations.models import Organization, Unit
+from avvik.reports.models import Report
+from avvik.reports.scope import reach_of
+from avvik.reports.scope import visible_condition as report_visible
+from avvik.users.models import User
+
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class MeasureFilter:
+    status: MeasureStatus | None = None
+    overdue: bool = False
+    evaluated: bool = False
+
+
+@dataclass
+class MeasurePage:
+    items: list[Measure]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def visible_condition(user: User) -> ColumnElement[bool]:
+    """One SQL condition: the measures ``user`` may see."""
+    if user.is_admin:
+        return true()
+    units = {m.unit_id for m in user.memberships} | reach_of(user).handled_units
+    through_a_case = exists().where(
+        MeasureReport.measure_id == Measure.id, MeasureReport.report_id == Report.id,
+        report_visible(user))
+    return or_(Measure.owning_unit_id.in_(units), through_a_case) if units else through_a_case
+
+
+def overdue_condition(today: date) -> ColumnElement[bool]:
+    return and_(Measure.status.not_in(FINISHED), Measure.due_date < today)
+
+
+def is_overdue(measure: Measure, today: date | None = None) -> bool:
+    """Due date passed and neither completed nor cancelled."""
+    return measure.status not in FINISHED and measure.due_date < (today or oslo_today())
+
+
+def get_measure(user: User, measure_id: int) -> Measure:
+    """The measure, if ``user`` may see it; otherwise NotFound (never reveal it exists)."""
+    measure = db.session.execute(
+        select(Measure).where(Measure.id == measure_id, visible_condition(user))
+    ).scalar_one_or_none()
+    if measure is None:
+        raise NotFound()
+    return measure
+
+
+def list_measures(user: User, filters: MeasureFilter | None = None, *, page: int = 1,
+                  per_page: int = 25, today: date | None = None) -> MeasurePage:
+    """One page of the measures ``user`` may see, the earliest due first."""
+    filters, today = filters or MeasureFilter(), today or oslo_today()
+    per_page, page = min(max(per_page, 1), MAX_PER_PAGE), max(page, 1)
+    query = select(Measure).where(visible_condition(user))
+    if filters.status is not None:
+        query = query.where(Measure.status == filters.status)
+    if filters.overdue:
+        query = query.where(overdue_condition(today))
+    if filters.evaluated:
+        query = query.where(Measure.evaluated_at.is_not(None))
+    total = db.session.execute(
+        select(func.count()).select_from(query.subquery())).scalar_one()
+    items = db.session.execute(
+        query.options(selectinload(Measure.owning_unit).selectinload(Unit.organization))
+        .order_by(Measure.due_date, Measure.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).scalars().all()
+    return MeasurePage(list(items), total, page, per_page)
+
+
+def measures_for_report(report_id: int) -> list[Measure]:
+    """The measures linked to a case. The caller has checked that the case is visible;
+    every measure linked to a visible case is visible too."""
+    return list(db.session.execute(
+        select(Measure).join(MeasureReport, MeasureReport.measure_id == Measure.id)
+        .where(MeasureReport.report_id == report_id)
+        .options(selectinload(Measure.owning_unit))
+        .order_by(Measure.due_date, Measure.id)
+    ).scalars())
+
+
+def visible_reports(user: User, measure: Measure) -> list[Report]:
+    """The measure's cases that ``user`` may see; the others are not even counted."""
+    return list(db.session.execute(
+        select(Report).join(MeasureReport, MeasureReport.report_id == Report.id)
+        .where(MeasureReport.measure_id == measure.id, report_visible(user))
+        .order_by(Report.case_number)
+    ).scalars())
+
+
+def owning_unit_choices(organization_ids: set[int]) -> list[tuple[int, str]]:
+    """Active units of the given organisations, as "Organisation: unit" choices."""
+    rows = db.session.execute(
+        select(Unit.id, Organization.name, Unit.name).join(Unit.organization)
+        .where(Unit.organization_id.in_(organization_ids), Unit.is_active)
+        .order_by(Organization.name, Unit.name)
+    ).all()
+    return [(unit_id, f"{org_name}: {unit_name}") for unit_id, org_name, unit_name in rows]
+
+
+@dataclass(frozen=True)
+class MeasureCounts:
+    open: int
+    overdue: int
+    evaluated: int
+
+
+def measure_counts(user: User, today: date | None = None) -> MeasureCounts:
+    """Open, overdue and evaluated measures ``user`` may see, in one SQL statement."""
+    today = today or oslo_today()
+    is_open = Measure.status.not_in(FINISHED)
+    row = db.session.execute(
+        select(func.count(case((is_open, 1))),
+               func.count(case((overdue_condition(today), 1))),
+               func.count(Measure.evaluated_at))
+        .where(visible_condition(user))
+    ).one()
+    return MeasureCounts(*row)
+
+
+# --- The evaluation: monthly counts of the cases' kind before and after the start ---
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: date  #: the first day of the month
+    count: int
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    """Monthly counts of reports like the measure's cases, before and after it started.
+
+    "Like" means the same category and the same receiving organisation as one of the
+    measure's cases; reports are counted by the date of the event. The month the measure
+    started in is in neither series unless it started on the 1st (it mixes both), and
+    ``after`` holds only whole months that have ended.
+    """
+
+    start_date: date
+    category_names: list[str]
+    before: list[MonthCount]
+    after: list[MonthCount]
+
+    @property
+    def total_before(self) -> int:
+        return sum(m.count for m in self.before)
+
+    @property
+    def total_after(self) -> int:
+        return sum(m.count for m in self.after)
+
+    @property
+    def mean_before(self) -> float | None:
+        return self.total_before / len(self.before) if self.before else None
+
+    @property
+    def mean_after(self) -> float | None:
+        return self.total_after / len(self.after) if self.after else None
+
+
+def month_key(column: ColumnElement[date]) -> ColumnElement[str]:
+    """The event month as "YYYY-MM", in the SQL of the database in use."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.date_trunc("month", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def category_counts_before_after(measure: Measure, months: int = 6, *,
+                                 today: date | None = None) -> BeforeAfter | None:
+    """The counts behind "did deviations of that kind drop afterwards?" (None without a
+    start date). Aggregated in SQL: only one row per month leaves the database."""
+    if measure.start_date is None:
+        return None
+    today = today or oslo_today()
+    start_month = measure.start_date.replace(day=1)
+    first_after = start_month if measure.start_date.day == 1 else _add_months(start_month, 1)
+    before = [_add_months(start_month, -n) for n in range(months, 0, -1)]
+    after = [m for m in (_add_months(first_after, n) for n in range(months))
+             if _add_months(m, 1) <= today.replace(day=1)]
+    window_end = _add_months(after[-1], 1) if after else start_month
+
+    linked = aliased(Report)
+    kinds = (
+        select(linked.category_id, linked.receiving_organization_id)
+        .join(MeasureReport, MeasureReport.report_id == linked.id)
+        .where(MeasureReport.measure_id == measure.id).distinct().subquery()
+    )
+    month = month_key(Report.event_date)
+    rows = db.session.execute(
+        select(month, func.count(Report.id)).select_from(Report)
+        .join(kinds, and_(Report.category_id == kinds.c.category_id,
+                          Report.receiving_organization_id
+                          == kinds.c.receiving_organization_id))
+        .where(Report.status.not_in(NOT_A_CASE), Report.event_date >= before[0],
+               Report.event_date < window_end)
+        .group_by(month)
+    ).all() if before else []
+    counts = dict(rows)
+    names = db.session.execute(
+        select(Category.name).where(Category.id.in_(select(kinds.c.category_id)))
+        .order_by(Category.name)
+    ).scalars().all()
+
+    def series(first_days: list[date]) -> list[MonthCount]:
+        return [MonthCount(m, counts.get(f"{m:%Y-%m}", 0)) for m in first_days]
+
+    return BeforeAfter(measure.start_date, list(names), series(before), series(after))
+
+
+def counts_shown_in_full(user: User, measure: Measure) -> bool:
+    """Whether ``user`` may read small counts (1-4) exactly: administrators and members of
+    a receiving organisation that is counted. Others see "<5", so that a count cannot
+    point at a person."""
+    if user.is_admin:
+        return True
+    own = {m.unit.organization_id for m in user.memberships}
+    counted = db.session.execute(
+        select(Report.receiving_organization_id).distinct()
+        .join(MeasureReport, MeasureReport.report_id == Report.id)
+        .where(MeasureReport.measure_id == measure.id)
+    ).scalars()
+    return bool(own & set(counted))
+
+
+def _add_months(first_day: date, n: int) -> date:
+    index = first_day.year * 12 + first_day.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
