@@ -86,6 +86,10 @@ class Report(db.Model):
         Index("ix_reports_reporter_created", "reporter_id", "created_at"),
         Index("ix_reports_status_answer_due", "status", "answer_due_at"),
         Index("ix_reports_submitted_at", "submitted_at"),
+        # The dashboards filter and group by the event date within an organisation.
+        Index("ix_reports_event_date", "event_date"),
+        Index("ix_reports_receiving_event_date", "receiving_organization_id", "event_date"),
+        Index("ix_reports_reporting_event_date", "reporting_organization_id", "event_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,101 @@
+"""Follow-up of cases: open and overdue per unit, escalations per level, and feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, select
+
+from avvik.core.timeutil import utcnow
+from avvik.extensions import db
+from avvik.reports.models import Report, ReportStatus
+from avvik.reports.queries import OPEN_STATUSES, overdue_condition
+from avvik.stats.filters import StatsFilter
+from avvik.stats.queries.base import selection, share
+from avvik.stats.queries.names import unit_labels
+from avvik.users.models import User
+
+
+@dataclass(frozen=True)
+class UnitLoad:
+    unit_id: int | None  #: None: with the coordinators, or not routed yet
+    organization_id: int  #: the receiving organisation
+    label: str
+    open: int | str  #: submitted, routed or acknowledged ("<5" once suppressed)
+    overdue: int | str  #: of those, past the acknowledge or answer deadline
+
+
+def open_and_overdue_per_unit(user: User, filters: StatsFilter,
+                              now: datetime | None = None) -> list[UnitLoad]:
+    """Open and overdue cases per responsible unit, most open first.
+
+    Of the cases in the selection (the period too), those open at ``now``. Overdue is
+    what the case lists call overdue (avvik.reports.queries.overdue_condition).
+    """
+    now = now or utcnow()
+    overdue = func.count(case((overdue_condition(now), 1)))
+    rows = db.session.execute(
+        select(Report.responsible_unit_id, Report.receiving_organization_id, func.count(),
+               overdue).select_from(Report)
+        .where(selection(user, filters), Report.status.in_(OPEN_STATUSES))
+        .group_by(Report.responsible_unit_id, Report.receiving_organization_id)
+    ).all()
+    labels = unit_labels({(u, o) for u, o, _, _ in rows})
+    loads = [UnitLoad(u, o, labels[(u, o)], n, late) for u, o, n, late in rows]
+    return sorted(loads, key=lambda load: (-load.open, load.label))
+
+
+@dataclass(frozen=True)
+class EscalationCount:
+    level: int  #: 1 parent unit's leader, 2 coordinators, 3 joint committee
+    count: int  #: cases that reached this level (or a higher one)
+
+
+def escalations_per_level(user: User, filters: StatsFilter) -> list[EscalationCount]:
+    """Cases that reached each escalation level, as the case records it.
+
+    A reopened case starts a new round at level 0, so only its latest round counts.
+    """
+    levels = (1, 2, 3)
+    counts = db.session.execute(
+        select(*(func.count(case((Report.escalation_level >= n, 1))) for n in levels))
+        .select_from(Report).where(selection(user, filters))
+    ).one()
+    return [EscalationCount(level, count) for level, count in zip(levels, counts, strict=True)]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    closed: int
+    closed_delivered: int  #: closed cases whose answer reached the reporting side
+    answered: int  #: answered or closed
+    answered_delivered: int  #: of those, the answer reached the reporting side
+
+    @property
+    def closed_share(self) -> float | None:
+        return share(self.closed_delivered, self.closed)
+
+    @property
+    def answered_share(self) -> float | None:
+        return share(self.answered_delivered, self.answered)
+
+
+def feedback(user: User, filters: StatsFilter) -> Feedback:
+    """Did the answer reach the reporter? For closed cases, and for every answered one.
+
+    Closing requires delivery, so the closed share shows data that broke that rule; the
+    answered share shows answers still on their way.
+    """
+    delivered = Report.answer_delivered_at.is_not(None)
+    is_closed = Report.status == ReportStatus.CLOSED
+    is_answered = Report.status.in_((ReportStatus.ANSWERED, ReportStatus.CLOSED))
+    row = db.session.execute(
+        select(func.count(case((is_closed, 1))),
+               func.count(case((and_(is_closed, delivered), 1))),
+               func.count(case((is_answered, 1))),
+               func.count(case((and_(is_answered, delivered), 1))))
+        .select_from(Report).where(selection(user, filters))
+    ).one()
+    return Feedback(*row)
+

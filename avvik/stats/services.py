@@ -1,0 +1,131 @@
+"""The dashboards' one-stop API for views, the JSON API and the yearly report.
+
+Each function checks that the viewer has dashboards at all (PermissionDenied otherwise);
+what they count is then limited by avvik.stats.scope. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+
+from avvik.core.errors import NotFound, PermissionDenied
+from avvik.core.timeutil import OSLO, utcnow
+from avvik.reports.models import Direction
+from avvik.stats import anhoej, exports, queries
+from avvik.stats.filters import StatsFilter
+from avvik.stats.labels import direction_label
+from avvik.stats.scope import may_view_stats
+from avvik.stats.suppression import HIDDEN
+from avvik.stats.tables import TABLES, Table
+from avvik.users.models import User
+
+#: Export format -> (MIME type, file extension).
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+#: The monthly series a run chart can be drawn for: the total, or one direction.
+SERIES = ("total", *(d.value for d in Direction))
+
+
+def require_stats_viewer(viewer: User) -> None:
+    if not may_view_stats(viewer):
+        raise PermissionDenied()
+
+
+def table_names() -> list[str]:
+    return list(TABLES)
+
+
+def build_table(name: str, viewer: User, filters: StatsFilter,
+                now: datetime | None = None) -> Table:
+    """The aggregate ``name`` (see ``table_names()``) for ``viewer``; NotFound if unknown."""
+    require_stats_viewer(viewer)
+    if name not in TABLES:
+        raise NotFound()
+    title, build = TABLES[name]
+    columns, rows = build(viewer, filters, now)
+    suppressed = any(cell == HIDDEN for row in rows for cell in row)
+    return Table(name, str(title), columns, rows, suppressed, filters.to_dict())
+
+
+@dataclass(frozen=True)
+class Export:
+    content: bytes
+    mimetype: str
+    filename: str
+
+
+def export_table(table: Table, fmt: str) -> Export:
+    """A table as a CSV or XLSX download; NotFound for another format."""
+    mimetype, extension = _format(fmt)
+    writer = exports.write_csv if fmt == "csv" else exports.write_xlsx
+    kwargs = {} if fmt == "csv" else {"sheet_name": table.title}
+    content = writer(table.headers, table.rows, **kwargs)
+    return Export(content, mimetype, _filename(table.name, table.filters, extension))
+
+
+def export_case_list(viewer: User, filters: StatsFilter, fmt: str, *,
+                     include_free_text: bool) -> Export:
+    """The de-identified list of the cases ``viewer`` may open, as CSV or XLSX.
+
+    ``include_free_text``: whether the viewer's role may read the cases' free text; the
+    caller decides (the statistics know nothing of the reading rules).
+    """
+    require_stats_viewer(viewer)
+    mimetype, extension = _format(fmt)
+    cases = queries.case_list(viewer, filters, include_free_text=include_free_text)
+    if fmt == "csv":
+        content = exports.write_csv(cases.headers, cases.rows)
+    else:
+        content = exports.write_xlsx(cases.headers, cases.rows,
+                                     sheet_name=str(_l("Cases")))
+    return Export(content, mimetype, _filename("cases", filters.to_dict(), extension))
+
+
+def run_chart(viewer: User, filters: StatsFilter, series: str = "total", *,
+              today: date | None = None) -> anhoej.RunChart:
+    """The monthly run chart of ``series`` ("total" or a direction) with Anhøj's rules.
+
+    Only months that have ended count: the month in progress would look like a drop.
+    """
+    require_stats_viewer(viewer)
+    if series not in SERIES:
+        raise NotFound()
+    today = today or utcnow().astimezone(OSLO).date()
+    months = [m for m in queries.counts_per_month(viewer, filters)
+              if m.period < today.replace(day=1)]
+    values = [m.total if series == "total" else m.by_direction[Direction(series)]
+              for m in months]
+    return anhoej.analyse(values, [m.period for m in months])
+
+
+@dataclass(frozen=True)
+class SeriesSignal:
+    series: str  #: "total" or a direction
+    series_label: str
+    signal: anhoej.Signal
+
+
+def current_signals(viewer: User, filters: StatsFilter, *,
+                    today: date | None = None) -> list[SeriesSignal]:
+    """The signals still going on, for the dashboard's front: total, then each direction."""
+    found = []
+    for series in SERIES:
+        chart = run_chart(viewer, filters, series, today=today)
+        label = str(_l("All cases")) if series == "total" else direction_label(series)
+        found += [SeriesSignal(series, label, s) for s in chart.current_signals]
+    return found
+
+
+def _format(fmt: str) -> tuple[str, str]:
+    if fmt not in FORMATS:
+        raise NotFound()
+    return FORMATS[fmt]
+
+
+def _filename(name: str, filters: dict[str, str], extension: str) -> str:
+    return f"avvik-{name}-{filters.get('from', '')}-{filters.get('to', '')}.{extension}"
