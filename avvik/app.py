@@ -18,6 +18,8 @@ BLUEPRINT_MODULES = (
     "avvik.organizations.views",
     "avvik.users.views",
     "avvik.catalog.views",
+    "avvik.routing.views",
+    "avvik.reports.views",
     "avvik.measures.views",
 )
 
@@ -44,13 +46,12 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    import avvik.models  # noqa: F401  (every table known to create_all and Alembic)
     from avvik.auth.login import init_login
     from avvik.core.db import configure_sqlite
     from avvik.core.i18n import init_babel
     from avvik.extensions import celery_init_app, csrf, db, migrate
     from avvik.outbox.dispatch import init_outbox_dispatch
-
-    import avvik.models  # noqa: F401  (every table known to create_all and Alembic)
 
     db.init_app(app)
     with app.app_context():

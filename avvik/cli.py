@@ -15,11 +15,18 @@ from config import ConfigError
 
 
 def init_cli(app: Flask) -> None:
+    from avvik.api.cli import create_token_command
+    from avvik.auth.cli import create_user_command
     from avvik.core.mail_cli import send_test_mail_command
     from avvik.core.serve import serve_command
     from avvik.demo.cli import demo_data_command
+    from avvik.escalation.cli import escalate_command
+    from avvik.health.cli import worker_status_command
+    from avvik.reports.cli import rotate_identity_key_command
 
-    for command in (demo_data_command, serve_command, send_test_mail_command):
+    for command in (demo_data_command, serve_command, send_test_mail_command,
+                    create_user_command, escalate_command, rotate_identity_key_command,
+                    create_token_command, worker_status_command):
         app.cli.add_command(command)
 
 

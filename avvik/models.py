@@ -1,9 +1,11 @@
 """Import every model so that ``db.metadata`` knows all tables (Alembic, create_all)."""
 
+from avvik.api.models import ApiToken
 from avvik.audit.models import AuditEntry
 from avvik.auth.models import LoginSession, LoginThrottle
 from avvik.catalog.models import Agreement, Category, Phase, Transition
 from avvik.core.heartbeat import WorkerHeartbeat
+from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.organizations.models import HealthCommunity, Organization, OrganizationKind, Unit
 from avvik.outbox.models import OutboxMessage, OutboxState
 from avvik.reports.models import (
@@ -19,8 +21,10 @@ from avvik.routing.models import RoutingRule
 from avvik.users.models import Membership, Role, User
 
 __all__ = [
-    "Agreement", "AuditEntry", "CaseNumberCounter", "Category", "Consequence", "Direction",
-    "HealthCommunity", "LoginSession", "LoginThrottle", "Membership", "Organization",
+    "Agreement", "ApiToken", "AuditEntry", "CaseNumberCounter", "Category", "Consequence",
+    "Direction",
+    "HealthCommunity", "LoginSession", "LoginThrottle", "Measure", "MeasureReport",
+    "MeasureStatus", "Membership", "Organization",
     "OrganizationKind", "OutboxMessage", "OutboxState", "PatientIdentity", "Phase", "Report",
     "ReportEvent", "ReportStatus", "Role", "RoutingRule", "Transition", "Unit", "User",
     "WorkerHeartbeat",

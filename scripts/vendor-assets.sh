@@ -12,3 +12,12 @@ cp "$ds/dist/theme/designsystemet.css" "$dest/designsystemet/theme.css"
 cp "$ds/LICENSE" "$dest/designsystemet/LICENSE"
 node -e "console.log(require('$ds/package.json').version)" > "$dest/designsystemet/VERSION"
 echo "vendored @digdir/designsystemet-css $(cat "$dest/designsystemet/VERSION")"
+
+# Swagger UI for the API docs at /api/docs (flask-smorest loads these three files).
+sw="$here/node_modules/swagger-ui-dist"
+mkdir -p "$dest/swagger-ui"
+for f in swagger-ui.css swagger-ui-bundle.js swagger-ui-standalone-preset.js LICENSE NOTICE; do
+  cp "$sw/$f" "$dest/swagger-ui/$f"
+done
+node -e "console.log(require('$sw/package.json').version)" > "$dest/swagger-ui/VERSION"
+echo "vendored swagger-ui-dist $(cat "$dest/swagger-ui/VERSION")"

@@ -17,16 +17,18 @@ from werkzeug.routing.converters import (
     UUIDConverter,
 )
 
-from avvik.auth.login import PUBLIC_ENDPOINTS
+from avvik.auth.login import PUBLIC_ENDPOINTS, SESSIONLESS_PREFIXES
 
 #: Changing the allow-list is a security decision: this test makes it a visible one.
 REVIEWED_PUBLIC_ENDPOINTS = {"auth.login", "static", "home.set_language", "health.check"}
+#: The token API ("api.") answers 401 itself; its documentation ("api-docs.") is public.
+REVIEWED_SESSIONLESS_PREFIXES = ("api_public.", "api.", "api-docs.")
 
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def is_public(endpoint: str) -> bool:
-    return endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api_public.")
+    return endpoint in PUBLIC_ENDPOINTS or endpoint.startswith(("api_public.", "api-docs."))
 
 
 def sample_value(converter: object) -> object:
@@ -52,6 +54,7 @@ def sample_url(app, rule: Rule, method: str) -> str:
 
 def test_allow_list_is_the_reviewed_one():
     assert set(PUBLIC_ENDPOINTS) == REVIEWED_PUBLIC_ENDPOINTS
+    assert SESSIONLESS_PREFIXES == REVIEWED_SESSIONLESS_PREFIXES
 
 
 def test_every_non_public_endpoint_sends_anonymous_visitors_to_login(app, client):
@@ -64,7 +67,9 @@ def test_every_non_public_endpoint_sends_anonymous_visitors_to_login(app, client
         url = sample_url(app, rule, method)
         response = client.open(url, method=method)
         where = f"{method} {url} ({rule.endpoint})"
-        if method == "GET":
+        if rule.endpoint.startswith("api."):  # bearer tokens only: 401, never a redirect
+            assert response.status_code == 401, where
+        elif method == "GET":
             assert response.status_code == 302, where
             assert urlsplit(response.headers["Location"]).path == "/auth/login", where
         else:

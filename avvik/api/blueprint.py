@@ -1,0 +1,53 @@
+"""The blueprint of the REST API v1; reports.py and catalog.py add its routes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Request
+from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser, abort
+from werkzeug.routing import BaseConverter
+
+from avvik.api.auth import authenticate_request
+from avvik.api.errors import init_api_errors
+
+
+class ApiParser(FlaskParser):
+    """webargs' parser, with JSON nested too deep for Python a 400 like other bad JSON."""
+
+    def _raw_load_json(self, req: Request) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            abort(400, messages={"json": ["JSON nested too deeply."]})
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = ApiParser()
+
+
+bp = ApiBlueprint("api", __name__, url_prefix="/api/v1",
+                  description="Avvik REST API v1. Authenticate with a personal token: "
+                              "`Authorization: Bearer <token>`.")
+bp.before_request(authenticate_request)
+init_api_errors(bp)
+
+
+class IdConverter(BaseConverter):
+    """``<id:report_id>``: any path segment; what is not a row id becomes 0 (no such row).
+
+    So ``/reports/abc`` is the same JSON 404 as a case that does not exist, answered by
+    this blueprint, instead of a routing miss outside it.
+    """
+
+    regex = r"[^/]+"
+
+    def to_python(self, value: str) -> int:
+        return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else 0
+
+
+def id_parameter(_converter: IdConverter) -> dict[str, Any]:
+    """How the spec documents an ``<id:...>`` path parameter."""
+    return {"type": "integer", "minimum": 1}

@@ -1,0 +1,31 @@
+"""Read side of API tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from avvik.api.models import ApiToken
+from avvik.extensions import db
+from avvik.users.models import User
+
+#: The largest id a row can have (32-bit keys); larger ids in URLs or bodies are refused
+#: up front, since SQLite cannot even bind them.
+MAX_ID = 2**31 - 1
+
+
+def tokens_of(user: User) -> Sequence[ApiToken]:
+    """The user's tokens, active first, newest first."""
+    return db.session.scalars(
+        db.select(ApiToken).filter_by(user_id=user.id)
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(),
+                  ApiToken.id.desc())
+    ).all()
+
+
+def token_of(user: User, token_id: int) -> ApiToken | None:
+    """One of the user's own tokens; someone else's is as good as missing."""
+    if not 0 < token_id <= MAX_ID:
+        return None
+    return db.session.execute(
+        db.select(ApiToken).filter_by(id=token_id, user_id=user.id)
+    ).scalar_one_or_none()

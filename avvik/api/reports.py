@@ -1,0 +1,170 @@
+"""The cases: ``/api/v1/reports`` and one POST per step. Same services as the pages.
+
+A case the caller may not see is 404, exactly like one that does not exist. Services
+flush; each view commits once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_smorest import abort
+
+from avvik.api.auth import api_user
+from avvik.api.blueprint import bp
+from avvik.api.queries import MAX_ID
+from avvik.api.schemas import (
+    AnswerIn,
+    CommentIn,
+    ForwardIn,
+    ReasonIn,
+    ReportIn,
+    ReportListArgs,
+    ReportOut,
+    ReportPageOut,
+)
+from avvik.core.errors import ValidationFailed
+from avvik.extensions import db
+from avvik.organizations.models import Unit
+from avvik.reports import scope
+from avvik.reports.models import Report
+from avvik.reports.queries import ReportFilter, list_reports
+from avvik.reports.services import (
+    ReportInput,
+    acknowledge_report,
+    add_comment,
+    answer_report,
+    approve_report,
+    close_report,
+    create_draft,
+    forward_report,
+    reopen_report,
+    submit_report,
+    withdraw_report,
+)
+from avvik.reports.services.validation import PatientIdentityInput
+
+TAGS = ["reports"]
+
+
+def visible_report(report_id: int) -> Report:
+    """The case if the caller may see it; otherwise 404, whether it exists or not."""
+    report = db.session.get(Report, report_id) if 0 < report_id <= MAX_ID else None
+    if report is None or not scope.can_view(api_user(), report):
+        abort(404, message=str(_l("Not found.")))
+    return report
+
+
+def _documented(*statuses: int):  # the error answers a route may give, for the spec
+    names = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT"}
+
+    def decorate(view):
+        for status in statuses:
+            view = bp.alt_response(status, response=names[status])(view)
+        return view
+    return decorate
+
+
+@bp.route("/reports", methods=["GET"], tags=TAGS)
+@bp.arguments(ReportListArgs, location="query", as_kwargs=True)
+@bp.response(200, ReportPageOut)
+@_documented(401)
+def list_cases(status: list, order: str, page: int, per_page: int, **filters: Any) -> Any:
+    """The caller's cases (those they may see), filtered, sorted, one page at a time."""
+    result = list_reports(api_user(), ReportFilter(statuses=status, descending=order == "desc",
+                                                   **filters), page=page, per_page=per_page)
+    return {"items": result.items, "total": result.total, "page": result.page,
+            "per_page": result.per_page, "pages": result.pages}
+
+
+@bp.route("/reports", methods=["POST"], tags=TAGS)
+@bp.arguments(ReportIn)
+@bp.response(201, ReportOut)
+@_documented(401)
+def create(body: dict[str, Any]) -> Report:
+    """File a report: submitted at once, or kept a draft when "draft" is true."""
+    keep_draft = body.pop("draft")
+    identity = body.pop("patient_identity")
+    data = ReportInput(**{k: ("" if v is None and k in ("immediate_measures", "suggestion")
+                              else v) for k, v in body.items()},
+                       patient_identity=PatientIdentityInput(**identity) if identity else None)
+    me = api_user()
+    report = create_draft(me, data)
+    if not keep_draft:
+        submit_report(me, report)
+    db.session.commit()
+    return report
+
+
+@bp.route("/reports/<id:report_id>", methods=["GET"], tags=TAGS)
+@bp.response(200, ReportOut)
+@_documented(401, 404)
+def detail(report_id: int) -> Report:
+    """One case with its timeline."""
+    return visible_report(report_id)
+
+
+def _step(rule: str, summary: str, schema: type | None = None, status: int = 200):
+    """Register ``POST /reports/<id>/<rule>``: load the visible case, act, commit."""
+    def decorate(act):
+        def view(*args: Any, report_id: int) -> Report:
+            report = visible_report(report_id)
+            act(report, *args)
+            db.session.commit()
+            return report
+
+        view.__name__ = act.__name__
+        view.__doc__ = summary
+        if schema is not None:
+            view = bp.arguments(schema)(view)
+        view = _documented(401, 403, 404, 409)(bp.response(status, ReportOut)(view))
+        return bp.route(f"/reports/<id:report_id>/{rule}", methods=["POST"],
+                        tags=TAGS)(view)
+    return decorate
+
+
+@_step("acknowledge", "The receiving side confirms it has the case.")
+def acknowledge(report: Report) -> None:
+    acknowledge_report(api_user(), report)
+
+
+@_step("answer", "The receiving side's answer: cause, and measures taken and planned.",
+       AnswerIn)
+def answer(report: Report, body: dict[str, str]) -> None:
+    answer_report(api_user(), report, body["cause"], body["measures"])
+
+
+@_step("close", "Close an answered case (once the answer has reached the reporting side).")
+def close(report: Report) -> None:
+    close_report(api_user(), report)
+
+
+@_step("reopen", "The reporting side disagrees with the answer: once, with a reason.",
+       ReasonIn)
+def reopen(report: Report, body: dict[str, str]) -> None:
+    reopen_report(api_user(), report, body["reason"])
+
+
+@_step("forward", "Send the case to another unit of the receiving organisation.", ForwardIn)
+def forward(report: Report, body: dict[str, Any]) -> None:
+    unit = db.session.get(Unit, body["unit_id"])
+    if unit is None:
+        raise ValidationFailed([("unit_id", str(_l(
+            "Choose an active unit of the receiving organisation.")))])
+    forward_report(api_user(), report, unit, body["reason"])
+
+
+@_step("withdraw", "The reporting side takes the report back before acknowledgement.")
+def withdraw(report: Report) -> None:
+    withdraw_report(api_user(), report)
+
+
+@_step("approve", "The reporting unit's leader lets the report go to the receiver.")
+def approve(report: Report) -> None:
+    approve_report(api_user(), report)
+
+
+@_step("comments", "A comment in the dialogue between the two sides.", CommentIn, 201)
+def comments(report: Report, body: dict[str, str]) -> None:
+    add_comment(api_user(), report, body["text"])

@@ -1,0 +1,243 @@
+"""What the API reads and writes, as marshmallow schemas (they also make the OpenAPI spec).
+
+Input is strict: ids are integers in range, enums are their values, dates are YYYY-MM-DD,
+unknown fields are refused. Text is kept as typed, except NUL, which PostgreSQL cannot
+store. Nothing here ever carries the patient's identity out: the vault is its only place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields
+from marshmallow.validate import Length, OneOf, Range
+
+from avvik.api.queries import MAX_ID
+from avvik.organizations.models import OrganizationKind
+from avvik.reports.models import Consequence, Direction, ReportStatus
+from avvik.reports.queries import MAX_PER_PAGE, SORTS, ListView, is_overdue
+from avvik.reports.services.handling import ANSWER_LIMIT, COMMENT_LIMIT
+from avvik.reports.services.validation import TEXT_LIMITS
+from avvik.reports.vault import has_identity
+
+
+class Text(fields.String):
+    """A string stored as typed; NUL is dropped and text that is not Unicode refused."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates ("\ud800") from a JSON escape
+            raise ValidationError("Not valid text (broken Unicode).") from None
+        return text.replace("\x00", "")
+
+
+def Id(**kwargs: Any) -> fields.Integer:
+    """A row id: an integer a row can have (strict in JSON bodies, not in query strings)."""
+    return fields.Integer(strict=kwargs.pop("strict", True),
+                          validate=Range(min=1, max=MAX_ID), **kwargs)
+
+
+def Nullable(field: type[fields.Field], *args: Any, **kwargs: Any) -> fields.Field:
+    """``field`` that may be null (and is documented as nullable)."""
+    return field(*args, allow_none=True, **kwargs)
+
+
+# Input -----------------------------------------------------------------------------------
+
+
+class PatientIdentityIn(Schema):
+    name = Text(required=True, validate=Length(max=200))
+    national_id = Text(required=True, validate=Length(max=20))
+
+
+class ReportIn(Schema):
+    reporting_unit_id = Id(allow_none=True, load_default=None, metadata={
+        "description": "Defaults to the caller's own unit."})
+    receiving_organization_id = Id(required=True)
+    receiving_unit_id = Id(allow_none=True, load_default=None)
+    agreement_id = Id(required=True)
+    transition_id = Id(required=True)
+    category_id = Id(required=True, metadata={
+        "description": "A category of the transition's phase, or one for every phase."})
+    event_date = fields.Date(required=True, metadata={"description": "Not in the future."})
+    discovered_date = Nullable(fields.Date, load_default=None)
+    description = Text(required=True, validate=Length(max=TEXT_LIMITS["description"]))
+    immediate_measures = Nullable(Text, load_default="",
+                                  validate=Length(max=TEXT_LIMITS["immediate_measures"]))
+    suggestion = Nullable(Text, load_default="", validate=Length(max=TEXT_LIMITS["suggestion"]))
+    consequence = fields.Enum(Consequence, by_value=True, required=True)
+    potential_consequence = fields.Enum(Consequence, by_value=True, required=True)
+    patient_identity = Nullable(fields.Nested, PatientIdentityIn, load_default=None, metadata={
+        "description": "Only where the receiving organisation asks for it. Never shown back."})
+    draft = fields.Boolean(load_default=False, metadata={
+        "description": "true keeps the report a draft; otherwise it is submitted."})
+
+
+class AnswerIn(Schema):
+    cause = Text(required=True, validate=Length(max=ANSWER_LIMIT))
+    measures = Text(required=True, validate=Length(max=ANSWER_LIMIT))
+
+
+class ReasonIn(Schema):
+    reason = Text(required=True, validate=Length(max=COMMENT_LIMIT))
+
+
+class ForwardIn(ReasonIn):
+    unit_id = Id(required=True)
+
+
+class CommentIn(Schema):
+    text = Text(required=True, validate=Length(max=COMMENT_LIMIT))
+
+
+class ReportListArgs(Schema):
+    view = fields.Enum(ListView, by_value=True, load_default=ListView.ALL)
+    status = fields.List(fields.Enum(ReportStatus, by_value=True), load_default=list,
+                         metadata={"description": "Repeat for several statuses."})
+    overdue = fields.Boolean(load_default=False)
+    agreement_id = Id(strict=False, load_default=None)
+    transition_id = Id(strict=False, load_default=None)
+    category_id = Id(strict=False, load_default=None)
+    date_from = fields.Date(load_default=None, metadata={"description": "Event date from."})
+    date_to = fields.Date(load_default=None, metadata={"description": "Event date to."})
+    case_number = Text(load_default=None, validate=Length(max=20))
+    sort = fields.String(load_default="created", validate=OneOf(list(SORTS)))
+    order = fields.String(load_default="desc", validate=OneOf(["asc", "desc"]))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=25, validate=Range(min=1, max=MAX_PER_PAGE))
+
+
+# Output ----------------------------------------------------------------------------------
+
+
+class Ref(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class PersonRef(Ref):
+    name = fields.String(required=True, attribute="full_name")
+
+
+class AgreementRef(Schema):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+class CodeRef(Ref):
+    code = fields.String(required=True)
+
+
+class EventOut(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    text = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    actor_id = Nullable(fields.Integer, required=True)
+    actor_name = fields.Function(lambda e: e.actor.full_name if e.actor else None,
+                                 required=True, metadata={"type": "string", "nullable": True})
+    data = fields.Dict(required=True)
+
+
+def _boolean(function: Any, description: str) -> fields.Function:
+    return fields.Function(function, required=True,
+                           metadata={"type": "boolean", "description": description})
+
+
+class ReportSummaryOut(Schema):
+    """A case in a list: only what the list query has loaded."""
+
+    id = fields.Integer(required=True)
+    case_number = Nullable(fields.String, required=True)
+    status = fields.Enum(ReportStatus, by_value=True, required=True)
+    reporting_unit = fields.Nested(Ref, required=True)
+    receiving_organization = Nullable(fields.Nested, Ref, required=True)
+    responsible_unit = Nullable(fields.Nested, Ref, required=True)
+    agreement = Nullable(fields.Nested, AgreementRef, required=True)
+    transition = Nullable(fields.Nested, CodeRef, required=True)
+    category = Nullable(fields.Nested, CodeRef, required=True)
+    event_date = Nullable(fields.Date, required=True)
+    consequence = Nullable(fields.Enum, Consequence, by_value=True, required=True)
+    potential_consequence = Nullable(fields.Enum, Consequence, by_value=True, required=True)
+    created_at = fields.DateTime(required=True)
+    submitted_at = Nullable(fields.DateTime, required=True)
+    acknowledge_due_at = Nullable(fields.DateTime, required=True)
+    answer_due_at = Nullable(fields.DateTime, required=True)
+    is_overdue = _boolean(lambda r: is_overdue(r), "Past a deadline and not yet done.")
+
+
+class ReportOut(ReportSummaryOut):
+    """A whole case with its timeline; the patient identity only as a yes/no."""
+
+    reporter = fields.Nested(PersonRef, required=True)
+    reporting_organization = fields.Nested(Ref, required=True)
+    receiving_unit = Nullable(fields.Nested, Ref, required=True)
+    direction = Nullable(fields.Enum, Direction, by_value=True, required=True)
+    routing_basis = Nullable(fields.String, required=True)
+    discovered_date = Nullable(fields.Date, required=True)
+    description = fields.String(required=True)
+    immediate_measures = fields.String(required=True)
+    suggestion = fields.String(required=True)
+    updated_at = fields.DateTime(required=True)
+    approved_at = Nullable(fields.DateTime, required=True)
+    routed_at = Nullable(fields.DateTime, required=True)
+    acknowledged_at = Nullable(fields.DateTime, required=True)
+    answered_at = Nullable(fields.DateTime, required=True)
+    answer_cause = Nullable(fields.String, required=True)
+    answer_measures = Nullable(fields.String, required=True)
+    answer_delivered_at = Nullable(fields.DateTime, required=True)
+    closed_at = Nullable(fields.DateTime, required=True)
+    reopen_count = fields.Integer(required=True)
+    reopen_reason = Nullable(fields.String, required=True)
+    withdrawn_at = Nullable(fields.DateTime, required=True)
+    escalation_level = fields.Integer(required=True)
+    identity_deleted_at = Nullable(fields.DateTime, required=True)
+    has_patient_identity = _boolean(lambda r: has_identity(r),
+                                    "The vault holds the patient's identity for this case.")
+    version = fields.Integer(required=True)
+    timeline = fields.List(fields.Nested(EventOut), required=True, attribute="events")
+
+
+class ReportPageOut(Schema):
+    items = fields.List(fields.Nested(ReportSummaryOut), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+# The catalog -----------------------------------------------------------------------------
+
+
+class UnitOut(Ref):
+    parent_id = Nullable(fields.Integer, required=True)
+
+
+class OrganizationOut(Ref):
+    kind = fields.Enum(OrganizationKind, by_value=True, required=True)
+    is_patient_identity_wanted = fields.Boolean(required=True, metadata={
+        "description": "Reports to it may carry the patient's identity."})
+    units = fields.List(fields.Nested(UnitOut), required=True)
+
+
+class PhasedOut(CodeRef):
+    phase = Nullable(fields.String, required=True, metadata={
+        "description": "The phase's code; null for a category offered in every phase."})
+    phase_id = Nullable(fields.Integer, required=True)
+
+
+class MyUnitOut(Ref):
+    organization_id = fields.Integer(required=True)
+    roles = fields.List(fields.String(), required=True)
+
+
+class CatalogOut(Schema):
+    organizations = fields.List(fields.Nested(OrganizationOut), required=True)
+    agreements = fields.List(fields.Nested(AgreementRef), required=True)
+    transitions = fields.List(fields.Nested(PhasedOut), required=True)
+    categories = fields.List(fields.Nested(PhasedOut), required=True)
+    my_units = fields.List(fields.Nested(MyUnitOut), required=True, metadata={
+        "description": "The caller's own units: a report's reporting_unit_id is one of them."})

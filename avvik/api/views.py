@@ -1,0 +1,65 @@
+"""The signed-in user's API tokens: list, create (shown once), revoke. Browser pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from avvik.api.forms import NewTokenForm
+from avvik.api.queries import token_of, tokens_of
+from avvik.api.services import create_token, revoke_token
+from avvik.core.errors import ValidationFailed
+from avvik.core.http_errors import keeps_input_on_csrf_failure
+from avvik.extensions import db
+from avvik.users.models import User
+
+bp = Blueprint("api_tokens", __name__, url_prefix="/api-tokens")
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    return _render(NewTokenForm(formdata=None))
+
+
+@bp.post("/")
+@keeps_input_on_csrf_failure
+def create() -> ResponseReturnValue:
+    form = NewTokenForm()
+    if form.validate_on_submit():
+        try:
+            token, plain = create_token(_me(), form.name.data)
+        except ValidationFailed as error:
+            form.apply_errors(error)
+        else:
+            db.session.commit()
+            # Rendered, not redirected: the token must never pass through the session cookie.
+            return _render(NewTokenForm(formdata=None), new_token=plain, new_name=token.name)
+    return _render(form)
+
+
+@bp.post("/<int:token_id>/revoke")
+def revoke(token_id: int) -> ResponseReturnValue:
+    token = token_of(_me(), token_id)
+    if token is None:
+        abort(404)
+    revoke_token(_me(), token)
+    db.session.commit()
+    flash(_("The token “%(name)s” is revoked and no longer works.", name=token.name),
+          "success")
+    return redirect(url_for("api_tokens.index"))
+
+
+def _render(form: NewTokenForm, new_token: str | None = None,
+            new_name: str | None = None) -> ResponseReturnValue:
+    response = make_response(render_template(
+        "api/tokens.html", form=form, tokens=tokens_of(_me()), new_token=new_token,
+        new_name=new_name))
+    if new_token:
+        response.headers["Cache-Control"] = "no-store"  # not kept in the browser's cache
+    return response
