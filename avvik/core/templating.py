@@ -23,10 +23,13 @@ class NavItem:
 #: (label, endpoint, who sees it). Features add their entries here as they arrive.
 NAVIGATION: tuple[tuple[object, str, str], ...] = (
     (_l("Start"), "home.index", "everyone"),
+    (_l("Reports"), "reports.index", "everyone"),
+    (_l("New report"), "reports.new", "everyone"),
     (_l("Measures"), "measures.index", "everyone"),
     (_l("Organisations"), "organizations.index", "admin"),
     (_l("Users"), "users.index", "admin"),
     (_l("Agreements and categories"), "catalog.index", "admin"),
+    (_l("Routing rules"), "routing.index", "admin"),
     (_l("Profile"), "auth.profile", "everyone"),
 )
 

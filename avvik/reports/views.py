@@ -1,0 +1,335 @@
+"""The case pages: the report form, the case page with its steps, and the lists.
+
+    GET        /reports/                   index: my reports, my unit's inbox, my organisation
+    GET, POST  /reports/new                new: the report form (save as draft, or submit)
+    GET        /reports/<id>               detail: the case page
+    GET, POST  /reports/<id>/edit          edit: a draft, by its reporter
+    POST       /reports/<id>/<step>        act: acknowledge, answer, close, reopen, forward,
+                                           withdraw, approve, return, comment
+    POST       /reports/<id>/identity      identity: the patient identity, once, with a reason
+
+A case the user may not see is a 404 on every route, the step URLs included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from avvik.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from avvik.core.http_errors import keeps_input_on_csrf_failure
+from avvik.core.timeutil import utcnow
+from avvik.extensions import db
+from avvik.organizations.models import HealthCommunity, Unit
+from avvik.reports import labels, presenting, scope, vault
+from avvik.reports.forms import (
+    AnswerForm,
+    CommentForm,
+    ForwardForm,
+    IdentityForm,
+    ListFilterForm,
+    ReasonForm,
+    ReportForm,
+    StepForm,
+)
+from avvik.reports.models import Report, ReportStatus
+from avvik.reports.queries import available_views, is_overdue, list_reports
+from avvik.reports.services import (
+    acknowledge_report,
+    add_comment,
+    answer_report,
+    approve_report,
+    close_report,
+    create_draft,
+    forward_report,
+    mark_answer_delivered,
+    reopen_report,
+    return_report,
+    submit_report,
+    update_draft,
+    withdraw_report,
+)
+from avvik.reports.services.drafting import default_reporting_unit_id
+from avvik.reports.services.validation import validate_report
+from avvik.users.models import User
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+PER_PAGE = 25
+CHANGED = _l("Someone else changed the case while you were working on it. Nothing was "
+             "saved: look at the case as it is now and try again.")
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _visible(report_id: int) -> Report:
+    report = db.session.get(Report, report_id)
+    if report is None or not scope.can_view(_me(), report):
+        abort(404)
+    return report
+
+
+def keep_key(kind: str, object_id: int | str) -> str:
+    """Where the browser keeps unsent text (localStorage): per user, form and case."""
+    return f"avvik:{_me().id}:{kind}:{object_id}"
+
+
+def _forget_kept(*keys: str) -> None:
+    # The next page the browser shows tells its script to drop these keys: the text is
+    # saved on the server now.
+    session["kept_saved"] = [*session.get("kept_saved", []), *keys]
+
+
+@bp.after_request
+def _never_cache(response: Response) -> Response:
+    # Cases hold health data, and the identity page the patient's identity.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {"status_label": labels.status_label, "status_color": labels.status_color,
+            "consequence_label": labels.consequence_label, "keep_key": keep_key,
+            "CONSEQUENCE_LEVELS": labels.CONSEQUENCE_LEVELS,
+            "identity_excerpts": presenting.identity_excerpts,
+            "kept_saved": lambda: session.pop("kept_saved", [])}
+
+
+# The report form ---------------------------------------------------------------------------
+
+
+def _report_form(report: Report | None = None) -> ReportForm:
+    me = _me()
+    form = ReportForm(obj=report)
+    units = sorted({m.unit for m in me.memberships if m.unit.is_active}, key=lambda u: u.name)
+    form.offer_choices(units, default_reporting_unit_id(me))
+    return form
+
+
+def _save(form: ReportForm, report: Report | None) -> Report:
+    me, data = _me(), form.to_input()
+    if not form.submit.data:
+        return update_draft(me, report, data) if report else create_draft(me, data)
+    if report is None:
+        validate_report(data, me, complete=True)  # every problem at once, not drafts' first
+        report = create_draft(me, data)
+    return submit_report(me, report, data)
+
+
+def _report_form_view(report: Report | None) -> ResponseReturnValue:
+    form = _report_form(report)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            saved = _save(form, report)
+            db.session.commit()
+        except ValidationFailed as error:
+            db.session.rollback()  # nothing half-saved
+            form.apply_errors(error)
+            status = 422
+        except StaleDataError:
+            db.session.rollback()
+            form.form_errors.append(str(CHANGED))
+            status = 409
+        else:
+            _forget_kept(keep_key("report", report.id if report else "new"),
+                         keep_key("report", saved.id))
+            if saved.status == ReportStatus.DRAFT:
+                flash(_("The draft is saved. You find it under My reports."), "success")
+                return redirect(url_for(".edit", report_id=saved.id))
+            flash(_("Report %(number)s is submitted.", number=saved.case_number)
+                  if saved.status != ReportStatus.AWAITING_APPROVAL else
+                  _("Report %(number)s is waiting for your leader's approval.",
+                    number=saved.case_number), "success")
+            return redirect(url_for(".detail", report_id=saved.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("reports/form.html", form=form, report=report,
+                           has_identity=report is not None and vault.has_identity(report),
+                           today=utcnow().date()), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+def new() -> ResponseReturnValue:
+    return _report_form_view(None)
+
+
+@bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+def edit(report_id: int) -> ResponseReturnValue:
+    report = _visible(report_id)
+    if report.status != ReportStatus.DRAFT or report.reporter_id != _me().id:
+        flash(_("Only a draft can be changed, and only by its reporter."), "error")
+        return redirect(url_for(".detail", report_id=report.id))
+    return _report_form_view(report)
+
+
+# The case page and its steps ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    form: type[StepForm]
+    run: Callable[[User, Report, Any], object]
+    done: object
+
+
+def _forward(me: User, report: Report, form: ForwardForm) -> object:
+    unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+    if unit is None:
+        raise ValidationFailed([("unit_id", str(_l("Choose the unit to forward to.")))])
+    return forward_report(me, report, unit, form.reason.data or "")
+
+
+STEPS: dict[str, StepSpec] = {
+    "acknowledge": StepSpec(StepForm, lambda me, r, f: acknowledge_report(me, r),
+                            _l("The case is acknowledged.")),
+    "answer": StepSpec(AnswerForm,
+                       lambda me, r, f: answer_report(me, r, f.cause.data, f.measures.data),
+                       _l("The answer is saved and goes to the reporting side.")),
+    "close": StepSpec(StepForm, lambda me, r, f: close_report(me, r), _l("The case is closed.")),
+    "reopen": StepSpec(ReasonForm, lambda me, r, f: reopen_report(me, r, f.reason.data),
+                       _l("The case is reopened and goes back to the receiving side.")),
+    "forward": StepSpec(ForwardForm, _forward, _l("The case is forwarded.")),
+    "withdraw": StepSpec(StepForm, lambda me, r, f: withdraw_report(me, r),
+                         _l("The report is withdrawn.")),
+    "approve": StepSpec(StepForm, lambda me, r, f: approve_report(me, r),
+                        _l("The report is approved and goes to the receiving side.")),
+    "return": StepSpec(ReasonForm, lambda me, r, f: return_report(me, r, f.reason.data or ""),
+                       _l("The report is sent back to its reporter as a draft.")),
+    "comment": StepSpec(CommentForm, lambda me, r, f: add_comment(me, r, f.text.data),
+                        _l("Your comment is added.")),
+}
+
+
+def _forward_choices(report: Report) -> list[tuple[Any, str]]:
+    units = db.session.scalars(
+        db.select(Unit).filter_by(organization_id=report.receiving_organization_id,
+                                  is_active=True).order_by(Unit.name)).all()
+    return [("", _("Choose unit"))] + [
+        (u.id, f"{u.parent.name} / {u.name}" if u.parent else u.name)
+        for u in units if u.id != report.responsible_unit_id]
+
+
+def _render_case(report: Report, bound: dict[str, Any] | None = None,
+                 status: int = 200) -> ResponseReturnValue:
+    viewer = presenting.viewer_for(_me(), report)
+    forms: dict[str, Any] = {
+        step: STEPS[step].form(formdata=None, prefix=step, version=report.version)
+        for step in viewer.steps}
+    forms.update(bound or {})
+    if "forward" in forms:
+        forms["forward"].unit_id.choices = _forward_choices(report)
+    forms.setdefault("identity", IdentityForm(formdata=None, prefix="identity"))
+    now = utcnow()
+    events = list(report.events)
+    return render_template(
+        "reports/detail.html", report=report, viewer=viewer, forms=forms, events=events,
+        deadlines=presenting.deadlines(report, now), overdue=is_overdue(report, now),
+        names=presenting.timeline_names(report, events)), status
+
+
+@bp.get("/<int:report_id>")
+def detail(report_id: int) -> ResponseReturnValue:
+    report = _visible(report_id)
+    if report.status == ReportStatus.ANSWERED and scope.is_on_reporting_side(_me(), report):
+        try:  # the reporting side has the answer in front of it now
+            if mark_answer_delivered(report):
+                db.session.commit()
+        except StaleDataError:
+            db.session.rollback()  # someone else acted at the same moment; next view marks it
+    return _render_case(report)
+
+
+@bp.post(f"/<int:report_id>/<any({', '.join(STEPS)}):step>")
+@keeps_input_on_csrf_failure
+def act(report_id: int, step: str) -> ResponseReturnValue:
+    report = _visible(report_id)
+    spec = STEPS[step]
+    form = spec.form(prefix=step)
+    if not form.validate_on_submit():
+        return _render_case(report, {step: form}, 400)
+    if step != "comment" and form.version.data not in (None, "", str(report.version)):
+        flash(str(CHANGED), "error")
+        return _render_case(report, {step: form}, 409)
+    try:
+        spec.run(_me(), report, form)
+        db.session.commit()
+    except ValidationFailed as error:
+        db.session.rollback()
+        form.apply_errors(error)
+        return _render_case(report, {step: form}, 422)
+    except IllegalTransition as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".detail", report_id=report_id))
+    except PermissionDenied:
+        db.session.rollback()
+        flash(_("You cannot take this step on this case."), "error")
+        return redirect(url_for(".detail", report_id=report_id))
+    except StaleDataError:
+        db.session.rollback()
+        flash(str(CHANGED), "error")
+        return _render_case(report, {step: form}, 409)
+    _forget_kept(keep_key(step, report_id))
+    flash(str(spec.done), "success")
+    return redirect(url_for(".detail", report_id=report_id))
+
+
+@bp.post("/<int:report_id>/identity")
+@keeps_input_on_csrf_failure
+def identity(report_id: int) -> ResponseReturnValue:
+    report = _visible(report_id)
+    if not (vault.has_identity(report) and vault.may_view_identity(_me(), report)):
+        abort(404)  # as if there were nothing: only those who may see it learn it exists
+    form = IdentityForm(prefix="identity")
+    if not form.validate_on_submit():
+        return _render_case(report, {"identity": form}, 400)
+    try:
+        shown = vault.view_identity(_me(), report, form.reason.data or "")
+        db.session.commit()
+    except ValidationFailed as error:
+        db.session.rollback()
+        form.apply_errors(error)
+        return _render_case(report, {"identity": form}, 422)
+    except PermissionDenied:
+        db.session.rollback()
+        abort(404)
+    return render_template("reports/identity.html", report=report, identity=shown)
+
+
+# The lists ---------------------------------------------------------------------------------
+
+
+def _community_ids(user: User) -> list[int]:
+    ids = {m.unit.organization.health_community_id for m in user.memberships}
+    if user.is_admin and not ids:
+        ids = set(db.session.scalars(db.select(HealthCommunity.id)))
+    return sorted(ids)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    me = _me()
+    views = available_views(me)
+    form = ListFilterForm(formdata=request.args, meta={"csrf": False})
+    form.offer_choices([(v.value, str(labels.LIST_VIEW_LABELS[v])) for v in views],
+                       _community_ids(me))
+    problems = form.problems()
+    filters = form.to_filter(views)
+    page = list_reports(me, filters, page=form.page.data or 1, per_page=PER_PAGE)
+    return render_template("reports/index.html", form=form, page=page, problems=problems,
+                           views=views, current=filters.view, now=utcnow(),
+                           is_overdue=is_overdue, view_labels=labels.LIST_VIEW_LABELS)

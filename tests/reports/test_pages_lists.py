@@ -1,0 +1,131 @@
+"""The case lists: my reports, my unit's inbox, my organisation; filters in the URL."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from avvik.core.timeutil import utcnow
+from avvik.extensions import db
+from avvik.reports.services import acknowledge_report, create_draft, submit_report
+from avvik.routing.services import route_report
+from tests.conftest import login, new_browser
+from tests.factories import DEFAULT_PASSWORD
+
+
+def browser_for(app, user):
+    user.locale = "en"
+    db.session.flush()
+    browser = new_browser(app)
+    assert login(browser, user.username, DEFAULT_PASSWORD).status_code == 302
+    return browser
+
+
+def routed_case(world, *, routed_at=None, **overrides):
+    report = create_draft(world.reporter, world.report_input(**overrides))
+    submit_report(world.reporter, report)
+    route_report(report, now=routed_at)
+    db.session.flush()
+    return report
+
+
+def case_numbers(html: str) -> list[str]:
+    return re.findall(r'href="/reports/\d+">(SA-\d{4}-\d{5})</a>', html)
+
+
+def test_lists_offer_the_views_of_the_users_roles(app, world):
+    reporter = browser_for(app, world.reporter).get("/reports/").get_data(as_text=True)
+    assert "My reports" in reporter and "?view=inbox" not in reporter
+    handler = browser_for(app, world.ward_handler).get("/reports/").get_data(as_text=True)
+    assert 'href="/reports/?view=inbox" aria-current="page"' in handler  # their default
+    assert "?view=organization" not in handler
+    coordinator = browser_for(app, world.hospital_coordinator).get("/reports/").get_data(
+        as_text=True)
+    assert '"/reports/?view=organization">My organisation' in coordinator
+
+
+def test_each_side_lists_the_case_and_an_outsider_does_not(app, world):
+    report = routed_case(world)
+    draft = create_draft(world.reporter, world.report_input())
+    db.session.flush()
+    mine = browser_for(app, world.reporter).get("/reports/?view=mine").get_data(as_text=True)
+    assert case_numbers(mine) == [report.case_number]
+    assert f'href="/reports/{draft.id}/edit"' in mine  # drafts are in "my reports"
+    inbox = browser_for(app, world.ward_handler).get("/reports/?view=inbox").get_data(
+        as_text=True)
+    assert case_numbers(inbox) == [report.case_number]
+    organisation = browser_for(app, world.hospital_coordinator).get(
+        "/reports/?view=organization").get_data(as_text=True)
+    assert case_numbers(organisation) == [report.case_number]
+    outsider = browser_for(app, world.outsider).get("/reports/?view=mine").get_data(
+        as_text=True)
+    assert case_numbers(outsider) == [] and "0 cases" in outsider
+
+
+def test_filters_are_query_parameters(app, world):
+    medication = routed_case(world)
+    other = routed_case(world, category_id=world.other.id,
+                        event_date=date.today() - timedelta(days=40), discovered_date=None)
+    acknowledge_report(world.ward_handler, medication)
+    db.session.flush()
+    browser = browser_for(app, world.hospital_coordinator)
+    base = "/reports/?view=organization"
+    assert case_numbers(browser.get(f"{base}&status=acknowledged").get_data(as_text=True)) \
+        == [medication.case_number]
+    assert case_numbers(browser.get(f"{base}&category={world.other.id}").get_data(
+        as_text=True)) == [other.case_number]
+    since = (date.today() - timedelta(days=10)).isoformat()
+    html = browser.get(f"{base}&date_from={since}&agreement={world.agreement.id}"
+                       f"&transition={world.discharge.id}").get_data(as_text=True)
+    assert case_numbers(html) == [medication.case_number]
+    assert 'value="acknowledged" checked' not in html
+    html = browser.get(f"{base}&status=acknowledged&status=routed&sort=case_number&order=asc"
+                       ).get_data(as_text=True)
+    assert case_numbers(html) == [medication.case_number, other.case_number]
+    assert 'value="routed" checked' in html
+
+
+def test_bad_filter_values_give_a_message_not_an_error(app, world):
+    report = routed_case(world)
+    browser = browser_for(app, world.ward_handler)
+    response = browser.get("/reports/?view=everything&status=lost&category=abc"
+                           "&date_from=yesterday&sort=colour&order=sideways&page=-2"
+                           f"&agreement={world.agreement.id + 1000}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Some filters were not understood and are left out" in html
+    for label in ("List", "Status", "Category", "Event from", "Sort by", "Order", "Page",
+                  "Agreement"):
+        assert f"<li>{label}: " in html, label
+    assert case_numbers(html) == [report.case_number]  # the rest of the list still shows
+
+
+def test_long_lists_are_paginated_and_keep_their_filters(app, world):
+    reports = [routed_case(world) for _ in range(27)]
+    browser = browser_for(app, world.ward_handler)
+    first = browser.get("/reports/?view=inbox&status=routed&sort=case_number&order=asc"
+                        ).get_data(as_text=True)
+    assert "27 cases" in first and "Page 1 of 2" in first
+    assert case_numbers(first) == [r.case_number for r in reports[:25]]
+    next_link = re.search(r'<a class="ds-link" rel="next" href="([^"]+)"', first).group(1)
+    assert "status=routed" in next_link and "page=2" in next_link
+    second = browser.get(next_link.replace("&amp;", "&")).get_data(as_text=True)
+    assert case_numbers(second) == [r.case_number for r in reports[25:]]
+    assert 'rel="prev"' in second
+
+
+def test_overdue_cases_stand_out_in_words(app, world):
+    late = routed_case(world, routed_at=utcnow() - timedelta(days=40))
+    on_time = routed_case(world)
+    browser = browser_for(app, world.ward_handler)
+    html = browser.get("/reports/?view=inbox").get_data(as_text=True)
+    rows = {number: row for row in re.findall(r"<tr.*?</tr>", html, re.S)
+            for number in case_numbers(row)}
+    assert "Overdue" in rows[late.case_number]
+    assert "the deadline has passed" in rows[late.case_number]  # for screen readers
+    assert "data-overdue" in rows[late.case_number]
+    assert "Overdue" not in rows[on_time.case_number]
+    only_late = browser.get("/reports/?view=inbox&overdue=y").get_data(as_text=True)
+    assert case_numbers(only_late) == [late.case_number]
+    page = browser.get(f"/reports/{late.id}").get_data(as_text=True)
+    assert "working days past the deadline" in page
