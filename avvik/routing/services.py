@@ -7,9 +7,9 @@ unit the reporter named; else the receiving organisation's coordinators.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-
-from sqlalchemy import or_, select
+from typing import Protocol, TypeVar
 
 from avvik.core.timeutil import utcnow
 from avvik.core.workdays import add_working_days
@@ -20,6 +20,7 @@ from avvik.reports.events import record_event
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.workflow import Step, is_allowed
 from avvik.routing.models import RoutingRule
+from avvik.routing.queries import usable_rules
 
 
 def enqueue_routing(report: Report, forced_unit_id: int | None = None) -> None:
@@ -30,25 +31,44 @@ def enqueue_routing(report: Report, forced_unit_id: int | None = None) -> None:
             dedup_key=f"route:{report.id}:{routing_round}")
 
 
+class RuleKeys(Protocol):
+    """What matching needs of a rule: a saved RoutingRule, or a draft being tested."""
+
+    agreement_id: int | None
+    transition_id: int | None
+    category_id: int | None
+
+    @property
+    def specificity(self) -> int: ...
+
+
+R = TypeVar("R", bound=RuleKeys)
+
+
+def rule_matches(rule: RuleKeys, agreement_id: int | None, transition_id: int | None,
+                 category_id: int | None) -> bool:
+    """A key left empty matches anything; a key set must equal the case's value."""
+    return all(key is None or key == value for key, value in (
+        (rule.agreement_id, agreement_id), (rule.transition_id, transition_id),
+        (rule.category_id, category_id)))
+
+
+def best_rule(candidates: Iterable[R], agreement_id: int | None,
+              transition_id: int | None, category_id: int | None) -> R | None:
+    """The most specific candidate whose keys all match; on a tie the first one.
+
+    Pure: give it the usable rules (active, active target unit, the receiving
+    organisation's) oldest first, and the oldest of equally specific rules wins.
+    """
+    matching = [rule for rule in candidates
+                if rule_matches(rule, agreement_id, transition_id, category_id)]
+    return max(matching, key=lambda rule: rule.specificity, default=None)
+
+
 def matching_rule(report: Report) -> RoutingRule | None:
     """The most specific active rule whose keys all match the case."""
-    candidates = db.session.execute(
-        select(RoutingRule)
-        .join(Unit, RoutingRule.target_unit_id == Unit.id)
-        .where(
-            RoutingRule.is_active,
-            Unit.is_active,
-            RoutingRule.receiving_organization_id == report.receiving_organization_id,
-            or_(RoutingRule.agreement_id.is_(None),
-                RoutingRule.agreement_id == report.agreement_id),
-            or_(RoutingRule.transition_id.is_(None),
-                RoutingRule.transition_id == report.transition_id),
-            or_(RoutingRule.category_id.is_(None),
-                RoutingRule.category_id == report.category_id),
-        )
-        .order_by(RoutingRule.id)
-    ).scalars().all()
-    return max(candidates, key=lambda rule: rule.specificity, default=None)
+    return best_rule(usable_rules(report.receiving_organization_id), report.agreement_id,
+                     report.transition_id, report.category_id)
 
 
 def route_report(report: Report, *, forced_unit_id: int | None = None,
