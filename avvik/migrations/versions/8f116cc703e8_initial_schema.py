@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 905967ee0739
+Revision ID: 8f116cc703e8
 Revises: 
-Create Date: 2026-11-22 15:01:20.936463
+Create Date: 2026-11-22 15:23:16.497564
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '905967ee0739'
+revision = '8f116cc703e8'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -335,8 +335,11 @@ def upgrade():
     sa.UniqueConstraint('case_number', name=op.f('uq_reports_case_number'))
     )
     with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index('ix_reports_event_date', ['event_date'], unique=False)
+        batch_op.create_index('ix_reports_receiving_event_date', ['receiving_organization_id', 'event_date'], unique=False)
         batch_op.create_index('ix_reports_receiving_status', ['receiving_organization_id', 'status'], unique=False)
         batch_op.create_index('ix_reports_reporter_created', ['reporter_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_reports_reporting_event_date', ['reporting_organization_id', 'event_date'], unique=False)
         batch_op.create_index('ix_reports_reporting_org_status', ['reporting_organization_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_reports_reporting_unit_id'), ['reporting_unit_id'], unique=False)
         batch_op.create_index('ix_reports_responsible_status', ['responsible_unit_id', 'status'], unique=False)
@@ -398,8 +401,11 @@ def downgrade():
         batch_op.drop_index('ix_reports_responsible_status')
         batch_op.drop_index(batch_op.f('ix_reports_reporting_unit_id'))
         batch_op.drop_index('ix_reports_reporting_org_status')
+        batch_op.drop_index('ix_reports_reporting_event_date')
         batch_op.drop_index('ix_reports_reporter_created')
         batch_op.drop_index('ix_reports_receiving_status')
+        batch_op.drop_index('ix_reports_receiving_event_date')
+        batch_op.drop_index('ix_reports_event_date')
 
     op.drop_table('reports')
     with op.batch_alter_table('routing_rules', schema=None) as batch_op:
