@@ -1,0 +1,51 @@
+# `make run` starts the whole system on this machine; `make test` runs every test.
+# Both create .venv on first use. Python 3.11 or newer is needed.
+
+# The first of these that is Python 3.11 or newer (pyenv shims may exist yet not run).
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
+	done)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test install translations migrate demo-data serve lint clean
+
+run: translations demo-data
+	$(BIN)/avvik serve
+
+test: translations
+	$(BIN)/pytest
+
+install: $(INSTALLED)
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Avvik needs Python 3.11 or newer: set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled when pyproject.toml changes.
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# The catalogues are compiled when there are any; none yet is fine.
+translations: install
+	@if ls avvik/translations/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile -d avvik/translations; \
+	fi
+
+migrate: install
+	$(BIN)/avvik db upgrade
+
+# Loads the demo organisations, users and history into an empty database only.
+demo-data: migrate
+	$(BIN)/avvik demo-data
+
+serve: install
+	$(BIN)/avvik serve
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance/broker instance/mail

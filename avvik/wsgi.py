@@ -1,0 +1,22 @@
+"""The WSGI entry point: ``gunicorn "avvik.wsgi:app"``.
+
+A missing production setting stops the server with one line naming it, not a traceback
+per worker process (use gunicorn's ``--preload`` to have it said once).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from avvik.app import create_app
+from config import ConfigError
+
+# gunicorn's exit code for "the application could not be loaded": its master stops
+# instead of starting new workers that would fail the same way.
+APP_LOAD_ERROR = 4
+
+try:
+    app = create_app()
+except ConfigError as error:
+    print(f"avvik: {error}", file=sys.stderr, flush=True)
+    raise SystemExit(APP_LOAD_ERROR) from None

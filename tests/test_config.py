@@ -1,0 +1,79 @@
+"""Production fails fast: a missing setting stops every entry point with one line naming it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import config
+from tests.services import free_port
+from tests.tasks.processes import clean_environment
+
+BIN = Path(sys.executable).parent
+ALL_REQUIRED = {f"AVVIK_{name}": "set" for name in config.ProductionConfig.REQUIRED}
+
+
+@pytest.mark.parametrize("missing", config.ProductionConfig.REQUIRED)
+def test_production_config_names_the_missing_setting(missing: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in config.ProductionConfig.REQUIRED:
+        monkeypatch.setenv(f"AVVIK_{name}", "set")
+    monkeypatch.delenv(f"AVVIK_{missing}")
+
+    with pytest.raises(config.ConfigError, match=f"AVVIK_{missing} must be set"):
+        config.load_config("production")
+
+
+def test_production_config_loads_when_every_required_setting_is_there(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in ALL_REQUIRED.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AVVIK_DATABASE_URL", "postgres://db.example.org/avvik")
+
+    loaded = config.load_config("production")
+
+    assert loaded.SESSION_COOKIE_SECURE is True
+    assert loaded.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://db.example.org/avvik"
+
+
+def entry_points() -> dict[str, list[str]]:
+    return {
+        "avvik": [str(BIN / "avvik"), "db", "upgrade"],
+        "gunicorn": [str(BIN / "gunicorn"), "--preload", "-w", "2",
+                     "-b", f"127.0.0.1:{free_port()}", "avvik.wsgi:app"],
+        "celery": [str(BIN / "celery"), "-A", "workers.app", "worker"],
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry_point", ["avvik", "gunicorn", "celery"])
+def test_production_entry_point_stops_with_one_line_naming_the_setting(
+        entry_point: str, tmp_path: Path) -> None:
+    settings = {**ALL_REQUIRED, "AVVIK_ENV": "production", "AVVIK_INSTANCE_DIR": str(tmp_path)}
+    del settings["AVVIK_IDENTITY_KEY"]
+
+    done = subprocess.run(entry_points()[entry_point], env=clean_environment(**settings),
+                          capture_output=True, text=True, timeout=60)
+
+    assert done.returncode != 0
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, output
+    assert lines[0].endswith(": AVVIK_IDENTITY_KEY must be set when AVVIK_ENV=production")
+
+
+@pytest.mark.slow
+def test_unknown_environment_is_refused_in_one_line(tmp_path: Path) -> None:
+    env = clean_environment(AVVIK_ENV="staging", AVVIK_INSTANCE_DIR=str(tmp_path))
+
+    done = subprocess.run([str(BIN / "avvik"), "db", "current"], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "avvik: AVVIK_ENV='staging' is unknown; use one of development, testing, production"
+    ]
