@@ -25,6 +25,19 @@ from config import TestingConfig
 from tests.services import fresh_postgres_database
 
 DATABASES = ("sqlite", "postgresql")
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "avvik" / "translations"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """Compile the catalogues when the .po is newer than the .mo (make does it too)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(TRANSLATIONS)])
+            return
 
 
 def make_test_config(database_url: str, instance_dir: Path) -> TestingConfig:

@@ -43,7 +43,7 @@ def deliver_email(payload: dict[str, Any]) -> None:
         return
     message = build_message(user.email, payload["template"],
                             email_context(report, payload.get("extra", {})),
-                            payload["message_id"], locale=user.locale or "nb")
+                            payload["message_id"], locale=user.locale)
     try:
         send_message(message)
     except smtplib.SMTPRecipientsRefused as refused:
