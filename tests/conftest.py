@@ -148,3 +148,11 @@ def post_form(client: FlaskClient, url: str, data: dict, *, follow_redirects: bo
 
 def login(client: FlaskClient, username: str, password: str):
     return post_form(client, "/auth/login", {"username": username, "password": password})
+
+
+@pytest.fixture
+def world(db_session: object):  # noqa: ANN201 - tests.reports.world.World
+    """A small health community with people on both sides of a case (tests/reports/world)."""
+    from tests.reports.world import build_world
+
+    return build_world()
