@@ -21,6 +21,7 @@ BLUEPRINT_MODULES = (
     "avvik.routing.views",
     "avvik.reports.views",
     "avvik.measures.views",
+    "avvik.dashboards.views",
 )
 
 

@@ -21,3 +21,10 @@ for f in swagger-ui.css swagger-ui-bundle.js swagger-ui-standalone-preset.js LIC
 done
 node -e "console.log(require('$sw/package.json').version)" > "$dest/swagger-ui/VERSION"
 echo "vendored swagger-ui-dist $(cat "$dest/swagger-ui/VERSION")"
+
+# Chart.js for the quality dashboards (the UMD build: one file, no module loader).
+cj="$here/node_modules/chart.js"
+mkdir -p "$dest/chartjs"
+cp "$cj/dist/chart.umd.min.js" "$cj/LICENSE.md" "$dest/chartjs/"
+node -e "console.log(require('$cj/package.json').version)" > "$dest/chartjs/VERSION"
+echo "vendored chart.js $(cat "$dest/chartjs/VERSION")"

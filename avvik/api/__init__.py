@@ -32,7 +32,8 @@ def init_api(app: Flask) -> None:
     from flask_smorest import Api
 
     import avvik.api.catalog
-    import avvik.api.reports  # noqa: F401  (their routes join the blueprint)
+    import avvik.api.reports
+    import avvik.api.stats  # noqa: F401  (their routes join the blueprint)
     from avvik.api.blueprint import IdConverter, bp, id_parameter
     from avvik.api.views import bp as tokens_bp
     from avvik.extensions import csrf

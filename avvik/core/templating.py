@@ -26,6 +26,7 @@ NAVIGATION: tuple[tuple[object, str, str], ...] = (
     (_l("Reports"), "reports.index", "everyone"),
     (_l("New report"), "reports.new", "everyone"),
     (_l("Measures"), "measures.index", "everyone"),
+    (_l("Statistics"), "dashboards.index", "stats"),
     (_l("Organisations"), "organizations.index", "admin"),
     (_l("Users"), "users.index", "admin"),
     (_l("Agreements and categories"), "catalog.index", "admin"),
@@ -39,6 +40,8 @@ def navigation() -> list[NavItem]:
     for label, endpoint, audience in NAVIGATION:
         if audience == "admin" and not getattr(current_user, "is_admin", False):
             continue
+        if audience == "stats" and not _may_view_stats():
+            continue
         url = url_for(endpoint)
         active = request.endpoint == endpoint or (
             endpoint != "home.index"
@@ -46,6 +49,13 @@ def navigation() -> list[NavItem]:
         )
         items.append(NavItem(str(label), url, active))
     return items
+
+
+def _may_view_stats() -> bool:
+    # Imported here: core must not depend on a feature at import time.
+    from avvik.stats.scope import may_view_stats
+
+    return current_user.is_authenticated and may_view_stats(current_user)
 
 
 def oslo_datetime(moment: datetime | None, format: str = "short") -> str:

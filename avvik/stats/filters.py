@@ -170,7 +170,9 @@ def _parse_id(text: str | None, key: str, errors: list[tuple[str, str]]) -> int 
         return None
     model, message = ID_FILTERS[key]
     # Bounded so that a huge number is "unknown", not a database overflow error (a 500).
-    if not text.isdigit() or len(text) > 9 or db.session.get(model, int(text)) is None:
+    # ASCII only: "²" is a digit to str.isdigit() but not to int() (a 500 otherwise).
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 \
+            or db.session.get(model, int(text)) is None:
         errors.append((key, str(message)))
         return None
     return int(text)

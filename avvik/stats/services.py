@@ -121,6 +121,29 @@ def current_signals(viewer: User, filters: StatsFilter, *,
     return found
 
 
+def run_charts_of(per_month: Table, *, today: date | None = None
+                  ) -> dict[str, anhoej.RunChart]:
+    """Every series' run chart (see ``run_chart``) from a ``per_month`` table already
+    built, so that a page showing both asks the database once."""
+    today = today or utcnow().astimezone(OSLO).date()
+    records = [r for r in per_month.records()
+               if date.fromisoformat(f"{r['month']}-01") < today.replace(day=1)]
+    months = [date.fromisoformat(f"{r['month']}-01") for r in records]
+    return {series: anhoej.analyse([float(r[series]) for r in records], months)  # type: ignore[arg-type]
+            for series in SERIES}
+
+
+def signals_of(charts: dict[str, anhoej.RunChart], *, current_only: bool = True
+               ) -> list[SeriesSignal]:
+    """The signals of ``run_charts_of``'s charts: those still going on, or all of them."""
+    found = []
+    for series, chart in charts.items():
+        label = str(_l("All cases")) if series == "total" else direction_label(series)
+        signals = chart.current_signals if current_only else chart.signals
+        found += [SeriesSignal(series, label, s) for s in signals]
+    return found
+
+
 def _format(fmt: str) -> tuple[str, str]:
     if fmt not in FORMATS:
         raise NotFound()

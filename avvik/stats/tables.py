@@ -186,6 +186,30 @@ def _measures(user: User, filters: StatsFilter, now: datetime | None) -> Built:
                         ("evaluated", _l("Evaluated measures"), m.evaluated)])
 
 
+#: The evaluated measures a page shows at most (each costs two small queries).
+MAX_EVALUATIONS = 20
+
+
+def _measure_evaluations(user: User, filters: StatsFilter, now: datetime | None) -> Built:
+    # One row per measure and month, before and after its start. Counts of 1-4 are
+    # hidden ("<5") for a measure owned outside the viewer's organisations.
+    from avvik.measures.services import oslo_today
+
+    own = own_organizations(user)
+    columns = _columns(("measure_id", _l("Id")), ("title", _l("Measure")),
+                       ("start_date", _l("Start date")), ("month", _l("Month")),
+                       ("period", _l("Before or after")), ("count", _l("Cases")))
+    rows: list[list[Cell]] = []
+    for e in queries.measure_evaluations(user, filters, today=oslo_today(now),
+                                         limit=MAX_EVALUATIONS):
+        show = user.is_admin or e.organization_id in own
+        for period, months in (("before", e.counts.before), ("after", e.counts.after)):
+            rows += [[e.measure_id, e.title, e.counts.start_date, f"{m.month:%Y-%m}", period,
+                      m.count if show or not is_small(m.count) else HIDDEN]
+                     for m in months]
+    return columns, rows
+
+
 #: name -> (title, builder). The names are the API's ``/api/v1/stats/<name>``.
 TABLES: dict[str, tuple[object, Builder]] = {
     "per_month": (_l("Cases per month"), _periods(per_year=False)),
@@ -206,6 +230,8 @@ TABLES: dict[str, tuple[object, Builder]] = {
     "escalations": (_l("Escalations per level"), _escalations),
     "feedback": (_l("Feedback to the reporter"), _feedback),
     "measures": (_l("Measures"), _measures),
+    "measure_evaluations": (_l("Evaluated measures: cases of the same kind before and "
+                               "after the start"), _measure_evaluations),
 }
 
 

@@ -57,13 +57,17 @@ class MeasureEvaluation:
 
 
 def measure_evaluations(user: User, filters: StatsFilter, *, months: int = 6,
-                        today: date | None = None) -> list[MeasureEvaluation]:
-    """Every evaluated measure in the selection that has a start date, latest first."""
+                        today: date | None = None, limit: int | None = None
+                        ) -> list[MeasureEvaluation]:
+    """Every evaluated measure in the selection that has a start date, latest first.
+
+    ``limit``: at most that many (the latest); each measure costs two small queries.
+    """
     rows = db.session.execute(
         select(Measure, Unit.organization_id).join(Measure.owning_unit)
         .where(_in_selection(user, filters), Measure.evaluated_at.is_not(None),
                Measure.start_date.is_not(None))
-        .order_by(Measure.evaluated_at.desc(), Measure.id)
+        .order_by(Measure.evaluated_at.desc(), Measure.id).limit(limit)
     ).all()
     out = []
     for measure, organization_id in rows:

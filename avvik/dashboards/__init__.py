@@ -1,0 +1,1 @@
+"""The quality dashboards' pages, downloads and yearly report (views over avvik.stats)."""

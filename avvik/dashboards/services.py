@@ -1,0 +1,134 @@
+"""Glue between the statistics engine (avvik.stats) and the dashboard pages.
+
+Every page builds each of its tables once (``build_table``), and the run charts come from
+the monthly table already built (``run_charts_of``), so a page asks the database one
+GROUP BY per table, whatever the number of cases, organisations or units.
+
+Who gets what (the engine scopes the numbers; avvik.stats.scope):
+- every viewer with dashboards (``may_view_stats``) gets the aggregate pages and their
+  CSV/XLSX/JSON, with other organisations' small counts as "<5";
+- the de-identified case list goes to those who may open cases one by one
+  (administrators, leaders, coordinators; ``may_list_cases``): it lists only the cases
+  they may open (avvik.reports.scope). The secretariat never gets one: aggregates only.
+- the free text of those cases (description, measures, answer) is in the list for
+  administrators and for the organisation's coordinators and quality advisers, who follow
+  up cross-level cases as their job (``may_read_free_text``). Leaders get the coded
+  fields and open a case to read its text: a bulk export of free text is a larger
+  exposure than reading one case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+
+from avvik.dashboards import charts
+from avvik.stats import queries
+from avvik.stats.anhoej import RunChart
+from avvik.stats.filters import StatsFilter
+from avvik.stats.services import SeriesSignal, build_table, run_charts_of, signals_of
+from avvik.stats.tables import Table
+from avvik.users.models import Role, User
+
+#: The dashboard's pages and the tables each shows, in order.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "overview": ("per_month", "per_year"),
+    "breakdowns": ("by_category", "by_agreement", "by_transition",
+                   "by_reporting_organization", "by_receiving_organization", "by_unit",
+                   "by_consequence"),
+    "performance": ("answer_performance", "answer_performance_by_organization",
+                    "open_per_unit", "escalations", "feedback"),
+    "measures": ("measures", "measure_evaluations"),
+}
+
+
+def may_list_cases(user: User) -> bool:
+    """Whether ``user`` gets the de-identified case list (see the module docstring)."""
+    return bool(user.is_admin or user.has_role(Role.LEADER, Role.COORDINATOR))
+
+
+def may_read_free_text(user: User) -> bool:
+    """Whether the case list holds the cases' free text for ``user``."""
+    return bool(user.is_admin or user.has_role(Role.COORDINATOR, Role.QUALITY_ADVISER))
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One table on a page, with its chart (None for key figures)."""
+
+    table: Table
+    chart: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class RunChartView:
+    series: str
+    label: str
+    chart: RunChart
+    months: list[str]  #: "YYYY-MM", one per point
+    spec: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    measure_id: int
+    title: str
+    start_date: date
+    rows: list[dict[str, Any]]
+    spec: dict[str, Any]
+
+
+@dataclass
+class DashboardPage:
+    section: str
+    filters: StatsFilter
+    total: int  #: cases in the selection; 0: the page says "no cases"
+    panels: dict[str, Panel] = field(default_factory=dict)
+    run_charts: list[RunChartView] = field(default_factory=list)
+    signals: list[SeriesSignal] = field(default_factory=list)
+    evaluations: list[EvaluationView] = field(default_factory=list)
+
+
+def build_dashboard(viewer: User, filters: StatsFilter, section: str, *,
+                    now: datetime | None = None, today: date | None = None
+                    ) -> DashboardPage:
+    """The numbers of one dashboard page for ``viewer`` (PermissionDenied without
+    dashboards). Nothing else is built when the selection holds no case."""
+    page = DashboardPage(section, filters, queries.total_count(viewer, filters))
+    if page.total == 0:
+        return page
+    for name in SECTIONS[section]:
+        table = build_table(name, viewer, filters, now)
+        page.panels[name] = Panel(table, charts.chart_for(table))
+    if "per_month" in page.panels:
+        page.run_charts = run_chart_views(page.panels["per_month"].table, today=today)
+        page.signals = signals_of({v.series: v.chart for v in page.run_charts})
+    if "measure_evaluations" in page.panels:
+        page.evaluations = evaluation_views(page.panels["measure_evaluations"].table)
+    return page
+
+
+def run_chart_views(per_month: Table, *, today: date | None = None) -> list[RunChartView]:
+    """The run chart of every series (total, then each direction) of a monthly table."""
+    labels = {c.key: c.label for c in per_month.columns}
+    views = []
+    for series, chart in run_charts_of(per_month, today=today).items():
+        months = [f"{m:%Y-%m}" for m in chart.labels]  # type: ignore[str-format]
+        label = _("All cases") if series == "total" else labels[series]
+        views.append(RunChartView(series, label, chart, months,
+                                  charts.run_chart(chart, months)))
+    return views
+
+
+def evaluation_views(table: Table) -> list[EvaluationView]:
+    """The ``measure_evaluations`` table regrouped: one view (table and chart) a measure."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for record in table.records():
+        grouped.setdefault(record["measure_id"], []).append(record)  # type: ignore[arg-type]
+    words = {"before": _("Before"), "after": _("After")}
+    return [EvaluationView(measure_id, rows[0]["title"], rows[0]["start_date"], rows,
+                           charts.before_after(rows, words))
+            for measure_id, rows in grouped.items()]

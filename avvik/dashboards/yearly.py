@@ -1,0 +1,75 @@
+"""The yearly report for the joint committee: one calendar year on one printable page.
+
+The year's counts per month; the trend over the last five years; answer performance,
+overall and per organisation; the top categories; the run charts of the 24 months up to
+the year's end with every signal found; feedback; measures and their evaluation. All of
+it is the engine's tables, scoped to the viewer like the dashboards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from avvik.dashboards import charts
+from avvik.dashboards.services import (
+    EvaluationView,
+    Panel,
+    RunChartView,
+    evaluation_views,
+    run_chart_views,
+)
+from avvik.stats import queries
+from avvik.stats.filters import YEARS, StatsFilter
+from avvik.stats.services import SeriesSignal, build_table, signals_of
+from avvik.users.models import User
+
+#: Years of the trend table, the report's year included.
+TREND_YEARS = 5
+#: Categories the report lists (the export has them all).
+TOP_CATEGORIES = 10
+#: Months of the run charts, ending with the report's December.
+RUN_CHART_MONTHS = 24
+
+#: The sections with one table each, in the page's order.
+YEAR_TABLES = ("per_month", "answer_performance", "answer_performance_by_organization",
+               "by_category", "feedback", "measures", "measure_evaluations")
+
+
+@dataclass
+class YearlyReport:
+    year: int
+    filters: StatsFilter
+    total: int
+    panels: dict[str, Panel] = field(default_factory=dict)
+    run_charts: list[RunChartView] = field(default_factory=list)
+    signals: list[SeriesSignal] = field(default_factory=list)
+    evaluations: list[EvaluationView] = field(default_factory=list)
+
+
+def is_report_year(year: int) -> bool:
+    return year in YEARS and year - TREND_YEARS + 1 in YEARS
+
+
+def build_yearly_report(viewer: User, year: int, *, now: datetime | None = None,
+                        today: date | None = None) -> YearlyReport:
+    """The report of ``year`` (check ``is_report_year`` first) for ``viewer``."""
+    filters = StatsFilter(date(year, 1, 1), date(year, 12, 31))
+    report = YearlyReport(year, filters, queries.total_count(viewer, filters))
+    trend = StatsFilter(date(year - TREND_YEARS + 1, 1, 1), date(year, 12, 31))
+    table = build_table("per_year", viewer, trend, now)
+    report.panels["per_year"] = Panel(table, charts.chart_for(table))
+    if report.total == 0:
+        return report
+    for name in YEAR_TABLES:
+        table = build_table(name, viewer, filters, now)
+        if name == "by_category":  # the top ones; the export link gives them all
+            table = replace(table, rows=table.rows[:TOP_CATEGORIES])
+        report.panels[name] = Panel(table, charts.chart_for(table))
+    span = StatsFilter(date(year - RUN_CHART_MONTHS // 12 + 1, 1, 1), date(year, 12, 31))
+    report.run_charts = run_chart_views(build_table("per_month", viewer, span, now),
+                                        today=today)
+    report.signals = signals_of({v.series: v.chart for v in report.run_charts},
+                                current_only=False)
+    report.evaluations = evaluation_views(report.panels["measure_evaluations"].table)
+    return report

@@ -1,0 +1,128 @@
+/* Draws the dashboards' charts with the vendored Chart.js.
+ *
+ * Each <figure data-chart> holds a <script type="application/json" data-chart-spec> with
+ * the numbers the page's table shows (built in avvik/dashboards/charts.py), so no second
+ * request is made. The figure stays hidden without JavaScript: the table is there anyway.
+ * Spec kinds: "stacked" (bars stacked per period), "bar" (grouped, horizontal when said),
+ * "pareto" (bars and a cumulative-share line on a 0-100 % axis), "run" (a run chart:
+ * the series, its median line, and the points of a signal marked).
+ */
+(function () {
+  "use strict";
+  if (typeof Chart === "undefined") { return; }
+
+  // Colour-blind safe (Okabe-Ito), dark enough against white.
+  var COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
+  var MEDIAN = "#555555";
+  var SIGNAL = "#C0392B";
+  var MAX_LABEL = 28;
+
+  function color(i) { return COLORS[i % COLORS.length]; }
+
+  // Long names (categories, units) are cut on the axis; the tooltip and table have them whole.
+  function shortLabel(value) {
+    var label = String(this.getLabelForValue(value));
+    return label.length > MAX_LABEL ? label.slice(0, MAX_LABEL - 1) + "\u2026" : label;
+  }
+
+  function bars(spec) {
+    return spec.datasets.map(function (d, i) {
+      return { label: d.label, data: d.data, backgroundColor: color(i), borderColor: color(i) };
+    });
+  }
+
+  function options(spec, extra) {
+    var opts = {
+      responsive: true, maintainAspectRatio: false, animation: false,
+      indexAxis: spec.horizontal ? "y" : "x",
+      plugins: { legend: { display: spec.datasets.length > 1 || spec.kind === "run" } },
+      scales: {}
+    };
+    var valueAxis = spec.horizontal ? "x" : "y";
+    var labelAxis = spec.horizontal ? "y" : "x";
+    opts.scales[valueAxis] = { beginAtZero: true, ticks: { precision: 0 } };
+    opts.scales[labelAxis] = { ticks: { callback: shortLabel } };
+    return Object.assign(opts, extra || {});
+  }
+
+  function stacked(spec) {
+    var opts = options(spec);
+    opts.scales.x = Object.assign(opts.scales.x || {}, { stacked: true });
+    opts.scales.y = Object.assign(opts.scales.y || {}, { stacked: true });
+    return { type: "bar", data: { labels: spec.labels, datasets: bars(spec) }, options: opts };
+  }
+
+  function grouped(spec) {
+    return { type: "bar", data: { labels: spec.labels, datasets: bars(spec) }, options: options(spec) };
+  }
+
+  function pareto(spec) {
+    var count = spec.datasets[0], share = spec.datasets[1];
+    var opts = options(spec);
+    opts.plugins.legend.display = true;
+    opts.scales.share = {
+      position: "right", min: 0, max: 100, grid: { drawOnChartArea: false },
+      ticks: { callback: function (v) { return v + " %"; } }
+    };
+    return {
+      type: "bar",
+      data: {
+        labels: spec.labels,
+        datasets: [
+          { type: "line", label: share.label, data: share.data, yAxisID: "share",
+            borderColor: color(1), backgroundColor: color(1), pointRadius: 3, order: 0 },
+          { type: "bar", label: count.label, data: count.data, yAxisID: "y",
+            backgroundColor: color(0), order: 1 }
+        ]
+      },
+      options: opts
+    };
+  }
+
+  function run(spec) {
+    var series = spec.datasets[0], median = spec.datasets[1];
+    var marked = spec.marked || [];
+    return {
+      type: "line",
+      data: {
+        labels: spec.labels,
+        datasets: [
+          { label: series.label, data: series.data, borderColor: color(0),
+            backgroundColor: color(0), pointRadius: 3, tension: 0 },
+          { label: median.label, data: median.data, borderColor: MEDIAN, borderDash: [6, 4],
+            pointRadius: 0, borderWidth: 2 },
+        ].concat(marked.some(Boolean) ? [
+          { label: spec.markedLabel, showLine: false, pointStyle: "rectRot", pointRadius: 7,
+            borderColor: SIGNAL, backgroundColor: SIGNAL,
+            data: series.data.map(function (v, i) { return marked[i] ? v : null; }) }
+        ] : [])
+      },
+      options: options(spec)
+    };
+  }
+
+  var BUILDERS = { stacked: stacked, bar: grouped, pareto: pareto, run: run };
+
+  function draw(figure) {
+    var source = figure.querySelector("[data-chart-spec]");
+    var canvas = figure.querySelector("canvas");
+    if (!source || !canvas) { return; }
+    var spec = JSON.parse(source.textContent);
+    var build = BUILDERS[spec.kind];
+    if (!build) { return; }
+    figure.hidden = false;
+    new Chart(canvas, build(spec));
+  }
+
+  document.querySelectorAll("figure[data-chart]").forEach(draw);
+
+  // The yearly report: a print button, and every table shown on paper.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.run-chart__numbers").forEach(function (d) { d.open = true; });
+    Object.values(Chart.instances).forEach(function (chart) { chart.resize(); });
+  });
+}());

@@ -1,0 +1,99 @@
+"""Speed and the filter's choices: a page asks the database the same few questions
+whatever the amount of data (no query per case, row or organisation), and offers the
+choices of the viewer's health community only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from avvik.dashboards.queries import filter_choices
+from avvik.extensions import db
+from avvik.reports.models import Consequence, ReportStatus
+from avvik.stats import queries as stats_queries
+from tests.dashboards.conftest import YEAR
+from tests.factories import make_health_community, make_organization, make_unit
+from tests.stats.data import make_case, oslo
+
+
+@contextmanager
+def counting_statements() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def _more_data(world) -> None:
+    """Many cases across units, organisations, categories, consequences and months."""
+    units = [world.ward, world.other_ward, world.clinic]
+    for n in range(30):
+        make_case(world, event_date=date(2026, 1 + n % 12, 1 + n % 27),
+                  receiving_unit=units[n % 3],
+                  category_id=(world.medication if n % 2 else world.other).id,
+                  consequence=list(Consequence)[n % 5], status=ReportStatus.CLOSED,
+                  routed_at=oslo(2026, 3, 2, 9), acknowledged_at=oslo(2026, 3, 2 + n % 5, 9),
+                  answered_at=oslo(2026, 3, 9 + n % 7, 9), answer_due_at=oslo(2026, 3, 20),
+                  answer_delivered_at=oslo(2026, 3, 20), escalation_level=n % 4)
+        make_case(world, event_date=date(2026, 1 + n % 12, 2), reporting_unit=world.ward,
+                  receiving_unit=world.home_care)
+
+
+@pytest.mark.parametrize("path", ["/dashboards/", "/dashboards/breakdowns",
+                                  "/dashboards/performance", "/dashboards/measures",
+                                  "/dashboards/yearly/2026"])
+def test_a_page_asks_the_same_number_of_questions_whatever_the_data(world, people,
+                                                                     browser_for, path):
+    browser = browser_for(people.secretariat)
+    url = f"{path}?{YEAR}"
+    make_case(world, event_date=date(2026, 2, 1))
+    with counting_statements() as few:
+        assert browser.get(url).status_code == 200
+    _more_data(world)
+    with counting_statements() as many:
+        assert browser.get(url).status_code == 200
+    assert len(many) == len(few), (len(few), len(many))
+
+
+def test_the_overview_counts_the_months_once_for_the_table_and_all_run_charts(
+        world, browser_for, monkeypatch):
+    make_case(world, event_date=date(2026, 2, 1))
+    browser = browser_for(world.admin)
+    calls = []
+    counted = stats_queries.counts_per_month
+
+    def spy(*args, **kwargs):
+        calls.append(args)
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr(stats_queries, "counts_per_month", spy)
+    html = browser.get(f"/dashboards/?{YEAR}").get_data(as_text=True)
+    assert len(calls) == 1
+    for series in ("total", "municipality_to_hospital", "hospital_to_municipality", "other"):
+        assert f'id="run-{series}"' in html
+
+
+def test_the_filter_offers_only_the_viewers_health_community(world, people):
+    elsewhere = make_organization("Fjernby kommune",
+                                  health_community=make_health_community("Annet fellesskap"))
+    make_unit("Fjernby hjemmetjeneste", organization=elsewhere)
+    choices = filter_choices(people.secretariat)
+    names = [label for _value, label in choices.organizations]
+    assert names == ["Annenby kommune", "Testvik kommune", "Testvik sykehus HF"]
+    assert not any("Fjernby" in label for _value, label in choices.units)
+    assert ("Testvik sykehus HF: Medisinsk sengepost" in
+            [label for _value, label in choices.units])
+    assert [label for _v, label in choices.categories] == [
+        "Annet", "Legemiddelliste mangler", "Mangler i innleggelse"]
+    everything = filter_choices(world.admin)
+    assert "Fjernby kommune" in [label for _value, label in everything.organizations]

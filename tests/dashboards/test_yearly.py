@@ -1,0 +1,89 @@
+"""The joint committee's yearly report: one printable page per year."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from avvik.reports.models import ReportStatus
+from tests.dashboards import pages
+from tests.factories import make_category
+from tests.stats.data import make_case, oslo
+
+CSS = Path(__file__).resolve().parents[2] / "avvik" / "static" / "css" / "dashboards.css"
+
+
+def test_the_yearly_report_holds_counts_trend_performance_categories_and_signals(
+        world, people, browser_for):
+    for year in (2024, 2025):
+        for month in range(1, 13):
+            for _ in range(1 if year == 2024 else 3):
+                make_case(world, event_date=date(year, month, 10))
+    make_case(world, event_date=date(2025, 5, 2), status=ReportStatus.ANSWERED,
+              routed_at=oslo(2025, 5, 5, 9), answered_at=oslo(2025, 5, 7, 9),
+              answer_due_at=oslo(2025, 5, 20, 9))
+    make_case(world, event_date=date(2026, 1, 10))  # the next year: not in the report
+    response = browser_for(people.secretariat).get("/dashboards/yearly/2025")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "yearly report 2025" in html and "Cases in 2025: 37." in html
+    trend = pages.column(html, "table-per_year", "Total")
+    assert trend == {"2021": "0", "2022": "0", "2023": "0", "2024": "12", "2025": "37"}
+    months = pages.column(html, "table-per_month", "Total")
+    assert len(months) == 12 and months["2025-05"] == "4"
+    # One answer by the hospital: another organisation's, so hidden from the secretariat
+    # (a member of the municipality) in the split, exact in the overall figure.
+    by_organisation = pages.table(html, "table-answer_performance_by_organization")
+    assert by_organisation[1][:6] == ["Testvik sykehus HF", "0", "–", "–", "<5", "–"]
+    figures = pages.column(html, "table-answer_performance", "Value")
+    assert figures["Working days to answer, median"] == "2"
+    assert pages.column(html, "table-by_category", "Cases") == {
+        "Legemiddelliste mangler": "37"}
+    # 12 months at 1, then 12 at 3 (4 in May): a shift the run chart must state.
+    assert "unusually long run: 12 months above the median since January 2025" in html
+    assert 'href="/static/css/dashboards.css"' in html
+
+
+def test_the_report_lists_only_the_top_ten_categories(world, browser_for):
+    for n in range(12):
+        category = make_category(f"K{n}", name=f"Kategori {n:02d}",
+                                 health_community=world.other.health_community)
+        for _ in range(n + 1):
+            make_case(world, event_date=date(2025, 3, 1), category_id=category.id)
+    html = browser_for(world.admin).get("/dashboards/yearly/2025").get_data(as_text=True)
+    shown = list(pages.column(html, "table-by_category", "Cases"))
+    assert shown == [f"Kategori {n:02d}" for n in range(11, 1, -1)]
+    assert "/dashboards/export/by_category.csv?from=2025-01&amp;to=2025-12" in html
+
+
+def test_a_year_without_cases_says_no_cases(world, browser_for):
+    html = browser_for(world.admin).get("/dashboards/yearly/2019").get_data(as_text=True)
+    assert 'id="no-cases"' in html and "table-per_month" not in html
+
+
+def test_the_year_comes_from_the_form_or_defaults_to_last_year(world, browser_for):
+    browser = browser_for(world.admin)
+    assert browser.get("/dashboards/yearly/?year=2024").headers["Location"].endswith(
+        "/dashboards/yearly/2024")
+    last_year = date.today().year - 1
+    assert browser.get("/dashboards/yearly/").headers["Location"].endswith(
+        f"/dashboards/yearly/{last_year}")
+    assert browser.get("/dashboards/yearly/?year=x").headers["Location"].endswith(
+        f"/dashboards/yearly/{last_year}")
+
+
+def test_years_out_of_range_are_404(world, browser_for):
+    browser = browser_for(world.admin)
+    for year in ("1901", "99999", "abc"):
+        assert browser.get(f"/dashboards/yearly/{year}").status_code == 404, year
+    assert browser.get("/dashboards/yearly/?year=-3", follow_redirects=True
+                       ).status_code == 404
+
+
+def test_printing_hides_navigation_and_filters_and_breaks_pages_between_sections():
+    css = CSS.read_text()
+    print_rules = css[css.index("@media print"):]
+    for selector in (".site-header", ".dashboard-filters", ".dashboard-tabs",
+                     ".export-links"):
+        assert selector in print_rules.split("display: none")[0], selector
+    assert ".print-section { break-before: page; }" in print_rules
