@@ -36,19 +36,35 @@ NAVIGATION: tuple[tuple[object, str, str], ...] = (
 
 
 def navigation() -> list[NavItem]:
+    """The menu for the user's roles; the current page's entry is marked.
+
+    An exact endpoint wins; otherwise the first entry of the page's feature is marked
+    (so "New report" alone is current on the form, "Reports" on a case page).
+    """
+    entries = [(label, endpoint) for label, endpoint, audience in NAVIGATION
+               if _audience_sees(audience)]
+    current = request.endpoint or ""
+    exact = any(endpoint == current for _, endpoint in entries)
+    blueprint = current.split(".")[0]
+    marked = False
     items = []
-    for label, endpoint, audience in NAVIGATION:
-        if audience == "admin" and not getattr(current_user, "is_admin", False):
-            continue
-        if audience == "stats" and not _may_view_stats():
-            continue
-        url = url_for(endpoint)
-        active = request.endpoint == endpoint or (
-            endpoint != "home.index"
-            and (request.endpoint or "").split(".")[0] == endpoint.split(".")[0]
-        )
-        items.append(NavItem(str(label), url, active))
+    for label, endpoint in entries:
+        if exact:
+            active = endpoint == current
+        else:
+            active = (not marked and endpoint != "home.index"
+                      and endpoint.split(".")[0] == blueprint)
+        marked = marked or active
+        items.append(NavItem(str(label), url_for(endpoint), active))
     return items
+
+
+def _audience_sees(audience: str) -> bool:
+    if audience == "admin":
+        return bool(getattr(current_user, "is_admin", False))
+    if audience == "stats":
+        return _may_view_stats()
+    return True
 
 
 def _may_view_stats() -> bool:
