@@ -81,6 +81,8 @@ class Config:
         # a published row not yet started is published again after the redelivery time.
         self.OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "180") or 180)
         self.OUTBOX_REDELIVERY_SECONDS = int(env("OUTBOX_REDELIVERY_SECONDS", "120") or 120)
+        #: How often beat runs the resend sweep (the chaos tests shorten it).
+        self.OUTBOX_RESEND_SECONDS = float(env("OUTBOX_RESEND_SECONDS", "10") or 10)
         #: Publish outbox rows to the broker right after each commit (tests turn it off).
         self.OUTBOX_RING = True
         self.CELERY = self._celery_settings()
@@ -95,6 +97,9 @@ class Config:
                 "data_folder_out": str(queue_dir / "queue"),
                 "control_folder": str(queue_dir / "control"),
                 "store_processed": False,
+                # Kombu polls the folder once a second by default; a routed case takes
+                # three hops (route, fan-out, send), each waiting up to a poll.
+                "polling_interval": 0.1,
             }
         else:
             # Work of a killed worker comes back after the visibility timeout; keep it short

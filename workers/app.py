@@ -38,7 +38,8 @@ import workers.outbox  # noqa: E402, F401
 celery.conf.beat_schedule = {
     "heartbeat": {"task": "core.heartbeat", "schedule": 30.0},
     # Work the broker lost, work whose worker died, and retries that are due.
-    "outbox-resend": {"task": "outbox.resend", "schedule": 10.0},
+    "outbox-resend": {"task": "outbox.resend",
+                      "schedule": flask_app.config["OUTBOX_RESEND_SECONDS"]},
     "escalation-sweep": {"task": "escalation.sweep", "schedule": 120.0},
     "weekly-digest": {"task": "escalation.weekly_digest",
                       "schedule": crontab(hour=7, minute=0, day_of_week="monday")},

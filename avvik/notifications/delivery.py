@@ -44,6 +44,10 @@ def deliver_email(payload: dict[str, Any]) -> None:
     message = build_message(user.email, payload["template"],
                             email_context(report, payload.get("extra", {})),
                             payload["message_id"], locale=user.locale)
+    # End the transaction (only reads so far; the runner committed the claim) before the
+    # SMTP conversation: on SQLite every transaction holds the write lock, and a slow
+    # mail server must not keep clinicians from saving their cases meanwhile.
+    db.session.commit()
     try:
         send_message(message)
     except smtplib.SMTPRecipientsRefused as refused:

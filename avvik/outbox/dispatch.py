@@ -7,6 +7,7 @@ is simply left in the outbox, and ``resend_due`` publishes it once the broker is
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app
@@ -24,15 +25,39 @@ log = logging.getLogger(__name__)
 COMMITTED_KEY = "avvik_outbox_committed"
 
 
+#: Publishing gives up at once when the broker is away - no rounds of reconnecting (Kombu
+#: spends about six seconds on them even with retry=False), a short connect timeout - so
+#: that a request never waits for it; the row stays in the outbox for ``resend_due``.
+FAIL_FAST = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 5}
+
+
+def publish_all(messages: Iterable[tuple[int, str]]) -> list[int]:
+    """Send each (outbox id, task name) to the broker in order; returns the ids sent.
+
+    One fresh connection for the batch (never a pooled one that a broker restart left
+    dead), which also declares the queue again. The first failure ends the batch: the
+    broker is away, and the rest would only wait for it too.
+    """
+    messages = list(messages)
+    if not messages:
+        return []
+    celery = current_app.extensions["celery"]
+    sent: list[int] = []
+    try:
+        with celery.connection_for_write(transport_options=FAIL_FAST) as connection:
+            producer = celery.amqp.Producer(connection)
+            for message_id, task in messages:
+                celery.send_task(task, args=[message_id], retry=False, producer=producer)
+                sent.append(message_id)
+    except Exception as error:  # any broker failure: the sweep sends them later
+        log.warning("outbox: %d message(s) not published (%s): %s",
+                    len(messages) - len(sent), messages[len(sent)][1], error)
+    return sent
+
+
 def publish(message_id: int, task: str) -> bool:
     """Send one outbox id to its task; False (and a log line) if the broker is away."""
-    celery = current_app.extensions["celery"]
-    try:
-        celery.send_task(task, args=[message_id], retry=False)
-    except Exception as error:  # any broker failure: the sweep sends it later
-        log.warning("outbox %s (%s) not published: %s", message_id, task, error)
-        return False
-    return True
+    return publish_all([(message_id, task)]) == [message_id]
 
 
 def resend_due(now: datetime | None = None) -> int:
@@ -50,14 +75,12 @@ def resend_due(now: datetime | None = None) -> int:
             & (OutboxMessage.claimed_at < now - lease),
         )).order_by(OutboxMessage.id).limit(1000)
     ).all()
-    sent = 0
-    for message_id, task in rows:
-        if publish(message_id, task):
-            sent += 1
-            db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                               .values(dispatched_at=now))
+    sent = publish_all((message_id, task) for message_id, task in rows)
+    if sent:
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(sent))
+                           .values(dispatched_at=now))
     db.session.commit()
-    return sent
+    return len(sent)
 
 
 def _remember_committed(session: Session) -> None:
@@ -88,11 +111,12 @@ def ring_committed() -> None:
     committed = db.session.info.pop(COMMITTED_KEY, None)
     if not committed or not current_app.config.get("OUTBOX_RING", True):
         return
-    tasks = dict(db.session.execute(
+    rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.task).where(OutboxMessage.id.in_(committed))
-    ).all())
+        .order_by(OutboxMessage.id)
+    ).all()
     now = utcnow()
-    published = [mid for mid, task in tasks.items() if publish(mid, task)]
+    published = publish_all((message_id, task) for message_id, task in rows)
     if published:
         db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(published))
                            .values(dispatched_at=now))
