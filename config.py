@@ -113,7 +113,10 @@ class Config:
             "broker_connection_retry_on_startup": True,
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
-            "worker_prefetch_multiplier": 1,
+            # On the filesystem broker Celery's polling loop applies acks only between
+            # two-second waits: with one slot per process a worker whose last tasks await
+            # their acks sits idle for up to 2 s. Redis (event-driven) keeps 1.
+            "worker_prefetch_multiplier": 4 if broker.startswith("filesystem://") else 1,
             "task_serializer": "json",
             "result_serializer": "json",
             "accept_content": ["json"],

@@ -17,7 +17,7 @@ from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.notifications import recipients
 from avvik.outbox.models import OutboxMessage
-from avvik.outbox.services import enqueue
+from avvik.outbox.services import Job, enqueue
 from avvik.reports.models import Report, ReportEvent
 from avvik.users.models import User
 
@@ -33,12 +33,20 @@ def message_id_for(key: str) -> str:
 def queue_email(user: User, template: str, key: str, *, report: Report | None = None,
                 extra: dict[str, Any] | None = None) -> OutboxMessage:
     """Queue one e-mail to ``user``; the same ``key`` and user queue it only once."""
+    task, payload, dedup_key = email_job(user, template, key,
+                                         report_id=report.id if report else None, extra=extra)
+    return enqueue(task, payload, dedup_key=dedup_key)
+
+
+def email_job(user: User, template: str, key: str, *, report_id: int | None = None,
+              extra: dict[str, Any] | None = None) -> Job:
+    """The outbox job of ``queue_email``, for ``enqueue_many`` (many e-mails at once)."""
     full_key = f"{key}:{user.id}"
-    return enqueue("mail.send", {
-        "user_id": user.id, "report_id": report.id if report else None,
+    return ("mail.send", {
+        "user_id": user.id, "report_id": report_id,
         "template": template, "message_id": message_id_for(full_key),
         "extra": extra or {},
-    }, dedup_key=f"mail:{full_key}")
+    }, f"mail:{full_key}")
 
 
 def _stamp(moment: datetime | None) -> int:

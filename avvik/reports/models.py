@@ -86,8 +86,14 @@ class Report(db.Model):
         Index("ix_reports_reporter_created", "reporter_id", "created_at"),
         Index("ix_reports_status_answer_due", "status", "answer_due_at"),
         Index("ix_reports_submitted_at", "submitted_at"),
-        # The dashboards filter and group by the event date within an organisation.
-        Index("ix_reports_event_date", "event_date"),
+        # The dashboards filter and group by the event date within an organisation. On
+        # PostgreSQL the index carries every column a dashboard filters or groups by, so
+        # that their aggregates over a period are index-only scans (bench/: 2-3x faster
+        # over a million cases).
+        Index("ix_reports_dashboard", "event_date", postgresql_include=[
+            "status", "direction", "reporting_organization_id", "receiving_organization_id",
+            "reporting_unit_id", "responsible_unit_id", "agreement_id", "transition_id",
+            "category_id", "consequence"]),
         Index("ix_reports_receiving_event_date", "receiving_organization_id", "event_date"),
         Index("ix_reports_reporting_event_date", "reporting_organization_id", "event_date"),
     )

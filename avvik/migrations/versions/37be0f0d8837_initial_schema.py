@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8f116cc703e8
+Revision ID: 37be0f0d8837
 Revises: 
-Create Date: 2026-11-22 15:23:16.497564
+Create Date: 2026-11-22 16:37:08.975060
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8f116cc703e8'
+revision = '37be0f0d8837'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -335,7 +335,7 @@ def upgrade():
     sa.UniqueConstraint('case_number', name=op.f('uq_reports_case_number'))
     )
     with op.batch_alter_table('reports', schema=None) as batch_op:
-        batch_op.create_index('ix_reports_event_date', ['event_date'], unique=False)
+        batch_op.create_index('ix_reports_dashboard', ['event_date'], unique=False, postgresql_include=['status', 'direction', 'reporting_organization_id', 'receiving_organization_id', 'reporting_unit_id', 'responsible_unit_id', 'agreement_id', 'transition_id', 'category_id', 'consequence'])
         batch_op.create_index('ix_reports_receiving_event_date', ['receiving_organization_id', 'event_date'], unique=False)
         batch_op.create_index('ix_reports_receiving_status', ['receiving_organization_id', 'status'], unique=False)
         batch_op.create_index('ix_reports_reporter_created', ['reporter_id', 'created_at'], unique=False)
@@ -405,7 +405,7 @@ def downgrade():
         batch_op.drop_index('ix_reports_reporter_created')
         batch_op.drop_index('ix_reports_receiving_status')
         batch_op.drop_index('ix_reports_receiving_event_date')
-        batch_op.drop_index('ix_reports_event_date')
+        batch_op.drop_index('ix_reports_dashboard', postgresql_include=['status', 'direction', 'reporting_organization_id', 'receiving_organization_id', 'reporting_unit_id', 'responsible_unit_id', 'agreement_id', 'transition_id', 'category_id', 'consequence'])
 
     op.drop_table('reports')
     with op.batch_alter_table('routing_rules', schema=None) as batch_op:
