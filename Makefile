@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install translations migrate demo-data serve lint clean
+.PHONY: run test install translations migrate demo-data serve lint clean bench bench-quick
 
 run: translations demo-data
 	$(BIN)/avvik serve
@@ -46,6 +46,13 @@ serve: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Benchmarks (see README, "Benchmarks"): PostgreSQL on 127.0.0.1:5432 and redis-server.
+bench: translations
+	$(BIN)/python -m bench.run
+
+bench-quick: translations
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) instance/broker instance/mail

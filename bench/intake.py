@@ -1,0 +1,112 @@
+"""Intake: 8 clients file reports through POST /api/v1/reports for a fixed time, against
+the app and against the floor (bench/floor_app.py), both under gunicorn with 2 processes.
+No worker runs meanwhile: its work is measured apart, and both servers get the same CPU."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+
+from avvik.api.services import create_token
+from avvik.core.timeutil import OSLO, utcnow
+from avvik.extensions import db
+from avvik.outbox.models import OutboxMessage
+from avvik.reports.models import CaseNumberCounter, Report, ReportEvent, ReportStatus
+from avvik.users.models import Membership, Role, User
+from bench.env import World
+from bench.load import LoadResult, percentile, run_load
+from bench.procs import Process, gunicorn
+
+CLIENTS = 8
+URL = "/api/v1/reports"
+BODY_FIELDS = ("receiving_organization_id", "receiving_unit_id", "agreement_id",
+               "transition_id", "category_id", "description", "immediate_measures",
+               "consequence", "potential_consequence")
+
+Plan = tuple[dict[str, str], list[dict[str, Any]]]
+
+
+def reporter_plans(count: int, bodies_each: int = 20) -> list[Plan]:
+    """``count`` reporters of different units, each with a token and valid bodies drawn
+    from what their unit has reported before. Commits the tokens."""
+    today = utcnow().astimezone(OSLO).date()
+    busiest = db.session.execute(
+        select(Report.reporting_unit_id).where(Report.status == ReportStatus.CLOSED)
+        .group_by(Report.reporting_unit_id).order_by(func.count().desc())).scalars().all()
+    plans: list[Plan] = []
+    for unit_id in busiest:
+        user = db.session.execute(
+            select(User).join(Membership).where(Membership.unit_id == unit_id,
+                                                Membership.role == Role.REPORTER)
+            .order_by(User.id).limit(1)).scalar_one_or_none()
+        if user is None:
+            continue
+        _token, plain = create_token(user, "bench")
+        rows = db.session.execute(
+            select(*(getattr(Report, f) for f in BODY_FIELDS))
+            .where(Report.reporting_unit_id == unit_id, Report.status == ReportStatus.CLOSED)
+            .order_by(Report.id.desc()).limit(bodies_each)).all()
+        bodies = [{**{f: getattr(v, "value", v) for f, v in zip(BODY_FIELDS, row, strict=True)},
+                   "reporting_unit_id": unit_id,
+                   "event_date": (today - timedelta(days=3)).isoformat(),
+                   "discovered_date": (today - timedelta(days=2)).isoformat()}
+                  for row in rows]
+        plans.append(({"Authorization": f"Bearer {plain}"}, bodies))
+        if len(plans) == count:
+            break
+    db.session.commit()
+    return plans
+
+
+def summary(result: LoadResult) -> dict[str, Any]:
+    lat = result.latencies
+    return {"requests": len(lat), "seconds": round(result.seconds, 2),
+            "rps": round(result.rps, 1), "p50_ms": round(percentile(lat, 0.5) * 1000, 1),
+            "p99_ms": round(percentile(lat, 0.99) * 1000, 1), "errors": result.errors}
+
+
+def forget_new_reports(after_id: int, counters: dict[int, int]) -> int:
+    """Remove what a load run filed (rows above ``after_id``, floor rows, their outbox
+    rows), so that the data set keeps its size; commits."""
+    new = select(Report.id).where((Report.id > after_id)
+                                  | Report.case_number.like("FL-%")).scalar_subquery()
+    db.session.execute(delete(ReportEvent).where(ReportEvent.report_id.in_(new)))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.state == "pending"))
+    gone = db.session.execute(delete(Report).where(Report.id.in_(new))).rowcount
+    for year, value in counters.items():
+        db.session.execute(text("UPDATE case_number_counters SET last_value = :v "
+                                "WHERE year = :y"), {"v": value, "y": year})
+    db.session.commit()
+    return gone
+
+
+def run(world: World, web: Process, forget_queue) -> dict[str, Any]:
+    """Measure the app (already served by ``web``) and the floor; returns the figures."""
+    plans = reporter_plans(CLIENTS)
+    first_reporter = db.session.execute(
+        select(Membership.user_id).where(Membership.role == Role.REPORTER)).scalars().first()
+    last_id = db.session.scalar(select(func.max(Report.id)))
+    counters = dict(db.session.execute(
+        select(CaseNumberCounter.year, CaseNumberCounter.last_value)).all())
+    db.session.commit()
+    seconds = world.sizes.intake_seconds
+    app = run_load(world.web_port, URL, plans, clients=CLIENTS, seconds=seconds)
+    forget_queue()
+    forget_new_reports(last_id, counters)
+    floor = gunicorn("floor", "bench.floor_app:app", world.floor_port, world.env(
+        BENCH_FLOOR_DATABASE_URL=world.database_url,
+        BENCH_FLOOR_REPORTER_ID=str(first_reporter)), world.dir / "floor.log")
+    try:
+        bare = run_load(world.floor_port, URL, plans, clients=CLIENTS, seconds=seconds)
+    finally:
+        floor.stop()
+    forget_new_reports(last_id, counters)
+    a, f = summary(app), summary(bare)
+    return {"rps": a["rps"], "p50_ms": a["p50_ms"], "p99_ms": a["p99_ms"],
+            "floor_rps": f["rps"], "floor_p50_ms": f["p50_ms"], "floor_p99_ms": f["p99_ms"],
+            "ratio": round(a["rps"] / f["rps"], 3) if f["rps"] else None,
+            "clients": CLIENTS, "app": a, "floor": f,
+            "sample_answer": (app.bodies[0][:300].decode("utf-8", "replace")
+                              if app.bodies else None)}
