@@ -22,6 +22,7 @@ from werkzeug.test import TestResponse
 from avvik.app import create_app
 from avvik.extensions import db
 from config import TestingConfig
+from tests.reports.world import World, build_world
 from tests.services import fresh_postgres_database
 
 DATABASES = ("sqlite", "postgresql")
@@ -151,8 +152,6 @@ def login(client: FlaskClient, username: str, password: str):
 
 
 @pytest.fixture
-def world(db_session: object):  # noqa: ANN201 - tests.reports.world.World
+def world(db_session: object) -> World:
     """A small health community with people on both sides of a case (tests/reports/world)."""
-    from tests.reports.world import build_world
-
     return build_world()

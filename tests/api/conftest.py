@@ -19,7 +19,7 @@ from avvik.reports.services import (
 )
 from avvik.routing.services import route_report
 from avvik.users.models import User
-from tests.reports.world import World, build_world
+from tests.reports.world import World
 
 EVENT_DAY = date.today() - timedelta(days=4)
 
@@ -63,12 +63,6 @@ def case_in(world: World, state: str) -> Report:
         assert mark_answer_delivered(report)
     db.session.commit()
     return report
-
-
-@pytest.fixture(name="world")
-def world_fixture(db_session: object) -> World:
-    """tests/reports' world: two organisations, people on both sides, a routing rule."""
-    return build_world()
 
 
 @pytest.fixture

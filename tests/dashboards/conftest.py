@@ -14,7 +14,7 @@ from avvik.extensions import db
 from avvik.users.models import Role, User
 from tests.conftest import login, new_browser
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.reports.world import World, build_world
+from tests.reports.world import World
 
 #: The period every test filters on, so that "today" never matters.
 YEAR = "from=2026-01&to=2026-12"
@@ -27,12 +27,6 @@ class People:
     hospital_adviser: User  #: quality adviser of the hospital trust
     kommune_adviser: User  #: quality adviser of the municipality
     secretariat: User  #: the joint committee's secretariat of the health community
-
-
-@pytest.fixture
-def world(db_session: object) -> World:
-    """tests/reports' world: two municipalities and a hospital, people on both sides."""
-    return build_world()
 
 
 @pytest.fixture

@@ -11,13 +11,10 @@ from avvik.measures.services import MeasureInput, create_measure
 from avvik.reports.models import Report
 from avvik.reports.services import create_draft, submit_report
 from avvik.routing.services import route_report
-from tests.reports import conftest as reports_conftest
 from tests.reports.world import World
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=OSLO)
 
-#: The case tests' fixture, re-exported: a small health community with both sides.
-world = reports_conftest.world
 
 
 def routed_case(world: World, *, now: datetime = MONDAY, **overrides: object) -> Report:

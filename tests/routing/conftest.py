@@ -8,13 +8,7 @@ from flask.testing import FlaskClient
 from avvik.extensions import db
 from tests.conftest import login
 from tests.factories import DEFAULT_PASSWORD
-from tests.reports.world import World, build_world
-
-
-@pytest.fixture
-def world(db_session: object) -> World:
-    """Hospital and municipality, catalog, and one rule: category LM → medical ward."""
-    return build_world()
+from tests.reports.world import World
 
 
 @pytest.fixture

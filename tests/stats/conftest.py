@@ -3,8 +3,6 @@ from collections.abc import Iterator
 import pytest
 from flask_babel import force_locale
 
-from tests.reports.world import World, build_world
-
 
 @pytest.fixture(autouse=True)
 def english(request: pytest.FixtureRequest) -> Iterator[None]:
@@ -20,6 +18,3 @@ def english(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def world(db_session) -> World:
-    return build_world()

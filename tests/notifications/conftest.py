@@ -1,1 +1,0 @@
-from tests.reports.conftest import world  # noqa: F401  (the shared case world)
