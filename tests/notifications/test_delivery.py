@@ -140,3 +140,35 @@ def test_smtp_down_asks_for_a_retry(world, app, db_session):
     with pytest.raises(RetryLater):
         deliver_email(row.payload)
     assert not [e for e in report.events if e.kind == "email_sent"]
+
+
+def test_approval_requested_mails_the_reporting_units_leader(world, smtp):
+    world.kommune.is_approval_required = True
+    report = create_draft(world.reporter, world.report_input(description=SECRET_TEXT),
+                          now=MONDAY)
+    submit_report(world.reporter, report, now=MONDAY)
+    drain()
+    [(to, message)] = smtp.messages
+    assert to == [world.kommune_leader.email]
+    assert report.case_number in message["Subject"]
+    assert SECRET_TEXT not in message.get_body(("plain",)).get_content()
+
+
+def test_weekly_digest_lists_open_and_overdue_cases_once_a_week(world, smtp):
+    from datetime import timedelta
+
+    from avvik.escalation.digest import queue_weekly_digests
+
+    report = routed_case(world)
+    drain()
+    before = len(smtp.messages)
+    three_weeks_later = MONDAY + timedelta(days=21)
+    assert queue_weekly_digests(three_weeks_later) == 2  # the ward's and the clinic's leaders
+    queue_weekly_digests(three_weeks_later + timedelta(days=2))  # same ISO week again
+    drain()
+    digests = smtp.messages[before:]
+    assert sorted(to[0] for to, _ in digests) == sorted([world.ward_leader.email,
+                                                         world.clinic_leader.email])
+    text = digests[0][1].get_body(("plain",)).get_content()
+    assert report.case_number in text and SECRET_TEXT not in text
+    assert "1" in digests[0][1]["Subject"]
