@@ -1,7 +1,7 @@
 """``python -m bench.run [--quick] [--only STEP,...]``: Avvik's benchmarks, each figure
 beside its floor, written to bench/results/latest.json (quick.json with --quick).
 
-Steps, in order: data (PostgreSQL), intake, routing (Redis), dashboards, escalation,
+Steps, in order: data (PostgreSQL), intake, routing (Redis), dashboards, lists, escalation,
 embedded (SQLite + filesystem broker). Everything runs on 127.0.0.1: a fresh PostgreSQL
 database (dropped at the end), a private redis-server, an SMTP server in this process.
 """
@@ -18,7 +18,7 @@ from bench import report
 from bench.env import FULL, QUICK, World, make_app, world
 from bench.procs import Process, gunicorn, tree_peak_rss_mb
 
-STEPS = ("intake", "routing", "dashboards", "escalation", "embedded")
+STEPS = ("intake", "routing", "dashboards", "lists", "escalation", "embedded")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -73,6 +73,12 @@ def run_steps(w: World, steps: list[str]) -> dict[str, Any]:
                 memory["web"] = tree_peak_rss_mb(web)
             finally:
                 web.stop()
+        if "lists" in steps:
+            from bench import lists
+
+            _say("lists: list_reports for the demo's people")
+            results["lists"] = lists.run()
+            _say(f"lists: worst p50 {results['lists']['worst_p50_ms']} ms")
         if "escalation" in steps:
             results["escalation"] = _escalation(w, memory)
     if "embedded" in steps:
