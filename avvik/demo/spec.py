@@ -66,6 +66,7 @@ class CaseSpec:
             "created_at": self.moment, "updated_at": self.moment, "submitted_at": None,
             "approved_at": None, "approved_by_id": None, "routed_at": None,
             "acknowledge_due_at": None, "acknowledged_at": None, "answer_due_at": None,
+            "acknowledge_working_days": None, "answer_working_days": None,
             "reminder_sent_at": None, "answered_at": None, "answered_by_id": None,
             "answer_cause": None, "answer_measures": None, "answer_delivered_at": None,
             "closed_at": None, "reopen_count": 0, "reopen_reason": None, "withdrawn_at": None,

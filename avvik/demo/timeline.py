@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from avvik.core.timeutil import OSLO, as_utc, to_oslo
-from avvik.core.workdays import add_working_days
+from avvik.core.workdays import add_working_days, working_days_between
 from avvik.demo import texts
 from avvik.demo.spec import CaseSpec, Staffing
 from avvik.reports.models import ReportStatus
@@ -127,6 +127,7 @@ class CaseBuilder:
                 row["category_id"], row["receiving_unit_id"])
         row.update(status=S.ROUTED, routed_at=at, responsible_unit_id=unit_id,
                    routing_rule_id=rule_id, routing_basis=basis, updated_at=at,
+                   acknowledge_working_days=None, answer_working_days=None,
                    acknowledge_due_at=add_working_days(at, ACKNOWLEDGE_DAYS),
                    answer_due_at=add_working_days(at, spec.answer_days))
         case.add(at, None, "routed", basis=basis, unit_id=unit_id, rule_id=rule_id)
@@ -165,7 +166,8 @@ class CaseBuilder:
         if ack > now or stop == S.ROUTED:
             return self._escalate(case, spec, now)
         if ack < answered:
-            row.update(status=S.ACKNOWLEDGED, acknowledged_at=ack, updated_at=ack)
+            row.update(status=S.ACKNOWLEDGED, acknowledged_at=ack, updated_at=ack,
+                       acknowledge_working_days=working_days_between(routed, ack))
             case.add(ack, handler, "acknowledged")
             self._comments(case, spec, handler, ack, min(answered, now))
         if answered > now or stop == S.ACKNOWLEDGED:
@@ -207,8 +209,11 @@ class CaseBuilder:
                 first_round: bool) -> Built:
         rng, now, row = self.rng, self.now, case.row
         delivered = answered + timedelta(minutes=rng.uniform(1, 15))
+        if row["acknowledged_at"] is None:  # answering acknowledges too
+            row.update(acknowledged_at=answered, acknowledge_working_days=working_days_between(
+                row["routed_at"], answered))
         row.update(status=S.ANSWERED, answered_at=answered, answered_by_id=handler,
-                   acknowledged_at=row["acknowledged_at"] or answered,
+                   answer_working_days=working_days_between(row["routed_at"], answered),
                    answer_cause=texts.pick(rng, texts.CAUSES),
                    answer_measures=texts.pick(rng, texts.MEASURES), updated_at=answered)
         case.add(answered, handler, "answered")
@@ -245,7 +250,7 @@ class CaseBuilder:
                    escalation_level=0, **dict.fromkeys((
                        "acknowledged_at", "answered_at", "answer_delivered_at", "closed_at",
                        "reminder_sent_at", "escalated_at", "acknowledge_due_at",
-                       "answer_due_at")))
+                       "answer_due_at", "acknowledge_working_days", "answer_working_days")))
         routed = at + _seconds(self.rng)
         if routed > self.now:
             return case

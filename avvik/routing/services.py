@@ -92,6 +92,8 @@ def route_report(report: Report, *, forced_unit_id: int | None = None,
     report.routing_basis = basis
     report.status = ReportStatus.ROUTED
     report.routed_at = now
+    # Durations count from the latest routing: a new round is measured afresh.
+    report.acknowledge_working_days = report.answer_working_days = None
     report.acknowledge_due_at = add_working_days(now, report.agreement.acknowledge_days)
     report.answer_due_at = add_working_days(now, report.agreement.answer_days)
     db.session.flush()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from avvik.catalog.models import Category, Phase, Transition
 from avvik.core.identity_guard import find_identity_numbers
 from avvik.core.timeutil import to_oslo
+from avvik.core.workdays import working_days_between
 from avvik.demo.services import DemoSummary
 from avvik.extensions import db
 from avvik.organizations.models import Organization, OrganizationKind
@@ -215,3 +216,17 @@ def test_the_escalation_sweep_finds_the_history_up_to_date(reports: list[Report]
 
     assert due_steps(NOW) == []
     assert due_steps(NOW + timedelta(days=30))  # while time goes on, the ladder has work
+
+
+def test_cases_store_the_working_days_from_their_latest_routing(
+        reports: list[Report]) -> None:
+    measured = Counter()
+    for report in reports:
+        for end, days in ((report.acknowledged_at, report.acknowledge_working_days),
+                          (report.answered_at, report.answer_working_days)):
+            if report.routed_at and end:
+                assert days == working_days_between(report.routed_at, end), report.case_number
+                measured[days] += 1
+            else:
+                assert days is None, report.case_number
+    assert sum(measured.values()) > 4000 and len(measured) > 10

@@ -9,6 +9,7 @@ import itertools
 from datetime import date, datetime
 
 from avvik.core.timeutil import OSLO
+from avvik.core.workdays import working_days_between
 from avvik.extensions import db
 from avvik.organizations.models import OrganizationKind, Unit
 from avvik.reports.models import Consequence, Direction, Report, ReportStatus
@@ -47,6 +48,11 @@ def make_case(world: World, *, event_date: date = date(2026, 1, 15),
         description="Fiktiv beskrivelse.",
     )
     values.update(fields)
+    # The working days the services store when a case is acknowledged and answered.
+    for end, days in (("acknowledged_at", "acknowledge_working_days"),
+                      ("answered_at", "answer_working_days")):
+        if values.get("routed_at") and values.get(end) and days not in values:
+            values[days] = working_days_between(values["routed_at"], values[end])
     report = Report(**values)
     db.session.add(report)
     db.session.flush()

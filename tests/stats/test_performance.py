@@ -8,6 +8,14 @@ from datetime import UTC, date, datetime
 import pytest
 
 from avvik.reports.models import ReportStatus
+from avvik.reports.services import (
+    acknowledge_report,
+    answer_report,
+    create_draft,
+    forward_report,
+    submit_report,
+)
+from avvik.routing.services import route_report
 from avvik.stats.filters import StatsFilter
 from avvik.stats.queries import (
     answer_performance,
@@ -43,6 +51,32 @@ def test_working_days_to_answer_skip_the_easter_holidays(world):
 
     assert (result.acknowledge.count, result.acknowledge.median) == (1, 1)
     assert (result.answer.count, result.answer.median, result.answer.p90) == (1, 1, 1)
+
+
+def test_the_figures_count_what_the_services_stored_from_the_latest_routing(world):
+    def routed(moment):
+        data = world.report_input(event_date=date(2026, 1, 5), discovered_date=date(2026, 1, 5))
+        report = submit_report(world.reporter, create_draft(world.reporter, data, now=moment),
+                               now=moment)
+        assert route_report(report, now=moment)
+        return report
+
+    easter = routed(oslo(2026, 4, 1, 10))  # answered one working day later, over Easter
+    acknowledge_report(world.ward_handler, easter, now=oslo(2026, 4, 7, 9))
+    answer_report(world.ward_handler, easter, "Årsak", "Tiltak", now=oslo(2026, 4, 7, 15))
+    forwarded = routed(oslo(2026, 3, 2, 9))  # acknowledged after 2 days, then forwarded
+    acknowledge_report(world.ward_handler, forwarded, now=oslo(2026, 3, 4, 9))
+    forward_report(world.ward_handler, forwarded, world.other_ward, "Kirurgisk pasient")
+    assert route_report(forwarded, forced_unit_id=world.other_ward.id,
+                        now=oslo(2026, 3, 5, 9))
+    answer_report(world.other_ward_handler, forwarded, "Årsak", "Tiltak",
+                  now=oslo(2026, 3, 11, 9))  # 4 working days after the new routing
+
+    result = answer_performance(world.admin, PERIOD)
+
+    assert (result.acknowledge.count, result.acknowledge.median) == (2, 2.5)  # 1 and 4
+    assert (result.answer.count, result.answer.median) == (2, 2.5)
+    assert (result.answered, result.answered_in_time) == (2, 2)
 
 
 def test_median_and_90th_percentile_of_working_days(world):

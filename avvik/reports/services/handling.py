@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from avvik.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from avvik.core.timeutil import utcnow
+from avvik.core.workdays import working_days_between
 from avvik.extensions import db
 from avvik.organizations.models import Unit
 from avvik.outbox.services import enqueue
@@ -30,6 +31,7 @@ def acknowledge_report(actor: User, report: Report, *, now: datetime | None = No
     _require_receiving_side(actor, report)
     report.status = ReportStatus.ACKNOWLEDGED
     report.acknowledged_at = now or utcnow()
+    report.acknowledge_working_days = _working_days_since_routing(report, report.acknowledged_at)
     db.session.flush()
     record_event(report, "acknowledged", actor)
     return report
@@ -47,7 +49,10 @@ def answer_report(actor: User, report: Report, cause: str, measures: str, *,
     if errors:
         raise ValidationFailed(errors)
     now = now or utcnow()
-    report.acknowledged_at = report.acknowledged_at or now
+    if report.acknowledged_at is None:  # answering acknowledges too
+        report.acknowledged_at = now
+        report.acknowledge_working_days = _working_days_since_routing(report, now)
+    report.answer_working_days = _working_days_since_routing(report, now)
     report.status = ReportStatus.ANSWERED
     report.answer_cause, report.answer_measures = cause, measures
     report.answered_at, report.answered_by_id = now, actor.id
@@ -145,9 +150,17 @@ def add_comment(actor: User, report: Report, text: str) -> None:
 def _reset_for_new_round(report: Report) -> None:
     report.status = ReportStatus.SUBMITTED
     for name in ("acknowledged_at", "answered_at", "answer_delivered_at", "closed_at",
-                 "reminder_sent_at", "escalated_at", "acknowledge_due_at", "answer_due_at"):
+                 "reminder_sent_at", "escalated_at", "acknowledge_due_at", "answer_due_at",
+                 "acknowledge_working_days", "answer_working_days"):
         setattr(report, name, None)
     report.escalation_level = 0
+
+
+def _working_days_since_routing(report: Report, moment: datetime) -> int | None:
+    """Working days from the latest routing to ``moment``, stored for the dashboards."""
+    if report.routed_at is None:
+        return None
+    return working_days_between(report.routed_at, moment)
 
 
 def _require_receiving_side(actor: User, report: Report) -> None:

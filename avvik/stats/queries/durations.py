@@ -1,14 +1,13 @@
 """Durations in Norwegian working days, and their median and 90th percentile.
 
 Working days cannot be counted in SQL (Norwegian public holidays live in the ``holidays``
-library), so durations are computed in Python - but not case by case: SQL groups the
-cases by the pair (day routed, day acknowledged/answered) and counts them, and Python
-counts the working days once per distinct pair (a few thousand pairs for a million
-cases), weighting each by its count. PostgreSQL groups by the Oslo date directly;
-SQLite has no time zones, so it groups by the UTC hour, which fixes the Oslo date as
-well (Oslo's offset is a whole number of hours). Durations are
-``avvik.core.workdays.working_days_between``: working dates after the start date up to
-and including the end date, so a case answered on the day it was routed took 0 days.
+library), so a case stores them when it is acknowledged and answered:
+``Report.acknowledge_working_days`` and ``Report.answer_working_days``, counted by
+``avvik.core.workdays.working_days_between`` from the latest routing (working dates after
+the routing date up to and including the end date, in Oslo, so a case answered on the day
+it was routed took 0 days). They are small integers, so SQL counts the cases per value - a
+histogram of a few dozen rows however many cases there are - and the percentiles are
+taken from the histogram here, exactly.
 
 Percentiles use linear interpolation between the closest ranks (R's type 7, numpy's and
 PostgreSQL percentile_cont's default): the median of 2 and 3 is 2.5.
@@ -17,18 +16,8 @@ PostgreSQL percentile_cont's default): the median of 2 and 3 is 2.5.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
-from typing import Any
-
-from sqlalchemy import ColumnElement, func, select
-
-from avvik.core.timeutil import OSLO
-from avvik.core.workdays import working_days_between
-from avvik.extensions import db
-from avvik.reports.models import Report
-from avvik.stats.queries.base import dialect_name
 
 
 @dataclass(frozen=True)
@@ -54,25 +43,6 @@ def percentile(values: Counter[int], q: float) -> float | None:
     return float(lower + (position - low) * (upper - lower))
 
 
-def working_day_counts(chosen: ColumnElement[bool], end: ColumnElement,
-                       group: ColumnElement | None = None) -> dict[Any, Counter[int]]:
-    """{group value: {working days from routing to ``end``: cases}} for the chosen cases
-    that have both moments; one group (key None) without ``group``."""
-    start_key, end_key = _day_key(Report.routed_at), _day_key(end)
-    keys = [start_key, end_key] if group is None else [group, start_key, end_key]
-    rows = db.session.execute(
-        select(*keys, func.count()).select_from(Report)
-        .where(chosen, Report.routed_at.is_not(None), end.is_not(None))
-        .group_by(*keys)
-    ).all()
-    out: dict[Any, Counter[int]] = defaultdict(Counter)
-    for row in rows:
-        *head, start, finish, count = row
-        days = working_days_between(_moment(start), _moment(finish))
-        out[head[0] if head else None][days] += count
-    return out
-
-
 def _value_at(values: Counter[int], rank: int) -> int:
     seen = 0
     for value in sorted(values):
@@ -80,15 +50,3 @@ def _value_at(values: Counter[int], rank: int) -> int:
         if rank < seen:
             return value
     raise IndexError(rank)
-
-
-def _day_key(column: ColumnElement) -> ColumnElement[str]:
-    if dialect_name() == "postgresql":
-        return func.to_char(func.timezone("Europe/Oslo", column), "YYYY-MM-DD")
-    return func.strftime("%Y-%m-%d %H", column)
-
-
-def _moment(key: str) -> datetime:
-    if len(key) == 10:  # an Oslo date (PostgreSQL): noon of that day
-        return datetime.combine(datetime.fromisoformat(key).date(), time(12), tzinfo=OSLO)
-    return datetime.strptime(key, "%Y-%m-%d %H").replace(tzinfo=UTC)  # a UTC hour (SQLite)

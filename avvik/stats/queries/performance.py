@@ -1,21 +1,25 @@
 """Answer performance: working days to acknowledge and to answer, and answers in time.
 
 Durations are measured from the latest routing (a forwarded or reopened case starts
-again); see ``durations`` for how working days are counted without loading cases.
+again) and stored on the case; see ``durations``. One statement, one pass over the
+selection, gives everything: per pair (working days to acknowledge, to answer) the number
+of cases, and how many of them were answered with a deadline and at or before it. The
+pairs are few (tens of values each), so the histograms are summed up here.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from avvik.extensions import db
 from avvik.reports.models import Report
 from avvik.stats.filters import StatsFilter
 from avvik.stats.queries.base import selection, share
-from avvik.stats.queries.durations import DurationStats, duration_stats, working_day_counts
+from avvik.stats.queries.durations import DurationStats, duration_stats
 from avvik.stats.queries.names import organization_names
 from avvik.users.models import User
 
@@ -34,12 +38,7 @@ class AnswerPerformance:
 
 def answer_performance(user: User, filters: StatsFilter) -> AnswerPerformance:
     """Working days to acknowledge and to answer, and the share answered in time."""
-    chosen = selection(user, filters)
-    answered, in_time = _in_time(chosen).get(None, (0, 0))
-    return AnswerPerformance(
-        acknowledge=duration_stats(working_day_counts(chosen, Report.acknowledged_at)[None]),
-        answer=duration_stats(working_day_counts(chosen, Report.answered_at)[None]),
-        answered=answered, answered_in_time=in_time)
+    return _tallies(selection(user, filters)).get(None, _Tally()).performance()
 
 
 @dataclass(frozen=True)
@@ -55,27 +54,45 @@ def answer_performance_by_organization(user: User, filters: StatsFilter
 
     Organisations with no answered or acknowledged case in the selection are left out.
     """
-    chosen, org = selection(user, filters), Report.receiving_organization_id
-    in_time = _in_time(chosen, org)
-    acknowledge = working_day_counts(chosen, Report.acknowledged_at, org)
-    answer = working_day_counts(chosen, Report.answered_at, org)
-    ids = {i for i in (*in_time, *acknowledge, *answer) if i is not None}
-    names = organization_names(ids)
-    rows = [OrganizationPerformance(i, names.get(i, str(i)), AnswerPerformance(
-        duration_stats(acknowledge.get(i, Counter())), duration_stats(answer.get(i, Counter())),
-        *in_time.get(i, (0, 0)))) for i in ids]
+    tallies = _tallies(selection(user, filters), Report.receiving_organization_id)
+    names = organization_names({i for i in tallies if i is not None})
+    rows = [OrganizationPerformance(i, names.get(i, str(i)), tally.performance())
+            for i, tally in tallies.items() if i is not None]
     return sorted(rows, key=lambda row: row.label)
 
 
-def _in_time(chosen: ColumnElement[bool], group: ColumnElement | None = None
-             ) -> dict[int | None, tuple[int, int]]:
-    """{group: (answered with a deadline, answered at or before it)}, in SQL."""
-    counts = [func.count(), func.count(case((Report.answered_at <= Report.answer_due_at, 1)))]
-    query = select(*([] if group is None else [group]), *counts).select_from(Report).where(
-        chosen, Report.answered_at.is_not(None), Report.answer_due_at.is_not(None))
-    if group is not None:
-        query = query.group_by(group)
-    rows = db.session.execute(query).all()
-    if group is None:
-        return {None: tuple(rows[0])}
-    return {key: (answered, in_time) for key, answered, in_time in rows}
+@dataclass
+class _Tally:
+    acknowledge: Counter[int] = field(default_factory=Counter)  #: {working days: cases}
+    answer: Counter[int] = field(default_factory=Counter)
+    answered: int = 0  #: answered cases that had an answer deadline
+    in_time: int = 0
+
+    def performance(self) -> AnswerPerformance:
+        return AnswerPerformance(duration_stats(self.acknowledge), duration_stats(self.answer),
+                                 self.answered, self.in_time)
+
+
+def _tallies(chosen: ColumnElement[bool], group: ColumnElement | None = None
+             ) -> dict[Any, _Tally]:
+    """{group value: its tally} for the chosen cases that were acknowledged or answered;
+    one group (key None) without ``group``."""
+    acknowledge, answer = Report.acknowledge_working_days, Report.answer_working_days
+    answered = and_(Report.answered_at.is_not(None), Report.answer_due_at.is_not(None))
+    keys = [acknowledge, answer] if group is None else [group, acknowledge, answer]
+    rows = db.session.execute(
+        select(*keys, func.count(), func.count(case((answered, 1))),
+               func.count(case((Report.answered_at <= Report.answer_due_at, 1))))
+        .select_from(Report)
+        .where(chosen, or_(acknowledge.is_not(None), answer.is_not(None), answered))
+        .group_by(*keys))
+    out: dict[Any, _Tally] = defaultdict(_Tally)
+    for *head, acknowledge_days, answer_days, cases, answered_cases, in_time in rows:
+        tally = out[head[0] if head else None]
+        if acknowledge_days is not None:
+            tally.acknowledge[acknowledge_days] += cases
+        if answer_days is not None:
+            tally.answer[answer_days] += cases
+        tally.answered += answered_cases
+        tally.in_time += in_time
+    return out
