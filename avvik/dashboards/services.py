@@ -1,8 +1,9 @@
 """Glue between the statistics engine (avvik.stats) and the dashboard pages.
 
-Every page builds each of its tables once (``build_table``), and the run charts come from
-the monthly table already built (``run_charts_of``), so a page asks the database one
-GROUP BY per table, whatever the number of cases, organisations or units.
+Every page builds its tables together (``build_tables``), so that the tables counting the
+same cases share one query (avvik.stats.batch), and the run charts come from the monthly
+table already built (``run_charts_of``): a page asks the database the same few questions
+whatever the number of cases, organisations or units.
 
 Who gets what (the engine scopes the numbers; avvik.stats.scope):
 - every viewer with dashboards (``may_view_stats``) gets the aggregate pages and their
@@ -26,10 +27,9 @@ from typing import Any
 from flask_babel import gettext as _
 
 from avvik.dashboards import charts
-from avvik.stats import queries
 from avvik.stats.anhoej import RunChart
 from avvik.stats.filters import StatsFilter
-from avvik.stats.services import SeriesSignal, build_table, run_charts_of, signals_of
+from avvik.stats.services import SeriesSignal, build_tables, run_charts_of, signals_of
 from avvik.stats.tables import Table
 from avvik.users.models import Role, User
 
@@ -97,11 +97,11 @@ def build_dashboard(viewer: User, filters: StatsFilter, section: str, *,
                     ) -> DashboardPage:
     """The numbers of one dashboard page for ``viewer`` (PermissionDenied without
     dashboards). Nothing else is built when the selection holds no case."""
-    page = DashboardPage(section, filters, queries.total_count(viewer, filters))
+    total, tables = build_tables(SECTIONS[section], viewer, filters, now)
+    page = DashboardPage(section, filters, total)
     if page.total == 0:
         return page
-    for name in SECTIONS[section]:
-        table = build_table(name, viewer, filters, now)
+    for name, table in tables.items():
         page.panels[name] = Panel(table, charts.chart_for(table))
     if "per_month" in page.panels:
         page.run_charts = run_chart_views(page.panels["per_month"].table, today=today)

@@ -19,9 +19,8 @@ from avvik.dashboards.services import (
     evaluation_views,
     run_chart_views,
 )
-from avvik.stats import queries
 from avvik.stats.filters import YEARS, StatsFilter
-from avvik.stats.services import SeriesSignal, build_table, signals_of
+from avvik.stats.services import SeriesSignal, new_batch, signals_of, table_of, tables_of
 from avvik.users.models import User
 
 #: Years of the trend table, the report's year included.
@@ -55,20 +54,22 @@ def build_yearly_report(viewer: User, year: int, *, now: datetime | None = None,
                         today: date | None = None) -> YearlyReport:
     """The report of ``year`` (check ``is_report_year`` first) for ``viewer``."""
     filters = StatsFilter(date(year, 1, 1), date(year, 12, 31))
-    report = YearlyReport(year, filters, queries.total_count(viewer, filters))
     trend = StatsFilter(date(year - TREND_YEARS + 1, 1, 1), date(year, 12, 31))
-    table = build_table("per_year", viewer, trend, now)
-    report.panels["per_year"] = Panel(table, charts.chart_for(table))
+    span = StatsFilter(date(year - RUN_CHART_MONTHS // 12 + 1, 1, 1), date(year, 12, 31))
+    # The trend's count per day also gives the year's months and the run charts' ones.
+    five_years = new_batch(["per_year"], viewer, trend, now)
+    trend_table = table_of(five_years, "per_year")
+    total, tables = tables_of(five_years.narrowed(filters, YEAR_TABLES))
+    report = YearlyReport(year, filters, total)
+    report.panels["per_year"] = Panel(trend_table, charts.chart_for(trend_table))
     if report.total == 0:
         return report
-    for name in YEAR_TABLES:
-        table = build_table(name, viewer, filters, now)
+    for name, table in tables.items():
         if name == "by_category":  # the top ones; the export link gives them all
             table = replace(table, rows=table.rows[:TOP_CATEGORIES])
         report.panels[name] = Panel(table, charts.chart_for(table))
-    span = StatsFilter(date(year - RUN_CHART_MONTHS // 12 + 1, 1, 1), date(year, 12, 31))
-    report.run_charts = run_chart_views(build_table("per_month", viewer, span, now),
-                                        today=today)
+    months = table_of(five_years.narrowed(span, ["per_month"]), "per_month")
+    report.run_charts = run_chart_views(months, today=today)
     report.signals = signals_of({v.series: v.chart for v in report.run_charts},
                                 current_only=False)
     report.evaluations = evaluation_views(report.panels["measure_evaluations"].table)

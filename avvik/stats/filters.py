@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -74,13 +75,19 @@ class StatsFilter:
 
     def to_dict(self) -> dict[str, str]:
         """The filter as query parameters (strings), for links, forms and the API."""
-        out = {"from": _format_from(self.period_from), "to": _format_to(self.period_to)}
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if item.name.startswith("period_") or value is None:
-                continue
-            out[item.name] = str(value)
-        return out
+        return dict(_as_dict(self))  # a copy: the cached one is shared
+
+
+@lru_cache(maxsize=64)
+def _as_dict(filters: StatsFilter) -> dict[str, str]:
+    # Cached: every table of a page carries its filter (a frozen, hashable value).
+    out = {"from": _format_from(filters.period_from), "to": _format_to(filters.period_to)}
+    for item in fields(filters):
+        value = getattr(filters, item.name)
+        if item.name.startswith("period_") or value is None:
+            continue
+        out[item.name] = str(value)
+    return out
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:

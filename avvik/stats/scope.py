@@ -11,24 +11,45 @@ secretariat), but never outside the user's health community:
   either side (aggregates only: case lists stay with ``avvik.reports.scope``);
 - administrators: everything.
 
-Reporters and handlers have no dashboards: ``stats_scope`` is false for them.
-A user with several memberships gets the union.
+Reporters and handlers have no dashboards: their reach is empty, so they count nothing.
+A user with several memberships gets the union. ``avvik.stats.queries.base`` turns the
+reach into SQL.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
 
-from avvik.extensions import db
-from avvik.organizations.models import Organization
-from avvik.reports.models import Report
-from avvik.reports.scope import descendants
+from avvik.organizations.models import Organization, Unit
+from avvik.stats.sql import dialect_name, in_ids, run
 from avvik.users.models import Role, User
 
 #: The roles that have dashboards (administrators have them too).
 STATS_ROLES = (Role.LEADER, Role.COORDINATOR, Role.QUALITY_ADVISER, Role.SECRETARIAT)
+
+
+
+# Built once per dialect: every table of every page resolves a scope, and building,
+# hashing and compiling a statement each time costs more than running these tiny ones.
+@lru_cache(maxsize=4)
+def _community_organizations(dialect: str) -> Select[Any]:
+    return select(Organization.id).where(
+        in_ids(Organization.health_community_id, "communities", dialect))
+
+
+@lru_cache(maxsize=4)
+def _subtrees(dialect: str) -> Select[Any]:
+    # UNION, not UNION ALL: a unit reached twice (or a cycle in bad data) ends the walk.
+    tree = select(Unit.id).where(in_ids(Unit.id, "roots", dialect)).cte("tree", recursive=True)
+    child = aliased(Unit)
+    tree = tree.union(select(child.id).join(tree, child.parent_id == tree.c.id))
+    return select(tree.c.id)
 
 
 @dataclass(frozen=True)
@@ -43,38 +64,34 @@ def may_view_stats(user: User) -> bool:
     return bool(user.is_admin or user.has_role(*STATS_ROLES))
 
 
-def stats_reach(user: User) -> StatsReach:
+def stats_reach(user: User, dialect: str | None = None) -> StatsReach:
+    """The organisations and units whose cases ``user``'s aggregates count (``dialect``:
+    the database's, when the caller knows it already)."""
     if user.is_admin:
         return StatsReach(True, frozenset(), frozenset())
     organizations = {m.unit.organization_id for m in user.memberships
                      if m.role in (Role.COORDINATOR, Role.QUALITY_ADVISER)}
     communities = {m.unit.organization.health_community_id for m in user.memberships
                    if m.role == Role.SECRETARIAT}
+    dialect = dialect or dialect_name()
     if communities:
-        organizations |= set(db.session.execute(
-            select(Organization.id).where(Organization.health_community_id.in_(communities))
-        ).scalars())
-    led = descendants(m.unit_id for m in user.memberships if m.role == Role.LEADER)
+        organizations.update(run(_community_organizations(dialect),
+                                 {"communities": list(communities)}).scalars())
+    led = descendants((m.unit_id for m in user.memberships if m.role == Role.LEADER), dialect)
     return StatsReach(False, frozenset(organizations), frozenset(led))
 
 
-def stats_scope(user: User) -> ColumnElement[bool]:
-    """One SQL condition over Report: the cases ``user``'s aggregates may count.
+def descendants(unit_ids: Iterable[int], dialect: str | None = None) -> set[int]:
+    """The given units and every unit below them in their trees.
 
-    It does not exclude drafts and the like; ``avvik.stats.queries.base.selection``
-    adds that and the filter.
+    As ``avvik.reports.scope.descendants``, but walked in SQL (a recursive CTE) by a
+    prepared statement (see avvik.stats.sql): it runs for every table a leader's
+    dashboards build, and only the units found leave the database.
     """
-    reach = stats_reach(user)
-    if reach.everything:
-        return true()
-    conditions = []
-    if reach.organizations:
-        conditions += [Report.reporting_organization_id.in_(reach.organizations),
-                       Report.receiving_organization_id.in_(reach.organizations)]
-    if reach.units:
-        conditions += [Report.reporting_unit_id.in_(reach.units),
-                       Report.responsible_unit_id.in_(reach.units)]
-    return or_(*conditions) if conditions else false()
+    roots = list(set(unit_ids))
+    if not roots:
+        return set()
+    return set(run(_subtrees(dialect or dialect_name()), {"roots": roots}).scalars())
 
 
 def own_organizations(user: User) -> frozenset[int]:

@@ -6,6 +6,7 @@ what they count is then limited by avvik.stats.scope. Nothing here writes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,11 +15,11 @@ from flask_babel import lazy_gettext as _l
 from avvik.core.errors import NotFound, PermissionDenied
 from avvik.core.timeutil import OSLO, utcnow
 from avvik.reports.models import Direction
-from avvik.stats import anhoej, exports, queries
+from avvik.stats import anhoej, exports, queries, tables
+from avvik.stats.batch import Batch
 from avvik.stats.filters import StatsFilter
 from avvik.stats.labels import direction_label
 from avvik.stats.scope import may_view_stats
-from avvik.stats.suppression import HIDDEN
 from avvik.stats.tables import TABLES, Table
 from avvik.users.models import User
 
@@ -46,10 +47,36 @@ def build_table(name: str, viewer: User, filters: StatsFilter,
     require_stats_viewer(viewer)
     if name not in TABLES:
         raise NotFound()
-    title, build = TABLES[name]
-    columns, rows = build(viewer, filters, now)
-    suppressed = any(cell == HIDDEN for row in rows for cell in row)
-    return Table(name, str(title), columns, rows, suppressed, filters.to_dict())
+    return tables.build(Batch(viewer, filters, (name,), now), name)
+
+
+def build_tables(names: Iterable[str], viewer: User, filters: StatsFilter,
+                 now: datetime | None = None) -> tuple[int, dict[str, Table]]:
+    """The selection's total and the tables ``names`` for one page, each query the
+    tables share asked once (avvik.stats.batch). No table when the total is 0."""
+    return tables_of(new_batch(names, viewer, filters, now))
+
+
+def new_batch(names: Iterable[str], viewer: User, filters: StatsFilter,
+              now: datetime | None = None) -> Batch:
+    """The queries of the tables ``names`` for ``viewer``, to build them with
+    ``tables_of`` (or to narrow: ``Batch.narrowed``); NotFound for an unknown name."""
+    require_stats_viewer(viewer)
+    names = list(names)
+    if any(name not in TABLES for name in names):
+        raise NotFound()
+    return Batch(viewer, filters, names, now)
+
+
+def tables_of(batch: Batch) -> tuple[int, dict[str, Table]]:
+    """A batch's total and its tables (none when the total is 0)."""
+    total = batch.total()
+    return total, {name: tables.build(batch, name) for name in batch.names} if total else {}
+
+
+def table_of(batch: Batch, name: str) -> Table:
+    """One of a batch's tables, whatever its total."""
+    return tables.build(batch, name)
 
 
 @dataclass(frozen=True)

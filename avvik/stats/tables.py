@@ -2,7 +2,9 @@
 and ``GET /api/v1/stats/<name>``.
 
 Tables split by organisation or unit come already suppressed for the viewer
-(avvik.stats.suppression), so no caller can forget it.
+(avvik.stats.suppression), so no caller can forget it. Each table is built from a
+``Batch`` (avvik.stats.batch), so that the tables of one page share their queries.
+A table's title and headers are translated once per language, not each time it is built.
 """
 
 from __future__ import annotations
@@ -10,18 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from avvik.measures.services import oslo_today
 from avvik.reports.models import Direction
 from avvik.stats import queries
-from avvik.stats.filters import StatsFilter
-from avvik.stats.labels import direction_label
+from avvik.stats.batch import BREAKDOWN_TABLES, Batch
+from avvik.stats.labels import DIRECTION_LABELS
 from avvik.stats.queries import Dimension
+from avvik.stats.queries.followup import unit_loads
+from avvik.stats.queries.measures import evaluations_of, summary_of
 from avvik.stats.scope import own_organizations
 from avvik.stats.suppression import HIDDEN, is_small, suppress_small
-from avvik.users.models import User
 
 Cell = str | int | float | date | datetime | None
 
@@ -65,81 +71,85 @@ class Table:
         }
 
 
-Built = tuple[list[Column], list[list[Cell]]]
-Builder = Callable[[User, StatsFilter, datetime | None], Built]
+Rows = list[list[Cell]]
+#: A table's rows from its batch; a key-value table's builder gives the values only, in
+#: the order of its indicators.
+Builder = Callable[[Batch], Rows]
 
 
-def _columns(*pairs: tuple[str, object]) -> list[Column]:
-    return [Column(key, str(label)) for key, label in pairs]
+@dataclass(frozen=True)
+class Spec:
+    """How one table is made: its texts (translated when built) and its rows."""
+
+    title: object  #: lazy text
+    columns: tuple[tuple[str, object], ...]  #: (key, lazy label)
+    build: Builder
+    #: Key-value tables: (key, lazy label) of each row, beside the built values.
+    indicators: tuple[tuple[str, object], ...] = ()
 
 
-def _periods(per_year: bool) -> Builder:
-    def build(user: User, filters: StatsFilter, _now: datetime | None) -> Built:
-        periods = (queries.counts_per_year if per_year else queries.counts_per_month)(
-            user, filters)
-        first = ("year", _l("Year")) if per_year else ("month", _l("Month"))
-        columns = _columns(first, *((d.value, direction_label(d)) for d in Direction),
-                           ("total", _l("Total")))
-        rows = [[p.period.year if per_year else f"{p.period:%Y-%m}",
-                 *p.by_direction.values(), p.total] for p in periods]
-        return columns, rows
-    return build
+def build(batch: Batch, name: str) -> Table:
+    """The table ``name`` (a key of TABLES) of ``batch``'s selection."""
+    spec = TABLES[name]
+    title, columns, indicators = _texts(name, str(get_locale()))
+    rows = spec.build(batch)
+    if spec.indicators:
+        rows = [[key, label, *values] for (key, _), label, values
+                in zip(spec.indicators, indicators, rows, strict=True)]
+    suppressed = any(cell == HIDDEN for row in rows for cell in row)
+    return Table(name, title, list(columns), rows, suppressed, batch.filters.to_dict())
+
+
+@lru_cache(maxsize=256)
+def _texts(name: str, _locale: str) -> tuple[str, tuple[Column, ...], tuple[str, ...]]:
+    # Keyed by the language too: the lazy texts are translated into the current one.
+    spec = TABLES[name]
+    return (str(spec.title), tuple(Column(key, str(label)) for key, label in spec.columns),
+            tuple(str(label) for _, label in spec.indicators))
+
+
+_DIRECTIONS = tuple((d.value, DIRECTION_LABELS[d]) for d in Direction)
+_KEY_VALUE = (("key", _l("Key")), ("label", _l("Indicator")), ("value", _l("Value")))
+
+
+def _per_month(batch: Batch) -> Rows:
+    return [[f"{p.period:%Y-%m}", *p.by_direction.values(), p.total]
+            for p in batch.periods().per_month()]
+
+
+def _per_year(batch: Batch) -> Rows:
+    return [[p.period.year, *p.by_direction.values(), p.total]
+            for p in batch.periods().per_year()]
 
 
 def _breakdown(dimension: Dimension) -> Builder:
-    def build(user: User, filters: StatsFilter, _now: datetime | None) -> Built:
-        rows = queries.breakdown(user, filters, dimension)
+    def rows(batch: Batch) -> Rows:
+        found = batch.breakdown(dimension)
         if dimension in queries.SPLIT_BY_ORGANIZATION:
-            rows = suppress_small(rows, user)
-        columns = _columns(("key", _l("Id")), ("label", _l("Name")), ("count", _l("Cases")),
-                           ("share", _l("Share")), ("cumulative_share", _l("Cumulative share")))
-        return columns, [[r.key, r.label, r.count, r.share, r.cumulative_share] for r in rows]
-    return build
+            found = suppress_small(found, batch.user)
+        return [[r.key, r.label, r.count, r.share, r.cumulative_share] for r in found]
+    return rows
 
 
-def _key_values(pairs: list[tuple[str, object, Cell]]) -> Built:
-    columns = _columns(("key", _l("Key")), ("label", _l("Indicator")), ("value", _l("Value")))
-    return columns, [[key, str(label), value] for key, label, value in pairs]
+def _performance(batch: Batch) -> Rows:
+    p = queries.answer_performance(batch.user, batch.filters)
+    return [[p.acknowledge.count], [p.acknowledge.median], [p.acknowledge.p90],
+            [p.answer.count], [p.answer.median], [p.answer.p90], [p.answered],
+            [p.answered_in_time], [p.within_deadline_share]]
 
 
-def _performance(user: User, filters: StatsFilter, _now: datetime | None) -> Built:
-    p = queries.answer_performance(user, filters)
-    return _key_values([
-        ("acknowledged", _l("Acknowledged cases"), p.acknowledge.count),
-        ("acknowledge_median", _l("Working days to acknowledge, median"), p.acknowledge.median),
-        ("acknowledge_p90", _l("Working days to acknowledge, 90th percentile"),
-         p.acknowledge.p90),
-        ("answered", _l("Answered cases"), p.answer.count),
-        ("answer_median", _l("Working days to answer, median"), p.answer.median),
-        ("answer_p90", _l("Working days to answer, 90th percentile"), p.answer.p90),
-        ("answered_with_deadline", _l("Answered cases with a deadline"), p.answered),
-        ("answered_in_time", _l("Answered within the deadline"), p.answered_in_time),
-        ("within_deadline_share", _l("Share answered within the deadline"),
-         p.within_deadline_share),
-    ])
-
-
-def _performance_by_organization(user: User, filters: StatsFilter,
-                                 _now: datetime | None) -> Built:
+def _performance_by_organization(batch: Batch) -> Rows:
     # Not dataclass rows of counts, so suppressed here: another organisation's figures
     # over 1-4 cases are hidden, the median and percentile with their count.
+    user = batch.user
     own = own_organizations(user)
-    columns = _columns(
-        ("organization_id", _l("Id")), ("label", _l("Organisation")),
-        ("acknowledged", _l("Acknowledged cases")),
-        ("acknowledge_median", _l("Working days to acknowledge, median")),
-        ("acknowledge_p90", _l("Working days to acknowledge, 90th percentile")),
-        ("answered", _l("Answered cases")),
-        ("answer_median", _l("Working days to answer, median")),
-        ("answer_p90", _l("Working days to answer, 90th percentile")),
-        ("within_deadline_share", _l("Share answered within the deadline")))
-    rows: list[list[Cell]] = []
-    for row in queries.answer_performance_by_organization(user, filters):
+    rows: Rows = []
+    for row in queries.answer_performance_by_organization(user, batch.filters):
         p, show = row.performance, user.is_admin or row.organization_id in own
         rows.append([row.organization_id, row.label, *_durations(p.acknowledge, show),
                      *_durations(p.answer, show),
                      p.within_deadline_share if show or not is_small(p.answered) else None])
-    return columns, rows
+    return rows
 
 
 def _durations(stats: queries.DurationStats, show: bool) -> list[Cell]:
@@ -148,90 +158,110 @@ def _durations(stats: queries.DurationStats, show: bool) -> list[Cell]:
     return [HIDDEN, None, None]
 
 
-def _open_per_unit(user: User, filters: StatsFilter, now: datetime | None) -> Built:
-    loads = suppress_small(queries.open_and_overdue_per_unit(user, filters, now), user)
-    columns = _columns(("unit_id", _l("Id")), ("label", _l("Unit")), ("open", _l("Open")),
-                       ("overdue", _l("Overdue")))
-    return columns, [[u.unit_id, u.label, u.open, u.overdue] for u in loads]
+def _open_per_unit(batch: Batch) -> Rows:
+    loads = suppress_small(unit_loads(batch.selection, batch.now), batch.user)
+    return [[u.unit_id, u.label, u.open, u.overdue] for u in loads]
 
 
-def _escalations(user: User, filters: StatsFilter, _now: datetime | None) -> Built:
-    columns = _columns(("level", _l("Escalation level")), ("count", _l("Cases")))
-    return columns, [[e.level, e.count]
-                     for e in queries.escalations_per_level(user, filters)]
+def _escalations(batch: Batch) -> Rows:
+    return [[e.level, e.count] for e in batch.follow_up().escalations]
 
 
-def _feedback(user: User, filters: StatsFilter, _now: datetime | None) -> Built:
-    f = queries.feedback(user, filters)
-    return _key_values([
-        ("closed", _l("Closed cases"), f.closed),
-        ("closed_delivered", _l("Closed cases whose answer reached the reporter"),
-         f.closed_delivered),
-        ("closed_share", _l("Share of closed cases whose answer reached the reporter"),
-         f.closed_share),
-        ("answered", _l("Answered or closed cases"), f.answered),
-        ("answered_delivered", _l("Answered or closed cases whose answer reached the "
-                                  "reporter"), f.answered_delivered),
-        ("answered_share", _l("Share of answered cases whose answer reached the reporter"),
-         f.answered_share),
-    ])
+def _feedback(batch: Batch) -> Rows:
+    f = batch.follow_up().feedback
+    return [[f.closed], [f.closed_delivered], [f.closed_share], [f.answered],
+            [f.answered_delivered], [f.answered_share]]
 
 
-def _measures(user: User, filters: StatsFilter, now: datetime | None) -> Built:
-    from avvik.measures.services import oslo_today
-
-    m = queries.measure_summary(user, filters, oslo_today(now))
-    return _key_values([("open", _l("Open measures"), m.open),
-                        ("overdue", _l("Overdue measures"), m.overdue),
-                        ("evaluated", _l("Evaluated measures"), m.evaluated)])
+def _measures(batch: Batch) -> Rows:
+    m = summary_of(batch.selection, oslo_today(batch.now))
+    return [[m.open], [m.overdue], [m.evaluated]]
 
 
 #: The evaluated measures a page shows at most (each costs two small queries).
 MAX_EVALUATIONS = 20
 
 
-def _measure_evaluations(user: User, filters: StatsFilter, now: datetime | None) -> Built:
+def _measure_evaluations(batch: Batch) -> Rows:
     # One row per measure and month, before and after its start. Counts of 1-4 are
     # hidden ("<5") for a measure owned outside the viewer's organisations.
-    from avvik.measures.services import oslo_today
-
-    own = own_organizations(user)
-    columns = _columns(("measure_id", _l("Id")), ("title", _l("Measure")),
-                       ("start_date", _l("Start date")), ("month", _l("Month")),
-                       ("period", _l("Before or after")), ("count", _l("Cases")))
-    rows: list[list[Cell]] = []
-    for e in queries.measure_evaluations(user, filters, today=oslo_today(now),
-                                         limit=MAX_EVALUATIONS):
+    user = batch.user
+    found = evaluations_of(batch.selection, today=oslo_today(batch.now),
+                           limit=MAX_EVALUATIONS)
+    own = own_organizations(user) if found else frozenset()
+    rows: Rows = []
+    for e in found:
         show = user.is_admin or e.organization_id in own
         for period, months in (("before", e.counts.before), ("after", e.counts.after)):
             rows += [[e.measure_id, e.title, e.counts.start_date, f"{m.month:%Y-%m}", period,
                       m.count if show or not is_small(m.count) else HIDDEN]
                      for m in months]
-    return columns, rows
+    return rows
 
 
-#: name -> (title, builder). The names are the API's ``/api/v1/stats/<name>``.
-TABLES: dict[str, tuple[object, Builder]] = {
-    "per_month": (_l("Cases per month"), _periods(per_year=False)),
-    "per_year": (_l("Cases per year"), _periods(per_year=True)),
-    "by_agreement": (_l("Cases per agreement"), _breakdown(Dimension.AGREEMENT)),
-    "by_transition": (_l("Cases per transition"), _breakdown(Dimension.TRANSITION)),
-    "by_category": (_l("Cases per category (Pareto)"), _breakdown(Dimension.CATEGORY)),
-    "by_reporting_organization": (_l("Cases per reporting organisation"),
-                                  _breakdown(Dimension.REPORTING_ORGANIZATION)),
-    "by_receiving_organization": (_l("Cases per receiving organisation"),
-                                  _breakdown(Dimension.RECEIVING_ORGANIZATION)),
-    "by_unit": (_l("Cases per responsible unit"), _breakdown(Dimension.UNIT)),
-    "by_consequence": (_l("Cases per consequence"), _breakdown(Dimension.CONSEQUENCE)),
-    "answer_performance": (_l("Answer performance"), _performance),
-    "answer_performance_by_organization": (_l("Answer performance per organisation"),
-                                           _performance_by_organization),
-    "open_per_unit": (_l("Open and overdue cases per unit"), _open_per_unit),
-    "escalations": (_l("Escalations per level"), _escalations),
-    "feedback": (_l("Feedback to the reporter"), _feedback),
-    "measures": (_l("Measures"), _measures),
-    "measure_evaluations": (_l("Evaluated measures: cases of the same kind before and "
-                               "after the start"), _measure_evaluations),
+_BREAKDOWN_COLUMNS = (("key", _l("Id")), ("label", _l("Name")), ("count", _l("Cases")),
+                      ("share", _l("Share")), ("cumulative_share", _l("Cumulative share")))
+_BREAKDOWN_TITLES = {
+    "by_agreement": _l("Cases per agreement"),
+    "by_transition": _l("Cases per transition"),
+    "by_category": _l("Cases per category (Pareto)"),
+    "by_reporting_organization": _l("Cases per reporting organisation"),
+    "by_receiving_organization": _l("Cases per receiving organisation"),
+    "by_unit": _l("Cases per responsible unit"),
+    "by_consequence": _l("Cases per consequence"),
+}
+
+#: Every table by name. The names are the API's ``/api/v1/stats/<name>``.
+TABLES: dict[str, Spec] = {
+    "per_month": Spec(_l("Cases per month"),
+                      (("month", _l("Month")), *_DIRECTIONS, ("total", _l("Total"))), _per_month),
+    "per_year": Spec(_l("Cases per year"),
+                     (("year", _l("Year")), *_DIRECTIONS, ("total", _l("Total"))), _per_year),
+    **{name: Spec(title, _BREAKDOWN_COLUMNS, _breakdown(BREAKDOWN_TABLES[name]))
+       for name, title in _BREAKDOWN_TITLES.items()},
+    "answer_performance": Spec(_l("Answer performance"), _KEY_VALUE, _performance, (
+        ("acknowledged", _l("Acknowledged cases")),
+        ("acknowledge_median", _l("Working days to acknowledge, median")),
+        ("acknowledge_p90", _l("Working days to acknowledge, 90th percentile")),
+        ("answered", _l("Answered cases")),
+        ("answer_median", _l("Working days to answer, median")),
+        ("answer_p90", _l("Working days to answer, 90th percentile")),
+        ("answered_with_deadline", _l("Answered cases with a deadline")),
+        ("answered_in_time", _l("Answered within the deadline")),
+        ("within_deadline_share", _l("Share answered within the deadline")))),
+    "answer_performance_by_organization": Spec(
+        _l("Answer performance per organisation"),
+        (("organization_id", _l("Id")), ("label", _l("Organisation")),
+         ("acknowledged", _l("Acknowledged cases")),
+         ("acknowledge_median", _l("Working days to acknowledge, median")),
+         ("acknowledge_p90", _l("Working days to acknowledge, 90th percentile")),
+         ("answered", _l("Answered cases")),
+         ("answer_median", _l("Working days to answer, median")),
+         ("answer_p90", _l("Working days to answer, 90th percentile")),
+         ("within_deadline_share", _l("Share answered within the deadline"))),
+        _performance_by_organization),
+    "open_per_unit": Spec(_l("Open and overdue cases per unit"),
+                          (("unit_id", _l("Id")), ("label", _l("Unit")), ("open", _l("Open")),
+                           ("overdue", _l("Overdue"))), _open_per_unit),
+    "escalations": Spec(_l("Escalations per level"),
+                        (("level", _l("Escalation level")), ("count", _l("Cases"))),
+                        _escalations),
+    "feedback": Spec(_l("Feedback to the reporter"), _KEY_VALUE, _feedback, (
+        ("closed", _l("Closed cases")),
+        ("closed_delivered", _l("Closed cases whose answer reached the reporter")),
+        ("closed_share", _l("Share of closed cases whose answer reached the reporter")),
+        ("answered", _l("Answered or closed cases")),
+        ("answered_delivered", _l("Answered or closed cases whose answer reached the "
+                                  "reporter")),
+        ("answered_share", _l("Share of answered cases whose answer reached the reporter")))),
+    "measures": Spec(_l("Measures"), _KEY_VALUE, _measures, (
+        ("open", _l("Open measures")), ("overdue", _l("Overdue measures")),
+        ("evaluated", _l("Evaluated measures")))),
+    "measure_evaluations": Spec(
+        _l("Evaluated measures: cases of the same kind before and after the start"),
+        (("measure_id", _l("Id")), ("title", _l("Measure")), ("start_date", _l("Start date")),
+         ("month", _l("Month")), ("period", _l("Before or after")), ("count", _l("Cases"))),
+        _measure_evaluations),
 }
 
 

@@ -14,7 +14,6 @@ from sqlalchemy import event
 from avvik.dashboards.queries import filter_choices
 from avvik.extensions import db
 from avvik.reports.models import Consequence, ReportStatus
-from avvik.stats import queries as stats_queries
 from tests.dashboards.conftest import YEAR
 from tests.factories import make_health_community, make_organization, make_unit
 from tests.stats.data import make_case, oslo
@@ -65,22 +64,40 @@ def test_a_page_asks_the_same_number_of_questions_whatever_the_data(world, peopl
     assert len(many) == len(few), (len(few), len(many))
 
 
-def test_the_overview_counts_the_months_once_for_the_table_and_all_run_charts(
-        world, browser_for, monkeypatch):
+def _on_cases(statements: list[str]) -> list[str]:
+    return [s for s in statements if "FROM reports" in s]
+
+
+def test_the_overview_counts_the_cases_once_for_the_total_both_tables_and_all_run_charts(
+        world, browser_for):
     make_case(world, event_date=date(2026, 2, 1))
     browser = browser_for(world.admin)
-    calls = []
-    counted = stats_queries.counts_per_month
-
-    def spy(*args, **kwargs):
-        calls.append(args)
-        return counted(*args, **kwargs)
-
-    monkeypatch.setattr(stats_queries, "counts_per_month", spy)
-    html = browser.get(f"/dashboards/?{YEAR}").get_data(as_text=True)
-    assert len(calls) == 1
+    with counting_statements() as statements:
+        html = browser.get(f"/dashboards/?{YEAR}").get_data(as_text=True)
+    assert len(_on_cases(statements)) == 1, _on_cases(statements)
     for series in ("total", "municipality_to_hospital", "hospital_to_municipality", "other"):
         assert f'id="run-{series}"' in html
+
+
+def test_the_yearly_report_counts_the_days_of_its_five_years_once(world, browser_for):
+    _more_data(world)
+    browser = browser_for(world.admin)
+    with counting_statements() as statements:
+        assert browser.get("/dashboards/yearly/2026").status_code == 200
+    # The trend, the year's months and the run charts' 24 months: one count per day.
+    per_day = [s for s in _on_cases(statements) if "GROUP BY reports.event_date" in s]
+    assert len(per_day) == 1, per_day
+
+
+def test_the_breakdowns_share_one_pass_over_the_cases_on_postgresql(world, browser_for):
+    _more_data(world)
+    browser = browser_for(world.admin)
+    with counting_statements() as statements:
+        assert browser.get(f"/dashboards/breakdowns?{YEAR}").status_code == 200
+    # PostgreSQL: one GROUPING SETS gives every breakdown and the total; SQLite has no
+    # GROUPING SETS: the total, then one GROUP BY per breakdown.
+    expected = 1 if db.engine.dialect.name == "postgresql" else 1 + 7
+    assert len(_on_cases(statements)) == expected, _on_cases(statements)
 
 
 def test_the_filter_offers_only_the_viewers_health_community(world, people):

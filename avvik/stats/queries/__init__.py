@@ -5,10 +5,18 @@ counted cases (see ``base``) in the user's statistics scope (avvik.stats.scope) 
 match the filter.
 """
 
-from avvik.stats.queries.base import NOT_COUNTED, counted, filter_condition, selection
+from avvik.stats.queries.base import (
+    NOT_COUNTED,
+    Selection,
+    counted,
+    filter_condition,
+    resolve,
+    selection,
+)
 from avvik.stats.queries.breakdowns import (
     SPLIT_BY_ORGANIZATION,
     BreakdownRow,
+    Counts,
     Dimension,
     breakdown,
     pareto,
@@ -47,6 +55,7 @@ __all__ = [
     "AnswerPerformance",
     "BreakdownRow",
     "CaseList",
+    "Counts",
     "Dimension",
     "DurationStats",
     "EscalationCount",
@@ -54,6 +63,7 @@ __all__ = [
     "MeasureEvaluation",
     "OrganizationPerformance",
     "PeriodCount",
+    "Selection",
     "UnitLoad",
     "answer_performance",
     "answer_performance_by_organization",
@@ -71,6 +81,7 @@ __all__ = [
     "open_and_overdue_per_unit",
     "pareto",
     "percentile",
+    "resolve",
     "selection",
     "total_count",
 ]

@@ -11,41 +11,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, select
 
 from avvik.extensions import db
 from avvik.measures.models import FINISHED, Measure, MeasureReport
-from avvik.measures.queries import (
-    BeforeAfter,
-    MeasureCounts,
-    category_counts_before_after,
-    overdue_condition,
-)
+from avvik.measures.queries import BeforeAfter, MeasureCounts, category_counts_before_after
 from avvik.measures.services import oslo_today
 from avvik.organizations.models import Unit
 from avvik.reports.models import Report
 from avvik.stats.filters import StatsFilter
-from avvik.stats.queries.base import selection
+from avvik.stats.queries.base import Selection, Shape, condition, resolve
+from avvik.stats.sql import in_codes, run
 from avvik.users.models import User
-
-
-def _in_selection(user: User, filters: StatsFilter) -> ColumnElement[bool]:
-    return exists().where(MeasureReport.measure_id == Measure.id,
-                          MeasureReport.report_id == Report.id, selection(user, filters))
 
 
 def measure_summary(user: User, filters: StatsFilter, today: date | None = None
                     ) -> MeasureCounts:
     """Open (neither completed nor cancelled), overdue and evaluated measures."""
-    today = today or oslo_today()
-    row = db.session.execute(
-        select(func.count(case((Measure.status.not_in(FINISHED), 1))),
-               func.count(case((overdue_condition(today), 1))),
-               func.count(Measure.evaluated_at))
-        .where(_in_selection(user, filters))
-    ).one()
-    return MeasureCounts(*row)
+    return summary_of(resolve(user, filters), today)
+
+
+def summary_of(chosen: Selection, today: date | None = None) -> MeasureCounts:
+    """``measure_summary`` of a resolved selection."""
+    params = {**chosen.params, "today": today or oslo_today()}
+    return MeasureCounts(*run(_summary(chosen.shape), params).one())
 
 
 @dataclass(frozen=True)
@@ -63,15 +55,50 @@ def measure_evaluations(user: User, filters: StatsFilter, *, months: int = 6,
 
     ``limit``: at most that many (the latest); each measure costs two small queries.
     """
-    rows = db.session.execute(
-        select(Measure, Unit.organization_id).join(Measure.owning_unit)
-        .where(_in_selection(user, filters), Measure.evaluated_at.is_not(None),
-               Measure.start_date.is_not(None))
-        .order_by(Measure.evaluated_at.desc(), Measure.id).limit(limit)
-    ).all()
+    return evaluations_of(resolve(user, filters), months=months, today=today, limit=limit)
+
+
+def evaluations_of(chosen: Selection, *, months: int = 6, today: date | None = None,
+                   limit: int | None = None) -> list[MeasureEvaluation]:
+    """``measure_evaluations`` of a resolved selection."""
+    statement = _evaluated(chosen.shape, limit is not None)
+    found = run(statement, {**chosen.params, "limit": limit}).all()
+    if not found:
+        return []
+    # The measures themselves only for those found (the before/after counts take one).
+    measures = {m.id: m for m in db.session.execute(
+        select(Measure).where(Measure.id.in_([row[0] for row in found]))).scalars()}
     out = []
-    for measure, organization_id in rows:
+    for measure_id, organization_id in found:
+        measure = measures[measure_id]
         counts = category_counts_before_after(measure, months, today=today)
         if counts is not None:
             out.append(MeasureEvaluation(measure.id, measure.title, organization_id, counts))
     return out
+
+
+def _in_selection(shape: Shape) -> ColumnElement[bool]:
+    return exists().where(MeasureReport.measure_id == Measure.id,
+                          MeasureReport.report_id == Report.id,
+                          condition(shape, literal_period=False))
+
+
+@lru_cache(maxsize=64)
+def _summary(shape: Shape) -> Select[Any]:
+    # Open and overdue as avvik.measures.queries.overdue_condition has them, with the
+    # codes written into the SQL (see avvik.stats.sql.in_codes).
+    unfinished = in_codes(Measure.status, FINISHED, negate=True)
+    return select(
+        func.count(case((unfinished, 1))),
+        func.count(case((and_(unfinished, Measure.due_date < bindparam("today")), 1))),
+        func.count(Measure.evaluated_at),
+    ).where(_in_selection(shape))
+
+
+@lru_cache(maxsize=64)
+def _evaluated(shape: Shape, limited: bool) -> Select[Any]:
+    statement = (select(Measure.id, Unit.organization_id).join(Measure.owning_unit)
+                 .where(_in_selection(shape), Measure.evaluated_at.is_not(None),
+                        Measure.start_date.is_not(None))
+                 .order_by(Measure.evaluated_at.desc(), Measure.id))
+    return statement.limit(bindparam("limit")) if limited else statement
