@@ -74,8 +74,9 @@ def list_cases(status: list, order: str, page: int, per_page: int, **filters: An
     """The caller's cases (those they may see), filtered, sorted, one page at a time."""
     result = list_reports(api_user(), ReportFilter(statuses=status, descending=order == "desc",
                                                    **filters), page=page, per_page=per_page)
-    return {"items": result.items, "total": result.total, "page": result.page,
-            "per_page": result.per_page, "pages": result.pages}
+    return {"items": result.items, "total": result.total, "total_is_exact": result.total_is_exact,
+            "has_next": result.has_next, "page": result.page, "per_page": result.per_page,
+            "pages": result.pages}
 
 
 @bp.route("/reports", methods=["POST"], tags=TAGS)

@@ -15,6 +15,7 @@ from marshmallow.validate import Length, OneOf, Range
 from avvik.api.queries import MAX_ID
 from avvik.organizations.models import OrganizationKind
 from avvik.reports.models import Consequence, Direction, ReportStatus
+from avvik.reports.paging import COUNT_CAP
 from avvik.reports.queries import MAX_PER_PAGE, SORTS, ListView, is_overdue
 from avvik.reports.services.handling import ANSWER_LIMIT, COMMENT_LIMIT
 from avvik.reports.services.validation import TEXT_LIMITS
@@ -202,11 +203,21 @@ class ReportOut(ReportSummaryOut):
 
 
 class ReportPageOut(Schema):
+    """One page of cases. Matches are counted exactly up to COUNT_CAP past the page's start;
+    beyond that ``total_is_exact`` is false and ``pages`` is null: follow ``has_next``."""
+
     items = fields.List(fields.Nested(ReportSummaryOut), required=True)
-    total = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": (
+        "The number of matching cases when total_is_exact; otherwise there are more than "
+        "this many.")})
+    total_is_exact = fields.Boolean(required=True, metadata={"description": (
+        f"False when more cases match than were counted ({COUNT_CAP} past this page's "
+        "start).")})
+    has_next = fields.Boolean(required=True, metadata={"description": "A next page exists."})
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
-    pages = fields.Integer(required=True)
+    pages = Nullable(fields.Integer, required=True, metadata={"description": (
+        "The number of pages; null when total_is_exact is false.")})
 
 
 # The catalog -----------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
 from avvik.reports.labels import CONSEQUENCE_LEVELS, SORT_LABELS, STATUS_LABELS
 from avvik.reports.models import Consequence, ReportStatus
-from avvik.reports.queries import ListView, ReportFilter
+from avvik.reports.queries import OPEN_STATUSES, ListView, ReportFilter
 from avvik.reports.services.validation import PatientIdentityInput, ReportInput
 
 #: (group key, group label, [(value, label)]) for a select with <optgroup>s.
@@ -259,11 +259,15 @@ class ListFilterForm(AppForm):
     date_from = DateField(_l("Event from"), [Optional()])
     date_to = DateField(_l("Event to"), [Optional()])
     q = StringField(_l("Case number"), [Optional(), Length(max=20)])
+    #: The inbox shows the open cases unless "all" is asked for (no status chosen).
+    cases = SelectField(_l("Cases"), [Optional()], validate_choice=False,
+                        choices=[("open", _l("Open cases")), ("all", _l("All cases"))])
     sort = SelectField(_l("Sort by"), [Optional()], validate_choice=False,
                        choices=[(k, str(v)) for k, v in SORT_LABELS.items()])
     order = SelectField(_l("Order"), [Optional()], validate_choice=False,
                         choices=[("desc", _l("Descending")), ("asc", _l("Ascending"))])
     page = IntegerField(_l("Page"), [Optional(), NumberRange(min=1)])
+    open_only = False  #: set by ``to_filter``: the inbox shows its open cases by default
 
     def offer_choices(self, views: list[tuple[str, str]], community_ids: list[int]) -> None:
         self.view.choices = views
@@ -295,14 +299,22 @@ class ListFilterForm(AppForm):
         """The filter for ``list_reports``; call ``problems`` first."""
         if not self.view.data:
             self.view.data = (ListView.INBOX if ListView.INBOX in views else ListView.MINE).value
+        view = ListView(self.view.data)
+        statuses = [ReportStatus(s) for s in self.status.data or []]
+        # The inbox is a to-do list: a ward's forty open cases, the nearest deadline first,
+        # not buried under its years of closed ones.
+        self.open_only = view == ListView.INBOX and not statuses and self.cases.data != "all"
+        if not self.sort.data:  # the inbox by deadline; a period by the events in it
+            period = self.date_from.data or self.date_to.data
+            self.sort.data = "answer_due" if self.open_only else "event" if period else "created"
+            self.order.data = self.order.data or ("asc" if self.open_only else "desc")
         return ReportFilter(
-            view=ListView(self.view.data),
-            statuses=[ReportStatus(s) for s in self.status.data or []],
+            view=view, statuses=list(OPEN_STATUSES) if self.open_only else statuses,
             overdue=bool(self.overdue.data), agreement_id=self.agreement.data,
             transition_id=self.transition.data, category_id=self.category.data,
             date_from=self.date_from.data, date_to=self.date_to.data,
             case_number=(self.q.data or "").strip() or None,
-            sort=self.sort.data or "created", descending=self.order.data != "asc",
+            sort=self.sort.data, descending=self.order.data != "asc",
         )
 
 

@@ -97,6 +97,13 @@ class Report(db.Model):
             "answered_at", "answer_due_at", "answer_delivered_at", "escalation_level"]),
         Index("ix_reports_receiving_event_date", "receiving_organization_id", "event_date"),
         Index("ix_reports_reporting_event_date", "reporting_organization_id", "event_date"),
+        # The case lists (reports/paging.py): every sort key has an index that a page is
+        # read from in order (event date: ix_reports_dashboard; submitted, case number:
+        # above); a unit's inbox newest first has its own; a category narrows a view.
+        Index("ix_reports_created_at", "created_at"),
+        Index("ix_reports_answer_due_at", "answer_due_at"),
+        Index("ix_reports_responsible_created", "responsible_unit_id", "created_at"),
+        Index("ix_reports_category_id", "category_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

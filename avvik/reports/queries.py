@@ -1,22 +1,20 @@
 """The read side of cases: scoped lists with filters, sorting and pagination.
 
 Every query starts from ``visible_condition``: a list, count or search never shows a case
-the user may not see. Only the shown page of rows is loaded.
+the user may not see. Only the shown page of rows is loaded (see paging).
 """
 
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from avvik.core.timeutil import utcnow
-from avvik.extensions import db
 from avvik.reports.models import Report, ReportStatus
+from avvik.reports.paging import Order, Page, page_of
 from avvik.reports.scope import reach_of, visible_condition
 from avvik.users.models import User
 
@@ -31,12 +29,13 @@ class ListView(enum.StrEnum):
     ALL = "all"  #: everything I may see
 
 
+#: The list's sort choices and the column each sorts by.
 SORTS = {
-    "submitted": Report.submitted_at,
-    "event": Report.event_date,
-    "answer_due": Report.answer_due_at,
-    "case_number": Report.case_number,
-    "created": Report.created_at,
+    "submitted": "submitted_at",
+    "event": "event_date",
+    "answer_due": "answer_due_at",
+    "case_number": "case_number",
+    "created": "created_at",
 }
 
 
@@ -53,22 +52,6 @@ class ReportFilter:
     case_number: str | None = None
     sort: str = "created"
     descending: bool = True
-
-
-@dataclass
-class Page:
-    items: list[Report]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def overdue_condition(now: datetime) -> ColumnElement[bool]:
@@ -111,25 +94,12 @@ def filtered(user: User, filters: ReportFilter, now: datetime | None = None) -> 
 
 
 def list_reports(user: User, filters: ReportFilter, *, page: int = 1, per_page: int = 25,
-                 now: datetime | None = None) -> Page:
-    """One page of the user's reports; only the page's rows are loaded."""
-    per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    page = max(page, 1)
-    query = filtered(user, filters, now)
-    total = db.session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    column = SORTS.get(filters.sort, Report.created_at)
-    order = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
-    rows = db.session.execute(
-        query.order_by(order, Report.id.desc() if filters.descending else Report.id)
-        .offset((page - 1) * per_page).limit(per_page)
-        .options(selectinload(Report.agreement), selectinload(Report.category),
-                 selectinload(Report.transition), selectinload(Report.responsible_unit),
-                 selectinload(Report.reporting_unit),
-                 selectinload(Report.receiving_organization))
-    ).scalars().all()
-    return Page(list(rows), total, page, per_page)
+                 now: datetime | None = None, count_cap: int | None = None) -> Page:
+    """One page of the user's reports; only the page's rows are loaded. The total is exact
+    up to ``count_cap`` (``paging.COUNT_CAP``) matches past the page's start."""
+    order = Order(SORTS.get(filters.sort, "created_at"), filters.descending)
+    return page_of(filtered(user, filters, now), order, max(page, 1),
+                   min(max(per_page, 1), MAX_PER_PAGE), count_cap)
 
 
 def available_views(user: User) -> list[ListView]:

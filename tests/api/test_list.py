@@ -78,6 +78,7 @@ def test_pages_sorting_and_total(client, world, reporter_auth):
     numbers = sorted(r.case_number for r in cases)
     first = listing(client, reporter_auth, per_page=2, sort="case_number", order="asc")
     assert first["total"] == 5 and first["pages"] == 3 and first["per_page"] == 2
+    assert first["total_is_exact"] is True and first["has_next"] is True
     assert [i["case_number"] for i in first["items"]] == numbers[:2]
     last = listing(client, reporter_auth, per_page=2, page=3, sort="case_number",
                    order="asc")
@@ -103,3 +104,21 @@ def test_odd_text_in_a_filter_finds_nothing_and_breaks_nothing(client, world, re
     case_in(world, "routed")
     for value in ("SA-\x00", "' OR 1=1 --", "%", "\u202e"):
         assert listing(client, reporter_auth, case_number=value)["total"] == 0
+
+
+def test_a_long_list_counts_up_to_the_cap_and_says_so(client, world, reporter_auth,
+                                                      monkeypatch):
+    monkeypatch.setattr("avvik.reports.paging.COUNT_CAP", 2)
+    cases = [case_in(world, "routed") for _ in range(4)]
+    first = listing(client, reporter_auth, per_page=1)
+    assert {k: first[k] for k in ("total", "total_is_exact", "has_next", "pages")} == {
+        "total": 2, "total_is_exact": False, "has_next": True, "pages": None}
+    seen, page = [], first
+    while True:
+        seen += [item["id"] for item in page["items"]]
+        if not page["has_next"]:
+            break
+        page = listing(client, reporter_auth, per_page=1, page=page["page"] + 1)
+    assert seen == [r.id for r in reversed(cases)]
+    assert (page["total"], page["total_is_exact"], page["pages"]) == (4, True, 4)
+    assert listing(client, bearer(world.outsider), per_page=1)["total"] == 0

@@ -7,7 +7,12 @@ from datetime import date, timedelta
 
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
-from avvik.reports.services import acknowledge_report, create_draft, submit_report
+from avvik.reports.services import (
+    acknowledge_report,
+    answer_report,
+    create_draft,
+    submit_report,
+)
 from avvik.routing.services import route_report
 from tests.conftest import login, new_browser
 from tests.factories import DEFAULT_PASSWORD
@@ -129,3 +134,54 @@ def test_overdue_cases_stand_out_in_words(app, world):
     assert case_numbers(only_late) == [late.case_number]
     page = browser.get(f"/reports/{late.id}").get_data(as_text=True)
     assert "working days past the deadline" in page
+
+
+def test_the_inbox_opens_on_the_open_cases_nearest_deadline_first(app, world):
+    later = routed_case(world)
+    sooner = routed_case(world, routed_at=utcnow() - timedelta(days=3))
+    done = routed_case(world)
+    acknowledge_report(world.ward_handler, done)
+    answer_report(world.ward_handler, done, "Rutinesvikt.", "Ny sjekkliste.")
+    db.session.flush()
+    browser = browser_for(app, world.ward_handler)
+    html = browser.get("/reports/?view=inbox").get_data(as_text=True)
+    assert case_numbers(html) == [sooner.case_number, later.case_number]
+    assert "Showing the open cases." in html and 'selected value="answer_due"' in html
+    everything = re.search(r'<a class="ds-link" href="([^"]+)">Show all cases in the inbox',
+                           html).group(1).replace("&amp;", "&")
+    html = browser.get(everything).get_data(as_text=True)
+    assert sorted(case_numbers(html)) == sorted(r.case_number for r in (later, sooner, done))
+    assert '<input type="hidden" name="cases" value="all">' in html  # filtering keeps "all"
+    assert "Show only the open cases" in html
+    chosen = browser.get("/reports/?view=inbox&status=answered").get_data(as_text=True)
+    assert case_numbers(chosen) == [done.case_number]  # a chosen status wins over "open"
+
+
+def test_a_long_list_says_more_than_and_links_the_pages_it_knows(app, world, monkeypatch):
+    monkeypatch.setattr("avvik.reports.paging.COUNT_CAP", 30)
+    reports = [routed_case(world) for _ in range(57)]
+    browser = browser_for(app, world.ward_handler)
+    base = "/reports/?view=inbox&status=routed&sort=case_number&order=asc"
+    first = browser.get(base).get_data(as_text=True)
+    assert "More than 30 cases" in first and "<span>Page 1</span>" in first
+    assert case_numbers(first) == [r.case_number for r in reports[:25]]
+    assert re.findall(r'aria-label="Page (\d+)"', first) == ["1", "2"]
+    third = browser.get(f"{base}&page=3").get_data(as_text=True)
+    assert "57 cases" in third and "Page 3 of 3" in third and 'rel="next"' not in third
+    assert case_numbers(third) == [r.case_number for r in reports[50:]]
+    assert re.findall(r'aria-label="Page (\d+)"', third) == ["1", "2", "3"]
+
+
+def test_a_period_lists_its_events_newest_first_unless_sorted_otherwise(app, world):
+    today = date.today()
+    earlier_event = routed_case(world, event_date=today - timedelta(days=9),
+                                discovered_date=None)
+    later_event = routed_case(world, event_date=today - timedelta(days=2),
+                              discovered_date=None)
+    browser = browser_for(app, world.hospital_coordinator)
+    base = f"/reports/?view=organization&date_from={(today - timedelta(days=30)).isoformat()}"
+    html = browser.get(base).get_data(as_text=True)
+    assert case_numbers(html) == [later_event.case_number, earlier_event.case_number]
+    assert 'selected value="event"' in html
+    by_creation = browser.get(f"{base}&sort=created&order=asc").get_data(as_text=True)
+    assert case_numbers(by_creation) == [earlier_event.case_number, later_event.case_number]
