@@ -7,7 +7,8 @@ each shared aggregate at most once, when a table first needs it:
 - the cases per day and direction give the monthly and the yearly table;
 - on PostgreSQL, every breakdown the batch shows comes from one statement with GROUPING
   SETS (avvik.stats.queries.breakdowns; SQLite: one GROUP BY each);
-- escalations and feedback come from one statement.
+- escalations and feedback come from one statement;
+- answer performance overall and per organisation come from one statement.
 
 Each of them also gives the selection's total, which a page needs first (it says "no
 cases" instead of empty tables): the total comes from whichever of them the page runs
@@ -28,6 +29,7 @@ from avvik.stats.queries import Dimension, Selection
 from avvik.stats.queries.breakdowns import breakdown_counts, breakdown_rows
 from avvik.stats.queries.counts import PeriodCounts, count_of, period_counts
 from avvik.stats.queries.followup import FollowUp, follow_up
+from avvik.stats.queries.performance import Tally, performance_tallies
 from avvik.users.models import User
 
 #: The tables that are one breakdown each (avvik.stats.tables), by name.
@@ -58,6 +60,7 @@ class Batch:
                                 if name in self._wanted)
         self._periods = periods
         self._follow_up: FollowUp | None = None
+        self._performance: dict[int, Tally] | None = None
         self._breakdowns: dict[Dimension, queries.Counts] = {}
         self._total: int | None = None
 
@@ -99,6 +102,12 @@ class Batch:
         if self._follow_up is None:
             self._follow_up = follow_up(self.selection)
         return self._follow_up
+
+    def performance(self) -> dict[int, Tally]:
+        """Answer performance tallied per receiving organisation."""
+        if self._performance is None:
+            self._performance = performance_tallies(self.user, self.filters)
+        return self._performance
 
     def _count_breakdowns(self, wanted: Dimension | None = None) -> None:
         # Every breakdown of the batch at once (on PostgreSQL in one statement), or the

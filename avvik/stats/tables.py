@@ -26,6 +26,7 @@ from avvik.stats.labels import DIRECTION_LABELS
 from avvik.stats.queries import Dimension
 from avvik.stats.queries.followup import unit_loads
 from avvik.stats.queries.measures import evaluations_of, summary_of
+from avvik.stats.queries.performance import overall_performance, performance_per_organization
 from avvik.stats.scope import own_organizations
 from avvik.stats.suppression import HIDDEN, is_small, suppress_small
 
@@ -132,7 +133,7 @@ def _breakdown(dimension: Dimension) -> Builder:
 
 
 def _performance(batch: Batch) -> Rows:
-    p = queries.answer_performance(batch.user, batch.filters)
+    p = overall_performance(batch.performance())
     return [[p.acknowledge.count], [p.acknowledge.median], [p.acknowledge.p90],
             [p.answer.count], [p.answer.median], [p.answer.p90], [p.answered],
             [p.answered_in_time], [p.within_deadline_share]]
@@ -144,7 +145,7 @@ def _performance_by_organization(batch: Batch) -> Rows:
     user = batch.user
     own = own_organizations(user)
     rows: Rows = []
-    for row in queries.answer_performance_by_organization(user, batch.filters):
+    for row in performance_per_organization(batch.performance()):
         p, show = row.performance, user.is_admin or row.organization_id in own
         rows.append([row.organization_id, row.label, *_durations(p.acknowledge, show),
                      *_durations(p.answer, show),

@@ -2,9 +2,10 @@
 
 Durations are measured from the latest routing (a forwarded or reopened case starts
 again) and stored on the case; see ``durations``. One statement, one pass over the
-selection, gives everything: per pair (working days to acknowledge, to answer) the number
-of cases, and how many of them were answered with a deadline and at or before it. The
-pairs are few (tens of values each), so the histograms are summed up here.
+selection, gives everything: per receiving organisation and pair (working days to
+acknowledge, to answer) the number of cases, and how many of them were answered with a
+deadline and at or before it. The pairs are few (tens of values each), so the histograms
+are summed up here, per organisation and over all of them.
 """
 
 from __future__ import annotations
@@ -38,7 +39,21 @@ class AnswerPerformance:
 
 def answer_performance(user: User, filters: StatsFilter) -> AnswerPerformance:
     """Working days to acknowledge and to answer, and the share answered in time."""
-    return _tallies(selection(user, filters)).get(None, _Tally()).performance()
+    return overall_performance(performance_tallies(user, filters))
+
+
+def performance_tallies(user: User, filters: StatsFilter) -> dict[int, Tally]:
+    """{receiving organisation: its tally}: one pass that serves both the overall figures
+    and the figures per organisation (histograms add up; medians would not)."""
+    return _tallies(selection(user, filters), Report.receiving_organization_id)
+
+
+def overall_performance(tallies: dict[int, Tally]) -> AnswerPerformance:
+    """The performance of every organisation's cases together."""
+    total = Tally()
+    for tally in tallies.values():
+        total.add(tally)
+    return total.performance()
 
 
 @dataclass(frozen=True)
@@ -54,7 +69,11 @@ def answer_performance_by_organization(user: User, filters: StatsFilter
 
     Organisations with no answered or acknowledged case in the selection are left out.
     """
-    tallies = _tallies(selection(user, filters), Report.receiving_organization_id)
+    return performance_per_organization(performance_tallies(user, filters))
+
+
+def performance_per_organization(tallies: dict[int, Tally]) -> list[OrganizationPerformance]:
+    """The tallies' rows, by organisation name."""
     names = organization_names({i for i in tallies if i is not None})
     rows = [OrganizationPerformance(i, names.get(i, str(i)), tally.performance())
             for i, tally in tallies.items() if i is not None]
@@ -62,33 +81,36 @@ def answer_performance_by_organization(user: User, filters: StatsFilter
 
 
 @dataclass
-class _Tally:
+class Tally:
     acknowledge: Counter[int] = field(default_factory=Counter)  #: {working days: cases}
     answer: Counter[int] = field(default_factory=Counter)
     answered: int = 0  #: answered cases that had an answer deadline
     in_time: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.acknowledge.update(other.acknowledge)
+        self.answer.update(other.answer)
+        self.answered += other.answered
+        self.in_time += other.in_time
 
     def performance(self) -> AnswerPerformance:
         return AnswerPerformance(duration_stats(self.acknowledge), duration_stats(self.answer),
                                  self.answered, self.in_time)
 
 
-def _tallies(chosen: ColumnElement[bool], group: ColumnElement | None = None
-             ) -> dict[Any, _Tally]:
-    """{group value: its tally} for the chosen cases that were acknowledged or answered;
-    one group (key None) without ``group``."""
+def _tallies(chosen: ColumnElement[bool], group: ColumnElement) -> dict[Any, Tally]:
+    """{group value: its tally} for the chosen cases that were acknowledged or answered."""
     acknowledge, answer = Report.acknowledge_working_days, Report.answer_working_days
     answered = and_(Report.answered_at.is_not(None), Report.answer_due_at.is_not(None))
-    keys = [acknowledge, answer] if group is None else [group, acknowledge, answer]
     rows = db.session.execute(
-        select(*keys, func.count(), func.count(case((answered, 1))),
+        select(group, acknowledge, answer, func.count(), func.count(case((answered, 1))),
                func.count(case((Report.answered_at <= Report.answer_due_at, 1))))
         .select_from(Report)
         .where(chosen, or_(acknowledge.is_not(None), answer.is_not(None), answered))
-        .group_by(*keys))
-    out: dict[Any, _Tally] = defaultdict(_Tally)
-    for *head, acknowledge_days, answer_days, cases, answered_cases, in_time in rows:
-        tally = out[head[0] if head else None]
+        .group_by(group, acknowledge, answer))
+    out: dict[Any, Tally] = defaultdict(Tally)
+    for key, acknowledge_days, answer_days, cases, answered_cases, in_time in rows:
+        tally = out[key]
         if acknowledge_days is not None:
             tally.acknowledge[acknowledge_days] += cases
         if answer_days is not None:
