@@ -12,7 +12,7 @@ from flask import g, request
 from flask_babel import gettext as _
 from flask_smorest import abort
 
-from avvik.api.services import authenticate_token
+from avvik.api.services import token_user
 from avvik.extensions import db, login_manager
 from avvik.users.models import User
 
@@ -32,12 +32,29 @@ def authenticate_request() -> None:
     g._login_user = login_manager.anonymous_user()
     g.api_user = None
     token = bearer_token()
-    user = authenticate_token(token) if token else None
-    if user is None:
+    found = token_user(token) if token else None
+    if found is None:
         abort(401, message=_("A valid API token is required: "
                              "send it as “Authorization: Bearer <token>”."), headers=CHALLENGE)
-    db.session.commit()  # keeps the token's last_used_at
+    user, written = found
+    if written:  # at most once a minute per token; a GET never commits otherwise
+        commit_keeping_loaded()
     g.api_user = g._login_user = user
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session has loaded.
+
+    The request goes on with the same objects (the caller, the case it just wrote): what
+    they hold is what this transaction committed, so reading them again from the
+    database after the commit would only cost a SELECT per row and relation.
+    """
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def api_user() -> User:

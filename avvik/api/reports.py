@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 
-from avvik.api.auth import api_user
+from avvik.api.auth import api_user, commit_keeping_loaded
 from avvik.api.blueprint import bp
 from avvik.api.queries import MAX_ID
 from avvik.api.schemas import (
@@ -23,6 +23,7 @@ from avvik.api.schemas import (
     ReportListArgs,
     ReportOut,
     ReportPageOut,
+    known_identity,
 )
 from avvik.core.errors import ValidationFailed
 from avvik.extensions import db
@@ -37,12 +38,11 @@ from avvik.reports.services import (
     answer_report,
     approve_report,
     close_report,
-    create_draft,
     forward_report,
     reopen_report,
-    submit_report,
     withdraw_report,
 )
+from avvik.reports.services.drafting import file_report
 from avvik.reports.services.validation import PatientIdentityInput
 
 TAGS = ["reports"]
@@ -90,11 +90,10 @@ def create(body: dict[str, Any]) -> Report:
     data = ReportInput(**{k: ("" if v is None and k in ("immediate_measures", "suggestion")
                               else v) for k, v in body.items()},
                        patient_identity=PatientIdentityInput(**identity) if identity else None)
-    me = api_user()
-    report = create_draft(me, data)
-    if not keep_draft:
-        submit_report(me, report)
-    db.session.commit()
+    report = file_report(api_user(), data, draft=keep_draft)
+    # The answer is built from what was just written, still in memory: no reloading.
+    commit_keeping_loaded()
+    known_identity(report, data.patient_identity is not None)
     return report
 
 

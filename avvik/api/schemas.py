@@ -143,6 +143,20 @@ class EventOut(Schema):
     data = fields.Dict(required=True)
 
 
+#: Set on a case by a view that knows whether the vault holds its identity (it has just
+#: written the case), so that the answer needs no query of the vault.
+KNOWN_IDENTITY = "_api_has_identity"
+
+
+def known_identity(report: Any, stored: bool) -> None:
+    setattr(report, KNOWN_IDENTITY, stored)
+
+
+def _has_identity(report: Any) -> bool:
+    known = getattr(report, KNOWN_IDENTITY, None)
+    return has_identity(report) if known is None else known
+
+
 def _boolean(function: Any, description: str) -> fields.Function:
     return fields.Function(function, required=True,
                            metadata={"type": "boolean", "description": description})
@@ -196,7 +210,7 @@ class ReportOut(ReportSummaryOut):
     withdrawn_at = Nullable(fields.DateTime, required=True)
     escalation_level = fields.Integer(required=True)
     identity_deleted_at = Nullable(fields.DateTime, required=True)
-    has_patient_identity = _boolean(lambda r: has_identity(r),
+    has_patient_identity = _boolean(_has_identity,
                                     "The vault holds the patient's identity for this case.")
     version = fields.Integer(required=True)
     timeline = fields.List(fields.Nested(EventOut), required=True, attribute="events")

@@ -6,12 +6,17 @@ is simply left in the outbox, and ``resend_due`` publishes it once the broker is
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask, Response, current_app
 from sqlalchemy import event, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from avvik.core.timeutil import utcnow
@@ -21,8 +26,10 @@ from avvik.outbox.services import NEW_MESSAGES_KEY
 
 log = logging.getLogger(__name__)
 
-#: Session info key for ids committed but not yet published.
+#: Session info key for (id, task, stamped) of rows committed but not yet published.
 COMMITTED_KEY = "avvik_outbox_committed"
+#: Where an app keeps its process's broker connection.
+BROKER_KEY = "avvik_outbox_broker"
 
 
 #: Publishing gives up at once when the broker is away - no rounds of reconnecting (Kombu
@@ -31,28 +38,76 @@ COMMITTED_KEY = "avvik_outbox_committed"
 FAIL_FAST = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 5}
 
 
+class KeptConnection:
+    """One broker connection per process, kept from one batch to the next.
+
+    Opening a connection (and declaring the queue on it) for every request cost more
+    than the publishing itself. A kept connection may have died with a broker restart:
+    the first failure on it is retried once on a fresh connection, which also declares
+    the queue again; a failure on a fresh connection ends the batch at once. Celery
+    sends to a direct queue through the anonymous exchange, straight onto the queue, so
+    a broker that lost its bindings in a restart still gets the message.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # a Kombu connection is not for two threads at once
+        self._pid = 0
+        self._connection: Any = None
+        self._producer: Any = None
+
+    def publish(self, celery: Any, messages: list[tuple[int, str]]) -> list[int]:
+        sent: list[int] = []
+        with self._lock:
+            while True:
+                kept = self._connection is not None and self._pid == os.getpid()
+                try:
+                    self._open(celery)
+                    for message_id, task in messages[len(sent):]:
+                        celery.send_task(task, args=[message_id], retry=False,
+                                         producer=self._producer)
+                        sent.append(message_id)
+                    return sent
+                except Exception as error:  # any broker failure: the sweep sends them later
+                    self._close()
+                    if kept and not _timed_out(error):
+                        continue  # a connection the broker dropped: once more, afresh
+                    log.warning("outbox: %d message(s) not published (%s): %s",
+                                len(messages) - len(sent), messages[len(sent)][1], error)
+                    return sent
+
+    def _open(self, celery: Any) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            return
+        # A connection inherited through fork() belongs to the parent: not closed here
+        # (that would shut its socket for the parent too), only forgotten.
+        self._connection, self._producer = None, None
+        connection = celery.connection_for_write(transport_options=FAIL_FAST)
+        self._connection, self._pid = connection, os.getpid()
+        self._producer = celery.amqp.Producer(connection)
+
+    def _close(self) -> None:
+        connection, self._connection, self._producer = self._connection, None, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # dead already: nothing to save
+                connection.release()
+
+
+def _timed_out(error: Exception) -> bool:
+    # A broker that hangs would make a second try wait as long again.
+    return isinstance(error, TimeoutError) or "Timeout" in type(error).__name__
+
+
 def publish_all(messages: Iterable[tuple[int, str]]) -> list[int]:
     """Send each (outbox id, task name) to the broker in order; returns the ids sent.
 
-    One fresh connection for the batch (never a pooled one that a broker restart left
-    dead), which also declares the queue again. The first failure ends the batch: the
-    broker is away, and the rest would only wait for it too.
+    The first failure ends the batch: the broker is away, and the rest would only wait
+    for it too.
     """
     messages = list(messages)
     if not messages:
         return []
-    celery = current_app.extensions["celery"]
-    sent: list[int] = []
-    try:
-        with celery.connection_for_write(transport_options=FAIL_FAST) as connection:
-            producer = celery.amqp.Producer(connection)
-            for message_id, task in messages:
-                celery.send_task(task, args=[message_id], retry=False, producer=producer)
-                sent.append(message_id)
-    except Exception as error:  # any broker failure: the sweep sends them later
-        log.warning("outbox: %d message(s) not published (%s): %s",
-                    len(messages) - len(sent), messages[len(sent)][1], error)
-    return sent
+    broker = current_app.extensions.setdefault(BROKER_KEY, KeptConnection())
+    return broker.publish(current_app.extensions["celery"], messages)
 
 
 def publish(message_id: int, task: str) -> bool:
@@ -99,6 +154,7 @@ def init_outbox_dispatch(app: Flask) -> None:
     if not event.contains(Session, "after_commit", _remember_committed):
         event.listen(Session, "after_commit", _remember_committed)
         event.listen(Session, "after_soft_rollback", _forget_rolled_back)
+    app.extensions[BROKER_KEY] = KeptConnection()
 
     @app.after_request
     def _ring(response: Response) -> Response:
@@ -107,17 +163,30 @@ def init_outbox_dispatch(app: Flask) -> None:
 
 
 def ring_committed() -> None:
-    """Publish the outbox rows committed by this session so far (call after commit)."""
+    """Publish the outbox rows committed by this session so far (call after commit).
+
+    A row written with its ``dispatched_at`` stamped (in a request) needs no write when
+    it is published; one that is not published loses its stamp, so that the sweep sends
+    it at its next round. Other rows get their ``dispatched_at`` once published.
+    """
     committed = db.session.info.pop(COMMITTED_KEY, None)
     if not committed or not current_app.config.get("OUTBOX_RING", True):
         return
-    rows = db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.task).where(OutboxMessage.id.in_(committed))
-        .order_by(OutboxMessage.id)
-    ).all()
     now = utcnow()
-    published = publish_all((message_id, task) for message_id, task in rows)
-    if published:
-        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(published))
-                           .values(dispatched_at=now))
+    published = set(publish_all((message_id, task) for message_id, task, _ in committed))
+    sent = [i for i, _task, stamped in committed if i in published and not stamped]
+    unsent = [i for i, _task, stamped in committed if i not in published and stamped]
+    if not (sent or unsent):
+        return
+    try:
+        if sent:
+            db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(sent))
+                               .values(dispatched_at=now))
+        if unsent:
+            db.session.execute(update(OutboxMessage).where(
+                OutboxMessage.id.in_(unsent), OutboxMessage.state == OutboxState.PENDING)
+                .values(dispatched_at=None))
         db.session.commit()
+    except SQLAlchemyError as error:  # the work is committed; the sweep sends it later
+        db.session.rollback()
+        log.warning("outbox: dispatch times of %s not written: %s", sent + unsent, error)

@@ -9,13 +9,13 @@ from flask_babel import lazy_gettext as _l
 from avvik.core.errors import PermissionDenied, ValidationFailed
 from avvik.core.timeutil import OSLO, utcnow
 from avvik.extensions import db
-from avvik.organizations.models import Organization, OrganizationKind
+from avvik.organizations.models import OrganizationKind
 from avvik.outbox.services import enqueue
 from avvik.reports import scope, vault
 from avvik.reports.case_numbers import allocate_case_number
 from avvik.reports.events import record_event
 from avvik.reports.models import Direction, Report, ReportStatus
-from avvik.reports.services.validation import ReportInput, validate_report
+from avvik.reports.services.validation import Choices, ReportInput, validate_report
 from avvik.reports.workflow import Step, require
 from avvik.routing.services import enqueue_routing
 from avvik.users.models import Role, User
@@ -35,13 +35,30 @@ def default_reporting_unit_id(user: User) -> int | None:
 
 def create_draft(actor: User, data: ReportInput, *, now: datetime | None = None) -> Report:
     """Save what the reporter has so far; nothing is sent anywhere."""
+    return file_report(actor, data, draft=True, now=now)
+
+
+def file_report(actor: User, data: ReportInput, *, draft: bool = False,
+                now: datetime | None = None) -> Report:
+    """A new report from one input: submitted at once, or kept a draft with ``draft``.
+
+    What ``create_draft`` and then ``submit_report`` do, with the input validated once
+    and the report written with one INSERT. The rows the validation loaded are set on
+    the report, so nothing is loaded twice and the answer needs no query.
+    """
+    now = now or utcnow()
     data.reporting_unit_id = data.reporting_unit_id or default_reporting_unit_id(actor)
-    validate_report(data, actor, complete=False, now=now)
-    report = Report(reporter=actor, status=ReportStatus.DRAFT, created_at=now or utcnow())
-    _apply(report, data)
+    choices = validate_report(data, actor, complete=not draft, now=now)
+    # A new report has no timeline to load: start it empty, kept in memory.
+    report = Report(reporter=actor, status=ReportStatus.DRAFT, created_at=now, events=[])
+    _apply(report, data, choices)
+    if not draft:
+        _mark_submitted(actor, report, now)
     db.session.add(report)
     db.session.flush()
     _store_identity(report, data)
+    if not draft:
+        _send_on(report)
     return report
 
 
@@ -51,8 +68,8 @@ def update_draft(actor: User, report: Report, data: ReportInput, *,
         raise PermissionDenied()
     require(report, Step.SUBMIT)  # only drafts are edited
     data.reporting_unit_id = data.reporting_unit_id or report.reporting_unit_id
-    validate_report(data, actor, complete=False, now=now)
-    _apply(report, data)
+    choices = validate_report(data, actor, complete=False, now=now)
+    _apply(report, data, choices)
     db.session.flush()
     _store_identity(report, data)
     return report
@@ -67,24 +84,38 @@ def submit_report(actor: User, report: Report, data: ReportInput | None = None, 
     require(report, Step.SUBMIT)
     if data is not None:
         data.reporting_unit_id = data.reporting_unit_id or report.reporting_unit_id
-        validate_report(data, actor, complete=True, now=now)
-        _apply(report, data)
+        choices = validate_report(data, actor, complete=True, now=now)
+        _apply(report, data, choices)
         _store_identity(report, data)
     else:
         validate_report(_input_from(report), actor, complete=True, now=now)
-    report.case_number = allocate_case_number(now.astimezone(OSLO).year)
-    report.submitted_at = now
-    report.direction = _direction(report)
-    needs_approval = report.reporting_organization.is_approval_required
-    report.status = ReportStatus.AWAITING_APPROVAL if needs_approval else ReportStatus.SUBMITTED
+    _mark_submitted(actor, report, now)
     db.session.flush()
-    record_event(report, "submitted", actor, status=report.status.value)
-    if needs_approval:
+    _send_on(report)
+    return report
+
+
+def _mark_submitted(actor: User, report: Report, now: datetime) -> None:
+    # No autoflush: the report is written once (INSERT or UPDATE), number included.
+    with db.session.no_autoflush:
+        report.submitted_at = now
+        report.direction = _direction(report)
+        needs_approval = report.reporting_organization.is_approval_required
+        report.status = (ReportStatus.AWAITING_APPROVAL if needs_approval
+                         else ReportStatus.SUBMITTED)
+        # Taken last, just before the write: the counter row stays locked until the
+        # commit, and other submitters of the year wait for it.
+        report.case_number = allocate_case_number(now.astimezone(OSLO).year)
+        record_event(report, "submitted", actor, status=report.status.value)
+
+
+def _send_on(report: Report) -> None:
+    """The work a submission leaves for the workers (after the report is written)."""
+    if report.status == ReportStatus.AWAITING_APPROVAL:
         enqueue("mail.approval_requested", {"report_id": report.id},
                 dedup_key=f"approval-requested:{report.id}")
     else:
         enqueue_routing(report)
-    return report
 
 
 def approve_report(actor: User, report: Report, *, now: datetime | None = None) -> Report:
@@ -130,18 +161,19 @@ def _leads_reporting_unit(actor: User, report: Report) -> bool:
     return report.reporting_unit_id in scope.reach_of(actor).led_units
 
 
-def _apply(report: Report, data: ReportInput) -> None:
+def _apply(report: Report, data: ReportInput, choices: Choices) -> None:
     for name in EDITABLE_FIELDS:
         setattr(report, name, getattr(data, name))
-    unit_org = db.session.get(Organization, _unit_org_id(data.reporting_unit_id))
-    report.reporting_organization_id = unit_org.id if unit_org else None
-
-
-def _unit_org_id(unit_id: int | None) -> int | None:
-    from avvik.organizations.models import Unit
-
-    unit = db.session.get(Unit, unit_id) if unit_id else None
-    return unit.organization_id if unit else None
+    # The rows themselves, so that reading them from the report needs no query. The
+    # organisation is copied from the unit (scoping and statistics need no join).
+    report.reporting_unit = choices.reporting_unit
+    report.reporting_organization = (choices.reporting_unit.organization
+                                     if choices.reporting_unit else None)
+    report.receiving_organization = choices.receiving_organization
+    report.receiving_unit = choices.receiving_unit
+    report.agreement = choices.agreement
+    report.transition = choices.transition
+    report.category = choices.category
 
 
 def _store_identity(report: Report, data: ReportInput) -> None:

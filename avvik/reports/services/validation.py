@@ -6,10 +6,14 @@ the future, choices that fit together); a submission needs everything.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import aliased, joinedload
 
 from avvik.catalog.models import Agreement, Category, Transition
 from avvik.core.errors import ValidationFailed
@@ -68,19 +72,40 @@ def identity_errors(field_name: str, text: str) -> list[tuple[str, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class Choices:
+    """The rows the input names, as the validation loaded them (None: not given).
+
+    A service that goes on to write the report sets them on it instead of loading them
+    again: one query each per request, and the answer built from them needs none.
+    """
+
+    reporting_unit: Unit | None = None
+    receiving_organization: Organization | None = None
+    receiving_unit: Unit | None = None
+    agreement: Agreement | None = None
+    transition: Transition | None = None
+    category: Category | None = None
+
+
 def validate_report(data: ReportInput, reporter: User, *, complete: bool,
-                    now: datetime | None = None) -> None:
-    """Raise ``ValidationFailed`` with every problem at once; ``complete`` for submission."""
+                    now: datetime | None = None) -> Choices:
+    """Raise ``ValidationFailed`` with every problem at once; ``complete`` for submission.
+
+    Returns the rows the (valid) input names.
+    """
     data.clean_texts()
     errors: list[tuple[str, str]] = []
     today = (now or utcnow()).astimezone(OSLO).date()
     errors += _text_errors(data, complete)
     errors += _date_errors(data, today, complete)
-    errors += _choice_errors(data, reporter, complete)
+    choice_errors, choices = _choice_errors(data, reporter, complete)
+    errors += choice_errors
     errors += _consequence_errors(data, complete)
-    errors += _identity_section_errors(data)
+    errors += _identity_section_errors(data, choices.receiving_organization)
     if errors:
         raise ValidationFailed(errors)
+    return choices
 
 
 def _text_errors(data: ReportInput, complete: bool) -> list[tuple[str, str]]:
@@ -114,7 +139,7 @@ def _date_errors(data: ReportInput, today: date, complete: bool) -> list[tuple[s
 
 
 def _choice_errors(data: ReportInput, reporter: User, complete: bool
-                   ) -> list[tuple[str, str]]:
+                   ) -> tuple[list[tuple[str, str]], Choices]:
     errors: list[tuple[str, str]] = []
     required = {
         "receiving_organization_id": _l("Choose the receiving organisation."),
@@ -126,14 +151,15 @@ def _choice_errors(data: ReportInput, reporter: User, complete: bool
         if complete and getattr(data, name) is None:
             errors.append((name, str(message)))
 
-    unit = db.session.get(Unit, data.reporting_unit_id) if data.reporting_unit_id else None
+    choices = _load_choices(data)
+    unit = choices.reporting_unit
     if unit is None or not unit.is_active or all(
             m.unit_id != unit.id for m in reporter.memberships):
         errors.append(("reporting_unit_id", str(_l("Choose one of your own units."))))
-        return errors
+        return errors, Choices()
     community_id = unit.organization.health_community_id
 
-    receiver = _get(Organization, data.receiving_organization_id)
+    receiver = choices.receiving_organization
     if data.receiving_organization_id is not None:
         if receiver is None or not receiver.is_active \
                 or receiver.health_community_id != community_id:
@@ -143,25 +169,25 @@ def _choice_errors(data: ReportInput, reporter: User, complete: bool
             errors.append(("receiving_organization_id", str(_l(
                 "Report to the other party: your own organisation's deviations belong in "
                 "its own quality system."))))
-    if data.receiving_unit_id is not None:
-        receiving_unit = _get(Unit, data.receiving_unit_id)
-        if receiving_unit is None or not receiving_unit.is_active or receiver is None \
-                or receiving_unit.organization_id != receiver.id:
-            errors.append(("receiving_unit_id",
-                           str(_l("The unit must belong to the receiving organisation."))))
+    receiving_unit = choices.receiving_unit
+    if data.receiving_unit_id is not None and (
+            receiving_unit is None or not receiving_unit.is_active or receiver is None
+            or receiving_unit.organization_id != receiver.id):
+        errors.append(("receiving_unit_id",
+                       str(_l("The unit must belong to the receiving organisation."))))
 
-    agreement = _get(Agreement, data.agreement_id)
+    agreement = choices.agreement
     if data.agreement_id is not None and (
             agreement is None or not agreement.is_active
             or agreement.health_community_id != community_id):
         errors.append(("agreement_id", str(_l("Choose an agreement from the list."))))
-    transition = _get(Transition, data.transition_id)
+    transition = choices.transition
     if data.transition_id is not None and (
             transition is None or not transition.is_active
             or transition.phase.health_community_id != community_id):
         errors.append(("transition_id", str(_l("Choose a transition from the list."))))
         transition = None
-    category = _get(Category, data.category_id)
+    category = choices.category
     if data.category_id is not None:
         if category is None or not category.is_active \
                 or category.health_community_id != community_id:
@@ -169,7 +195,43 @@ def _choice_errors(data: ReportInput, reporter: User, complete: bool
         elif transition is not None and category.phase_id not in (None, transition.phase_id):
             errors.append(("category_id", str(_l(
                 "This category does not belong to the phase of the chosen transition."))))
-    return errors
+    return errors, choices
+
+
+def _load_choices(data: ReportInput) -> Choices:
+    """The rows the input names, in one query instead of one each: the reporting unit
+    (no row without it), and the others joined to it by their ids."""
+    row = db.session.execute(_choices_query(), {
+        "unit_id": _id(data.reporting_unit_id),
+        "receiver_id": _id(data.receiving_organization_id),
+        "receiving_unit_id": _id(data.receiving_unit_id),
+        "agreement_id": _id(data.agreement_id), "transition_id": _id(data.transition_id),
+        "category_id": _id(data.category_id),
+    }).first()
+    return Choices(*row) if row else Choices()
+
+
+@functools.cache
+def _choices_query() -> Select:
+    # Built once: making the aliased joins costs more than running the query.
+    receiver, receiving_unit = aliased(Organization), aliased(Unit)
+    return (
+        select(Unit, receiver, receiving_unit, Agreement, Transition, Category)
+        .select_from(Unit)
+        .outerjoin(receiver, receiver.id == bindparam("receiver_id"))
+        .outerjoin(receiving_unit, receiving_unit.id == bindparam("receiving_unit_id"))
+        .outerjoin(Agreement, Agreement.id == bindparam("agreement_id"))
+        .outerjoin(Transition, Transition.id == bindparam("transition_id"))
+        .outerjoin(Category, Category.id == bindparam("category_id"))
+        .where(Unit.id == bindparam("unit_id"))
+        # What the checks read of the unit's and the transition's parents.
+        .options(joinedload(Unit.organization), joinedload(Transition.phase))
+    )
+
+
+def _id(object_id: int | None) -> int:
+    # 0 is no row's id: a choice not given joins no row.
+    return object_id if object_id is not None else 0
 
 
 def _consequence_errors(data: ReportInput, complete: bool) -> list[tuple[str, str]]:
@@ -186,12 +248,13 @@ def _consequence_errors(data: ReportInput, complete: bool) -> list[tuple[str, st
     return errors
 
 
-def _identity_section_errors(data: ReportInput) -> list[tuple[str, str]]:
+def _identity_section_errors(data: ReportInput, receiver: Organization | None
+                             ) -> list[tuple[str, str]]:
     identity = data.patient_identity
     if identity is None or not (identity.name.strip() or identity.national_id.strip()):
         data.patient_identity = None
         return []
-    receiver = _get(Organization, data.receiving_organization_id)
+    receiver = receiver or _get(Organization, data.receiving_organization_id)
     if receiver is None or not receiver.is_patient_identity_wanted:
         return [("patient_identity", str(_l(
             "The receiving organisation does not ask for the patient's identity; "
@@ -205,5 +268,5 @@ def _identity_section_errors(data: ReportInput) -> list[tuple[str, str]]:
     return errors
 
 
-def _get(model: type, object_id: int | None):
+def _get(model: type, object_id: int | None) -> Any:
     return db.session.get(model, object_id) if object_id is not None else None

@@ -1,0 +1,168 @@
+"""The ring after a request's commit, against a real broker: a private redis-server that
+the tests stop and start (never the machine's shared one).
+
+A request publishes its outbox rows on a connection its process keeps; the rows were
+stamped ``dispatched_at`` when written, so a published row needs no second write. A
+connection the broker dropped is replaced at once; a broker that is away costs the
+request no wait, and the row loses its stamp so that the sweep sends it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis as redis_client
+from flask import Flask
+from sqlalchemy import event
+
+from avvik.app import create_app
+from avvik.extensions import db
+from avvik.outbox.dispatch import resend_due, ring_committed
+from avvik.outbox.models import OutboxMessage
+from avvik.outbox.services import enqueue
+from tests.conftest import make_test_config
+from tests.services import free_port, missing_service
+from tests.tasks.processes import stop_process, wait_for
+
+QUEUE = "ring-test"
+
+
+class Broker:
+    """A redis-server of the test's own, to stop and start at will."""
+
+    def __init__(self, tmp: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            missing_service("redis-server is not installed (these tests run a private one)")
+        self.argv = [str(binary), "--port", str(free_port()), "--bind", "127.0.0.1",
+                     "--save", "", "--appendonly", "no", "--dir", str(tmp)]
+        self.url = f"redis://127.0.0.1:{self.argv[2]}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.argv, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        wait_for(self.answers, 20, "the private redis-server")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+            self.process = None
+
+    def answers(self) -> bool:
+        client = redis_client.Redis.from_url(self.url, socket_connect_timeout=1)
+        try:
+            return bool(client.ping())
+        except redis_client.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def connections_made(self) -> int:
+        """Connections the server has taken so far (this question's own included)."""
+        client = redis_client.Redis.from_url(self.url)
+        try:
+            return int(client.info("stats")["total_connections_received"])
+        finally:
+            client.close()
+
+    def queued(self) -> int:
+        client = redis_client.Redis.from_url(self.url)
+        try:
+            return int(client.llen(QUEUE))
+        finally:
+            client.close()
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    server = Broker(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ring_app(tmp_path: Path, broker: Broker, monkeypatch: pytest.MonkeyPatch
+             ) -> Iterator[Flask]:
+    monkeypatch.setenv("AVVIK_OUTBOX_RING", "on")
+    monkeypatch.setenv("AVVIK_BROKER_URL", broker.url)
+    monkeypatch.setenv("AVVIK_CELERY_QUEUE", QUEUE)
+    app = create_app(make_test_config(f"sqlite:///{tmp_path / 'ring.sqlite3'}", tmp_path))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def file_in_a_request(app: Flask, report_id: int) -> tuple[int, list[str]]:
+    """Queue work and commit as a view does, then ring as ``after_request`` does.
+    Returns the row's id and the statements the ring ran."""
+    ran: list[str] = []
+
+    def record(_conn, _cursor, statement: str, *_args: object) -> None:
+        verb = statement.split(None, 1)[0].upper()
+        if verb in ("SELECT", "INSERT", "UPDATE", "DELETE"):  # not SQLite's BEGIN
+            ran.append(verb)
+
+    with app.test_request_context():
+        message_id = enqueue("reports.route", {"report_id": report_id}).id
+        db.session.commit()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            ring_committed()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        db.session.remove()
+    return message_id, ran
+
+
+def dispatched_at(app: Flask, message_id: int):
+    with app.app_context():
+        try:
+            return db.session.get(OutboxMessage, message_id).dispatched_at
+        finally:
+            db.session.remove()
+
+
+def test_a_published_row_is_not_written_again(ring_app: Flask, broker: Broker) -> None:
+    first, ran = file_in_a_request(ring_app, 1)
+    assert broker.queued() == 1 and ran == []
+    assert dispatched_at(ring_app, first) is not None
+    before = broker.connections_made()
+    _second, ran = file_in_a_request(ring_app, 2)
+    assert broker.connections_made() == before + 1  # only the question: the ring kept its
+    assert broker.queued() == 2 and ran == []
+
+
+def test_a_connection_the_broker_dropped_is_replaced_at_once(ring_app: Flask,
+                                                             broker: Broker) -> None:
+    file_in_a_request(ring_app, 1)
+    broker.stop()
+    broker.start()  # every connection is gone, and the queue with it
+    message_id, _ran = file_in_a_request(ring_app, 2)
+    assert broker.queued() == 1
+    assert dispatched_at(ring_app, message_id) is not None
+
+
+def test_with_the_broker_away_the_request_does_not_wait_and_the_sweep_sends_it(
+        ring_app: Flask, broker: Broker) -> None:
+    file_in_a_request(ring_app, 1)  # a kept connection, which the broker then takes along
+    broker.stop()
+    started = time.monotonic()
+    message_id, ran = file_in_a_request(ring_app, 2)
+    assert time.monotonic() - started < 3
+    assert ran == ["UPDATE"]  # the stamp taken off again
+    assert dispatched_at(ring_app, message_id) is None
+
+    broker.start()
+    with ring_app.app_context():
+        assert resend_due() == 1  # the sweep's round finds it at once
+    assert broker.queued() == 1
+    assert dispatched_at(ring_app, message_id) is not None
