@@ -58,8 +58,7 @@ from avvik.reports.services import (
     update_draft,
     withdraw_report,
 )
-from avvik.reports.services.drafting import default_reporting_unit_id
-from avvik.reports.services.validation import validate_report
+from avvik.reports.services.drafting import default_reporting_unit_id, file_report
 from avvik.users.models import User
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -122,8 +121,7 @@ def _save(form: ReportForm, report: Report | None) -> Report:
     if not form.submit.data:
         return update_draft(me, report, data) if report else create_draft(me, data)
     if report is None:
-        validate_report(data, me, complete=True)  # every problem at once, not drafts' first
-        report = create_draft(me, data)
+        return file_report(me, data)  # validated once, every problem at once
     return submit_report(me, report, data)
 
 
