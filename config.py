@@ -51,6 +51,12 @@ class Config:
         self.SMTP_HOST = env("SMTP_HOST", "127.0.0.1")
         self.SMTP_PORT = int(env("SMTP_PORT", "8025") or 8025)
         self.SMTP_TIMEOUT = 10
+        # Most relays want a login, and a login wants TLS; a relay on the same host or
+        # network may want neither, so both stay optional (production too).
+        self.SMTP_USERNAME = env("SMTP_USERNAME")
+        self.SMTP_PASSWORD = env("SMTP_PASSWORD")
+        self.SMTP_TLS = (env("SMTP_TLS", "off") or "off").lower()
+        _check_smtp(self)
         self.MAIL_FROM = env("MAIL_FROM", "Avvik <avvik@localhost>")
         self.BASE_URL = (env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
         self.IDENTITY_KEY = env("IDENTITY_KEY")
@@ -181,6 +187,19 @@ def load_config(name: str | None = None) -> Config:
         raise ConfigError(
             f"AVVIK_ENV={name!r} is unknown; use one of {', '.join(CONFIGS)}"
         ) from None
+
+
+#: AVVIK_SMTP_TLS: "off", "starttls" (upgrade a plain connection, port 587) or "ssl"
+#: (TLS from the first byte, port 465). TLS always verifies the server's certificate.
+SMTP_TLS_MODES = ("off", "starttls", "ssl")
+
+
+def _check_smtp(config: Config) -> None:
+    if config.SMTP_TLS not in SMTP_TLS_MODES:
+        raise ConfigError(f"AVVIK_SMTP_TLS={config.SMTP_TLS!r} is unknown; use one of "
+                          f"{', '.join(SMTP_TLS_MODES)}")
+    if bool(config.SMTP_USERNAME) != bool(config.SMTP_PASSWORD):
+        raise ConfigError("AVVIK_SMTP_USERNAME and AVVIK_SMTP_PASSWORD must be set together")
 
 
 def _normalise_db_url(url: str | None) -> str:

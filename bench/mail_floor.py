@@ -1,6 +1,6 @@
 """The floor for e-mail: plain smtplib in one process sending already rendered messages
-for a fixed time. ``per-message`` opens a connection per e-mail, as the app's worker
-does; ``one-connection`` keeps one open (what a batching sender could reach).
+for a fixed time. ``per-message`` opens a connection per e-mail; ``one-connection`` keeps
+one open, as the app's worker does.
 
     python -m bench.mail_floor MESSAGES.jsonl PORT SECONDS per-message|one-connection
 """

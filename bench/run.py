@@ -128,20 +128,7 @@ def _web_steps(w: World, steps: list[str], web: Process, results: dict[str, Any]
 def _escalation(w: World, memory: dict[str, Any]) -> dict[str, Any]:
     from bench import escalation
 
-    _say(f"escalation: {w.sizes.open_cases} open, {w.sizes.overdue_cases} overdue")
-    shaped = escalation.shape(w.sizes.open_cases, w.sizes.overdue_cases)
-    swept = escalation.timed_sweep()
-    _say(f"escalation: {shaped} {swept}")
-    one, rss1 = escalation.mail_rate(w, 1, "mail1-")
-    two, rss2 = escalation.mail_rate(w, 2, "mail2-")
-    floor = escalation.floor_rate(w)
-    memory["mail_workers"] = {"largest": round(max(rss1, rss2), 1)}
-    out = {"sweep_s": swept["sweep_s"], "mails_per_s_1_worker": round(one, 1),
-           "mails_per_s_2_workers": round(two, 1),
-           "floor_mails_per_s": floor["per-message"],
-           "ratio": round(one / floor["per-message"], 3) if floor["per-message"] else None,
-           "floor_one_connection_mails_per_s": floor["one-connection"],
-           "shape": shaped, "sweep": swept}
+    out = escalation.run(w, memory, _say)
     _say(f"escalation: {out}")
     return out
 

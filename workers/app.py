@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from celery.schedules import crontab
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_process_shutdown, worker_shutdown
 
 from avvik.app import create_app
 from avvik.core.serve import prepare_broker_folders
+from avvik.core.smtp import close_sessions
 from avvik.extensions import db
 from config import ConfigError
 
@@ -58,3 +59,10 @@ def dispose_engine_after_fork(**_kwargs: Any) -> None:
     """A forked pool process must not reuse the parent's database connections."""
     with flask_app.app_context():
         db.engine.dispose(close=False)
+
+
+@worker_process_shutdown.connect
+@worker_shutdown.connect
+def close_smtp_connections(**_kwargs: Any) -> None:
+    """Say QUIT on the kept-open SMTP connections (pool process, or a solo worker)."""
+    close_sessions()

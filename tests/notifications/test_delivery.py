@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from avvik.core.timeutil import OSLO
+from avvik.core.timeutil import OSLO, utcnow
 from avvik.extensions import db
-from avvik.notifications.delivery import deliver_email
+from avvik.notifications.delivery import send_due_emails
 from avvik.notifications.services import fan_out
 from avvik.outbox.models import OutboxMessage
-from avvik.outbox.runner import RetryLater
 from avvik.reports.services import add_comment, answer_report, create_draft, submit_report
 from avvik.routing.services import route_report
 from tests.services import free_port
@@ -62,11 +61,11 @@ def drain() -> None:
             return
         for row in rows:
             if row.task == "mail.send":
-                deliver_email(row.payload)
+                send_due_emails(row.id)
             else:
                 fan_out(row.task, row.payload)
-            row.state = "done"
-            db.session.flush()
+                row.state = "done"
+                db.session.flush()
 
 
 def routed_case(world):
@@ -131,14 +130,21 @@ def test_a_refused_address_is_recorded_and_the_coordinators_told(world, smtp):
     assert world.hospital_coordinator.email in delivered  # told of the failure
 
 
-def test_smtp_down_asks_for_a_retry(world, app, db_session):
+def test_smtp_down_puts_the_emails_back_with_back_off(world, app, db_session):
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())
     report = routed_case(world)
     fan_out("mail.routed", {"report_id": report.id})
-    row = db.session.execute(select(OutboxMessage).where(
-        OutboxMessage.task == "mail.send")).scalars().first()
-    with pytest.raises(RetryLater):
-        deliver_email(row.payload)
+    rows = db.session.execute(select(OutboxMessage).where(
+        OutboxMessage.task == "mail.send")).scalars().all()
+    assert len(rows) == 2
+
+    assert send_due_emails(rows[0].id) == "retry 2"
+
+    for row in rows:
+        db.session.refresh(row)
+        assert (row.state, row.attempts) == ("pending", 1)
+        assert row.last_error.startswith("SMTP unavailable")
+        assert row.available_at > utcnow()  # back-off before the next try
     assert not [e for e in report.events if e.kind == "email_sent"]
 
 
