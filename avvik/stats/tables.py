@@ -212,6 +212,16 @@ _BREAKDOWN_TITLES = {
     "by_consequence": _l("Cases per consequence"),
 }
 
+#: The working-day figures of the answer-performance tables, in their order.
+_DURATION_COLUMNS = (
+    ("acknowledged", _l("Acknowledged cases")),
+    ("acknowledge_median", _l("Working days to acknowledge, median")),
+    ("acknowledge_p90", _l("Working days to acknowledge, 90th percentile")),
+    ("answered", _l("Answered cases")),
+    ("answer_median", _l("Working days to answer, median")),
+    ("answer_p90", _l("Working days to answer, 90th percentile")),
+)
+
 #: Every table by name. The names are the API's ``/api/v1/stats/<name>``.
 TABLES: dict[str, Spec] = {
     "per_month": Spec(_l("Cases per month"),
@@ -221,25 +231,14 @@ TABLES: dict[str, Spec] = {
     **{name: Spec(title, _BREAKDOWN_COLUMNS, _breakdown(BREAKDOWN_TABLES[name]))
        for name, title in _BREAKDOWN_TITLES.items()},
     "answer_performance": Spec(_l("Answer performance"), _KEY_VALUE, _performance, (
-        ("acknowledged", _l("Acknowledged cases")),
-        ("acknowledge_median", _l("Working days to acknowledge, median")),
-        ("acknowledge_p90", _l("Working days to acknowledge, 90th percentile")),
-        ("answered", _l("Answered cases")),
-        ("answer_median", _l("Working days to answer, median")),
-        ("answer_p90", _l("Working days to answer, 90th percentile")),
+        *_DURATION_COLUMNS,
         ("answered_with_deadline", _l("Answered cases with a deadline")),
         ("answered_in_time", _l("Answered within the deadline")),
         ("within_deadline_share", _l("Share answered within the deadline")))),
     "answer_performance_by_organization": Spec(
         _l("Answer performance per organisation"),
         (("organization_id", _l("Id")), ("label", _l("Organisation")),
-         ("acknowledged", _l("Acknowledged cases")),
-         ("acknowledge_median", _l("Working days to acknowledge, median")),
-         ("acknowledge_p90", _l("Working days to acknowledge, 90th percentile")),
-         ("answered", _l("Answered cases")),
-         ("answer_median", _l("Working days to answer, median")),
-         ("answer_p90", _l("Working days to answer, 90th percentile")),
-         ("within_deadline_share", _l("Share answered within the deadline"))),
+         *_DURATION_COLUMNS, ("within_deadline_share", _l("Share answered within the deadline"))),
         _performance_by_organization),
     "open_per_unit": Spec(_l("Open and overdue cases per unit"),
                           (("unit_id", _l("Id")), ("label", _l("Unit")), ("open", _l("Open")),
