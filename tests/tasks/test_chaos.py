@@ -10,26 +10,23 @@ be lost and nothing sent twice.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis as redis_client
 
 from avvik.api.services import create_token
 from avvik.extensions import db
 from avvik.outbox.models import OutboxState
 from avvik.users.models import User
 from tests.conftest import new_browser
-from tests.services import free_port, missing_service
+from tests.services import free_port
+from tests.tasks.private_redis import PrivateRedis
 from tests.tasks.processes import CollectingHandler, SmtpServer, wait_for
 from tests.tasks.system import (
     DESCRIPTION,
@@ -44,49 +41,6 @@ pytestmark = pytest.mark.slow
 #: Short enough for a test, and the same in this process and in the workers.
 LEASE = {"OUTBOX_LEASE_SECONDS": "4", "OUTBOX_REDELIVERY_SECONDS": "4",
          "OUTBOX_RESEND_SECONDS": "2"}
-
-
-def redis_server_binary() -> str:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        missing_service("redis-server is not installed (the chaos tests run a private one)")
-    return str(binary)
-
-
-@dataclass
-class PrivateRedis:
-    """A redis-server of this test's own, on a free port, to stop and start at will."""
-
-    tmp: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        argv = [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--dir", str(self.tmp)]
-        with (self.tmp / "redis.log").open("ab") as log:
-            self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
-        wait_for(self.answers, 20, f"the private redis-server on port {self.port}")
-
-    def answers(self) -> bool:
-        client = redis_client.Redis.from_url(self.url, socket_connect_timeout=1)
-        try:
-            return bool(client.ping())
-        except redis_client.RedisError:
-            return False
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(20)
-        self.process = None
 
 
 class StallingHandler(CollectingHandler):

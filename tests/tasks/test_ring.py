@@ -9,14 +9,11 @@ request no wait, and the row loses its stamp so that the sweep sends it.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis as redis_client
 from flask import Flask
 from sqlalchemy import event
 
@@ -26,69 +23,21 @@ from avvik.outbox.dispatch import resend_due, ring_committed
 from avvik.outbox.models import OutboxMessage
 from avvik.outbox.services import enqueue
 from tests.conftest import make_test_config
-from tests.services import free_port, missing_service
-from tests.tasks.processes import stop_process, wait_for
+from tests.tasks.private_redis import PrivateRedis
 
 QUEUE = "ring-test"
 
 
-class Broker:
-    """A redis-server of the test's own, to stop and start at will."""
-
-    def __init__(self, tmp: Path) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            missing_service("redis-server is not installed (these tests run a private one)")
-        self.argv = [str(binary), "--port", str(free_port()), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", "--dir", str(tmp)]
-        self.url = f"redis://127.0.0.1:{self.argv[2]}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(self.argv, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
-        wait_for(self.answers, 20, "the private redis-server")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop_process(self.process)
-            self.process = None
-
-    def answers(self) -> bool:
-        client = redis_client.Redis.from_url(self.url, socket_connect_timeout=1)
-        try:
-            return bool(client.ping())
-        except redis_client.RedisError:
-            return False
-        finally:
-            client.close()
-
-    def connections_made(self) -> int:
-        """Connections the server has taken so far (this question's own included)."""
-        client = redis_client.Redis.from_url(self.url)
-        try:
-            return int(client.info("stats")["total_connections_received"])
-        finally:
-            client.close()
-
-    def queued(self) -> int:
-        client = redis_client.Redis.from_url(self.url)
-        try:
-            return int(client.llen(QUEUE))
-        finally:
-            client.close()
-
-
 @pytest.fixture
-def broker(tmp_path: Path) -> Iterator[Broker]:
-    server = Broker(tmp_path)
+def broker(tmp_path: Path) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(tmp_path)
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def ring_app(tmp_path: Path, broker: Broker, monkeypatch: pytest.MonkeyPatch
+def ring_app(tmp_path: Path, broker: PrivateRedis, monkeypatch: pytest.MonkeyPatch
              ) -> Iterator[Flask]:
     monkeypatch.setenv("AVVIK_OUTBOX_RING", "on")
     monkeypatch.setenv("AVVIK_BROKER_URL", broker.url)
@@ -131,28 +80,28 @@ def dispatched_at(app: Flask, message_id: int):
             db.session.remove()
 
 
-def test_a_published_row_is_not_written_again(ring_app: Flask, broker: Broker) -> None:
+def test_a_published_row_is_not_written_again(ring_app: Flask, broker: PrivateRedis) -> None:
     first, ran = file_in_a_request(ring_app, 1)
-    assert broker.queued() == 1 and ran == []
+    assert broker.queue_length(QUEUE) == 1 and ran == []
     assert dispatched_at(ring_app, first) is not None
     before = broker.connections_made()
     _second, ran = file_in_a_request(ring_app, 2)
     assert broker.connections_made() == before + 1  # only the question: the ring kept its
-    assert broker.queued() == 2 and ran == []
+    assert broker.queue_length(QUEUE) == 2 and ran == []
 
 
 def test_a_connection_the_broker_dropped_is_replaced_at_once(ring_app: Flask,
-                                                             broker: Broker) -> None:
+                                                             broker: PrivateRedis) -> None:
     file_in_a_request(ring_app, 1)
     broker.stop()
     broker.start()  # every connection is gone, and the queue with it
     message_id, _ran = file_in_a_request(ring_app, 2)
-    assert broker.queued() == 1
+    assert broker.queue_length(QUEUE) == 1
     assert dispatched_at(ring_app, message_id) is not None
 
 
 def test_with_the_broker_away_the_request_does_not_wait_and_the_sweep_sends_it(
-        ring_app: Flask, broker: Broker) -> None:
+        ring_app: Flask, broker: PrivateRedis) -> None:
     file_in_a_request(ring_app, 1)  # a kept connection, which the broker then takes along
     broker.stop()
     started = time.monotonic()
@@ -164,5 +113,5 @@ def test_with_the_broker_away_the_request_does_not_wait_and_the_sweep_sends_it(
     broker.start()
     with ring_app.app_context():
         assert resend_due() == 1  # the sweep's round finds it at once
-    assert broker.queued() == 1
+    assert broker.queue_length(QUEUE) == 1
     assert dispatched_at(ring_app, message_id) is not None
