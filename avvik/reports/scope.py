@@ -9,11 +9,11 @@ The same rules serve single cases and lists, as one SQL condition.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select, true
+from sqlalchemy.orm import aliased
 
 from avvik.extensions import db
 from avvik.organizations.models import Unit
@@ -32,25 +32,26 @@ class Reach:
     coordinated_orgs: frozenset[int]  #: organisations the user coordinates
 
 
+def _subtrees() -> Select[tuple[int]]:
+    # UNION, not UNION ALL: a unit reached twice (or a cycle in bad data) ends the walk.
+    tree = select(Unit.id).where(Unit.id.in_(bindparam("roots", expanding=True))) \
+        .cte("tree", recursive=True)
+    child = aliased(Unit)
+    tree = tree.union(select(child.id).join(tree, child.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+#: Built once: the same statement (and its compiled form) for every caller.
+SUBTREES = _subtrees()
+
+
 def descendants(unit_ids: Iterable[int]) -> set[int]:
-    """The given units and every unit below them in their trees."""
-    roots = set(unit_ids)
+    """The given units and every unit below them in their trees, walked in SQL (a
+    recursive CTE): only the units found leave the database."""
+    roots = sorted(set(unit_ids))
     if not roots:
         return set()
-    org_ids = select(Unit.organization_id).where(Unit.id.in_(roots))
-    rows = db.session.execute(
-        select(Unit.id, Unit.parent_id).where(Unit.organization_id.in_(org_ids))
-    ).all()
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for unit_id, parent_id in rows:
-        children[parent_id].append(unit_id)
-    found, stack = set(), list(roots)
-    while stack:
-        unit_id = stack.pop()
-        if unit_id not in found:
-            found.add(unit_id)
-            stack.extend(children[unit_id])
-    return found
+    return set(db.session.execute(SUBTREES, {"roots": roots}).scalars())
 
 
 def reach_of(user: User) -> Reach:

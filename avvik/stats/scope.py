@@ -18,15 +18,14 @@ reach into SQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import aliased
 
-from avvik.organizations.models import Organization, Unit
+from avvik.organizations.models import Organization
+from avvik.reports.scope import descendants
 from avvik.stats.sql import dialect_name, in_ids, run
 from avvik.users.models import Role, User
 
@@ -44,14 +43,6 @@ def _community_organizations(dialect: str) -> Select[Any]:
 
 
 @lru_cache(maxsize=4)
-def _subtrees(dialect: str) -> Select[Any]:
-    # UNION, not UNION ALL: a unit reached twice (or a cycle in bad data) ends the walk.
-    tree = select(Unit.id).where(in_ids(Unit.id, "roots", dialect)).cte("tree", recursive=True)
-    child = aliased(Unit)
-    tree = tree.union(select(child.id).join(tree, child.parent_id == tree.c.id))
-    return select(tree.c.id)
-
-
 @dataclass(frozen=True)
 class StatsReach:
     everything: bool
@@ -77,21 +68,8 @@ def stats_reach(user: User, dialect: str | None = None) -> StatsReach:
     if communities:
         organizations.update(run(_community_organizations(dialect),
                                  {"communities": list(communities)}).scalars())
-    led = descendants((m.unit_id for m in user.memberships if m.role == Role.LEADER), dialect)
+    led = descendants(m.unit_id for m in user.memberships if m.role == Role.LEADER)
     return StatsReach(False, frozenset(organizations), frozenset(led))
-
-
-def descendants(unit_ids: Iterable[int], dialect: str | None = None) -> set[int]:
-    """The given units and every unit below them in their trees.
-
-    As ``avvik.reports.scope.descendants``, but walked in SQL (a recursive CTE) by a
-    prepared statement (see avvik.stats.sql): it runs for every table a leader's
-    dashboards build, and only the units found leave the database.
-    """
-    roots = list(set(unit_ids))
-    if not roots:
-        return set()
-    return set(run(_subtrees(dialect or dialect_name()), {"roots": roots}).scalars())
 
 
 def own_organizations(user: User) -> frozenset[int]:
