@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from avvik.core.timeutil import utcnow
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.paging import Order, Page, page_of
-from avvik.reports.scope import reach_of, visible_condition
+from avvik.reports.scope import Reach, reach_of, visible_condition
 from avvik.users.models import User
 
 OPEN_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ROUTED, ReportStatus.ACKNOWLEDGED)
@@ -74,8 +74,9 @@ def is_overdue(report: Report, now: datetime | None = None) -> bool:
 def filtered(user: User, filters: ReportFilter, now: datetime | None = None) -> Select:
     """The SELECT of the reports ``user`` may see that match ``filters`` (unsorted)."""
     now = now or utcnow()
-    query = select(Report).where(visible_condition(user))
-    query = query.where(_view_condition(user, filters.view))
+    reach = reach_of(user)  # the scope and the view both need it: its units are queried
+    query = select(Report).where(visible_condition(user, reach))
+    query = query.where(_view_condition(user, filters.view, reach))
     if filters.statuses:
         query = query.where(Report.status.in_(filters.statuses))
     if filters.overdue:
@@ -115,10 +116,9 @@ def available_views(user: User) -> list[ListView]:
     return views
 
 
-def _view_condition(user: User, view: ListView) -> ColumnElement[bool]:
+def _view_condition(user: User, view: ListView, reach: Reach) -> ColumnElement[bool]:
     if view == ListView.MINE:
         return Report.reporter_id == user.id
-    reach = reach_of(user)
     if view == ListView.INBOX:
         conditions = []
         if reach.handled_units:

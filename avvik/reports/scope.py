@@ -86,11 +86,12 @@ def receiving_side_condition(reach: Reach) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
-def visible_condition(user: User) -> ColumnElement[bool]:
-    """One SQL condition: the reports ``user`` may see. Use it in every case query."""
+def visible_condition(user: User, reach: Reach | None = None) -> ColumnElement[bool]:
+    """One SQL condition: the reports ``user`` may see. Use it in every case query
+    (``reach``: the user's, when the caller has it already)."""
     if user.is_admin:
         return true()
-    reach = reach_of(user)
+    reach = reach or reach_of(user)
     return or_(reporting_side_condition(user, reach), receiving_side_condition(reach))
 
 
