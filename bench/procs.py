@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from avvik.core.procfs import descendants, port_open
+
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,34 +111,8 @@ def wait_ready(*workers: Process) -> None:
 def redis_server(port: int, log: Path) -> Process:
     process = Process("redis", ["redis-server", "--bind", "127.0.0.1", "--port", str(port),
                                 "--save", "", "--appendonly", "no"], os.environ, log)
-    wait_for(lambda: _port_open(port) or process.check(), 30, "redis to start")
+    wait_for(lambda: port_open(port) or process.check(), 30, "redis to start")
     return process
-
-
-def _port_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def descendants(root: int) -> list[int]:
-    """Every process below ``root`` (children, grandchildren, ...), from /proc."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [root]
-    while frontier:
-        children = [pid for pid, ppid in parents.items() if ppid in frontier]
-        found.extend(children)
-        frontier = children
-    return found
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from avvik.core.procfs import descendants
 from tests.services import free_port
 from tests.tasks.processes import (
     alive,
     clean_environment,
-    descendants,
     log_text,
     stop_process,
     wait_for,

@@ -9,7 +9,6 @@ Production runs the same pieces as separate processes (see the Procfile).
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import urllib.error
 import urllib.request
@@ -21,6 +20,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from avvik.core.procfs import port_open
 from avvik.core.supervisor import ChildExited, StopRequested, Supervisor
 from avvik.demo.people import DEMO_PASSWORD
 from config import env
@@ -55,7 +55,7 @@ def serve_command(port: int | None) -> None:
     try:
         if debug_mail:
             supervisor.start("the mail debugging server", _devmail_argv(config))
-            supervisor.wait_until(lambda: _port_open(config["SMTP_PORT"]), STARTUP_SECONDS,
+            supervisor.wait_until(lambda: port_open(config["SMTP_PORT"]), STARTUP_SECONDS,
                                   "the mail debugging server")
         supervisor.start("the Celery worker", _worker_argv())
         supervisor.start("the web server", _web_argv(port))
@@ -137,16 +137,8 @@ def _demo_users_present() -> list[str]:
 
 
 def _refuse_busy_port(port: int, setting: str) -> None:
-    if _port_open(port):
+    if port_open(port):
         raise click.ClickException(f"port {port} is already in use; set {setting} to another")
-
-
-def _port_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def _http_answers(url: str) -> bool:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.services import free_port, port_open
+from avvik.core.procfs import port_open
+from tests.services import free_port
 from tests.tasks.processes import clean_environment, stop_process, wait_for
 
 
@@ -32,7 +33,7 @@ def test_debugging_server_prints_the_message_and_saves_it_as_eml(tmp_path: Path)
         [sys.executable, "-m", "avvik.core.devmail", "--port", str(port), "--dir", str(mail_dir)],
         env=clean_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        wait_for(lambda: port_open("127.0.0.1", port) or server.poll() is not None, 30,
+        wait_for(lambda: port_open(port) or server.poll() is not None, 30,
                  "the debugging server to listen")
         with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
             smtp.send_message(sample_message())

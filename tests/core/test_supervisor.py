@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from avvik.core.procfs import descendants
 from avvik.core.supervisor import ChildExited, Supervisor
-from tests.tasks.processes import alive, descendants, wait_for
+from tests.tasks.processes import alive, wait_for
 
 pytestmark = pytest.mark.slow  # every test here starts processes
 

@@ -143,24 +143,6 @@ class SmtpServer:
             self._controller = None
 
 
-def descendants(root: int) -> list[int]:
-    """Every process below ``root``, from /proc (children, grandchildren, ...)."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [root]
-    while frontier:
-        children = [pid for pid, ppid in parents.items() if ppid in frontier]
-        found.extend(children)
-        frontier = children
-    return found
-
-
 def alive(pid: int) -> bool:
     """True while ``pid`` runs (a zombie waiting to be reaped counts as gone)."""
     try:
