@@ -12,6 +12,13 @@ from avvik.users.models import User
 def record_event(report: Report, kind: str, actor: User | None, text: str = "",
                  **data: Any) -> ReportEvent:
     """Add one line to the case's timeline (never patient identity in ``text``)."""
-    event = ReportEvent(report=report, kind=kind, actor=actor, text=text, data=data)
+    event = new_event(report, kind, actor, text, **data)
     db.session.add(event)
     return event
+
+
+def new_event(report: Report, kind: str, actor: User | None, text: str = "",
+              **data: Any) -> ReportEvent:
+    """One line of the case's timeline, not yet in the session (for a new case written
+    with ``avvik.core.rows``)."""
+    return ReportEvent(report=report, kind=kind, actor=actor, text=text, data=data)

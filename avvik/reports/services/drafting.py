@@ -7,13 +7,14 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from avvik.core.errors import PermissionDenied, ValidationFailed
+from avvik.core.rows import insert_row, keep_as_loaded
 from avvik.core.timeutil import OSLO, utcnow
 from avvik.extensions import db
 from avvik.organizations.models import OrganizationKind
 from avvik.outbox.services import enqueue
 from avvik.reports import scope, vault
 from avvik.reports.case_numbers import allocate_case_number
-from avvik.reports.events import record_event
+from avvik.reports.events import new_event, record_event
 from avvik.reports.models import Direction, Report, ReportStatus
 from avvik.reports.services.validation import Choices, ReportInput, validate_report
 from avvik.reports.workflow import Step, require
@@ -43,8 +44,9 @@ def file_report(actor: User, data: ReportInput, *, draft: bool = False,
     """A new report from one input: submitted at once, or kept a draft with ``draft``.
 
     What ``create_draft`` and then ``submit_report`` do, with the input validated once
-    and the report written with one INSERT. The rows the validation loaded are set on
-    the report, so nothing is loaded twice and the answer needs no query.
+    and the report and its first timeline line written with one INSERT each, without a
+    flush (``avvik.core.rows``). The rows the validation loaded are set on the report,
+    so nothing is loaded twice and the answer needs no query.
     """
     now = now or utcnow()
     data.reporting_unit_id = data.reporting_unit_id or default_reporting_unit_id(actor)
@@ -52,10 +54,15 @@ def file_report(actor: User, data: ReportInput, *, draft: bool = False,
     # A new report has no timeline to load: start it empty, kept in memory.
     report = Report(reporter=actor, status=ReportStatus.DRAFT, created_at=now, events=[])
     _apply(report, data, choices)
-    if not draft:
-        _mark_submitted(actor, report, now)
-    db.session.add(report)
-    db.session.flush()
+    if draft:
+        insert_row(report)
+        keep_as_loaded(report)
+    else:
+        _mark_submitted(report, now)
+        insert_row(report)
+        event = new_event(report, "submitted", actor, status=report.status.value)
+        insert_row(event)
+        keep_as_loaded(event, report)
     _store_identity(report, data)
     if not draft:
         _send_on(report)
@@ -89,13 +96,14 @@ def submit_report(actor: User, report: Report, data: ReportInput | None = None, 
         _store_identity(report, data)
     else:
         validate_report(_input_from(report), actor, complete=True, now=now)
-    _mark_submitted(actor, report, now)
+    _mark_submitted(report, now)
+    record_event(report, "submitted", actor, status=report.status.value)
     db.session.flush()
     _send_on(report)
     return report
 
 
-def _mark_submitted(actor: User, report: Report, now: datetime) -> None:
+def _mark_submitted(report: Report, now: datetime) -> None:
     # No autoflush: the report is written once (INSERT or UPDATE), number included.
     with db.session.no_autoflush:
         report.submitted_at = now
@@ -106,7 +114,6 @@ def _mark_submitted(actor: User, report: Report, now: datetime) -> None:
         # Taken last, just before the write: the counter row stays locked until the
         # commit, and other submitters of the year wait for it.
         report.case_number = allocate_case_number(now.astimezone(OSLO).year)
-        record_event(report, "submitted", actor, status=report.status.value)
 
 
 def _send_on(report: Report) -> None:
