@@ -27,6 +27,12 @@ class ApiParser(FlaskParser):
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = ApiParser()
 
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        # One schema instance per route, made here: given a class, webargs makes a new
+        # one (deep-copying every field) on each request.
+        return super().arguments(schema() if isinstance(schema, type) else schema,
+                                 *args, **kwargs)
+
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1",
                   description="Avvik REST API v1. Authenticate with a personal token: "
