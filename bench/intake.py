@@ -1,6 +1,10 @@
 """Intake: 8 clients file reports through POST /api/v1/reports for a fixed time, against
 the app and against the floor (bench/floor_app.py), both under gunicorn with 2 processes.
-No worker runs meanwhile: its work is measured apart, and both servers get the same CPU."""
+No worker runs meanwhile: its work is measured apart, and both servers get the same CPU.
+
+Then the same load against the stack floor (bench/stack_floor.py): the floor's INSERT
+served by the app itself. app / floor = (stack / floor) x (app / stack): what the app's
+framework costs, and what its rules cost on top."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from bench.procs import Process, gunicorn
 
 CLIENTS = 8
 URL = "/api/v1/reports"
+STACK_URL = "/bench/stack-floor/api/v1/reports"
 BODY_FIELDS = ("receiving_organization_id", "receiving_unit_id", "agreement_id",
                "transition_id", "category_id", "description", "immediate_measures",
                "consequence", "potential_consequence")
@@ -82,6 +87,20 @@ def forget_new_reports(after_id: int, counters: dict[int, int]) -> int:
     return gone
 
 
+def _served(name: str, module: str, url: str, world: World, env: dict[str, str],
+            plans: list[Plan]) -> LoadResult:
+    server = gunicorn(name, module, world.floor_port, env, world.dir / f"{name}.log")
+    try:
+        return run_load(world.floor_port, url, plans, clients=CLIENTS,
+                        seconds=world.sizes.intake_seconds)
+    finally:
+        server.stop()
+
+
+def _ratio(a: dict[str, Any], b: dict[str, Any]) -> float | None:
+    return round(a["rps"] / b["rps"], 3) if b["rps"] else None
+
+
 def run(world: World, web: Process, forget_queue) -> dict[str, Any]:
     """Measure the app (already served by ``web``) and the floor; returns the figures."""
     plans = reporter_plans(CLIENTS)
@@ -95,18 +114,17 @@ def run(world: World, web: Process, forget_queue) -> dict[str, Any]:
     app = run_load(world.web_port, URL, plans, clients=CLIENTS, seconds=seconds)
     forget_queue()
     forget_new_reports(last_id, counters)
-    floor = gunicorn("floor", "bench.floor_app:app", world.floor_port, world.env(
-        BENCH_FLOOR_DATABASE_URL=world.database_url,
-        BENCH_FLOOR_REPORTER_ID=str(first_reporter)), world.dir / "floor.log")
-    try:
-        bare = run_load(world.floor_port, URL, plans, clients=CLIENTS, seconds=seconds)
-    finally:
-        floor.stop()
+    env = world.env(BENCH_FLOOR_DATABASE_URL=world.database_url,
+                    BENCH_FLOOR_REPORTER_ID=str(first_reporter))
+    bare = _served("floor", "bench.floor_app:app", URL, world, env, plans)
     forget_new_reports(last_id, counters)
-    a, f = summary(app), summary(bare)
+    stack = _served("stack", "bench.stack_floor:app", STACK_URL, world, env, plans)
+    forget_new_reports(last_id, counters)
+    a, f, s = summary(app), summary(bare), summary(stack)
     return {"rps": a["rps"], "p50_ms": a["p50_ms"], "p99_ms": a["p99_ms"],
             "floor_rps": f["rps"], "floor_p50_ms": f["p50_ms"], "floor_p99_ms": f["p99_ms"],
-            "ratio": round(a["rps"] / f["rps"], 3) if f["rps"] else None,
-            "clients": CLIENTS, "app": a, "floor": f,
+            "ratio": _ratio(a, f), "stack_floor_rps": s["rps"],
+            "stack_ratio": _ratio(s, f), "rules_ratio": _ratio(a, s),
+            "clients": CLIENTS, "app": a, "floor": f, "stack_floor": s,
             "sample_answer": (app.bodies[0][:300].decode("utf-8", "replace")
                               if app.bodies else None)}
