@@ -43,7 +43,8 @@ def insert_row(instance: object) -> int:
             setattr(instance, attribute, value)
             values[column] = value
     values.pop(_primary_key(mapper), None)
-    new_id = db.session.execute(_insert(mapper.local_table), values).scalar_one()
+    # A Core statement on the session's connection: nothing for the ORM's layer to do.
+    new_id = db.session.connection().execute(_insert(mapper.local_table), values).scalar_one()
     setattr(instance, _primary_key_attribute(mapper), new_id)
     return new_id
 
@@ -79,8 +80,13 @@ def _foreign_keys_of_related(mapper: Mapper[Any], loaded: dict[str, Any]
     pairs = []
     for key, columns in _many_to_one(mapper):
         related = loaded.get(key)
-        if related is not None:
-            pairs.extend((local, getattr(related, remote)) for local, remote in columns)
+        if related is None:
+            continue
+        for local, remote in columns:
+            value = getattr(related, remote)
+            if value is None:  # a flush would write it first; here, say so
+                raise ValueError(f"{key}: {related!r} is not written yet")
+            pairs.append((local, value))
     return pairs
 
 

@@ -81,3 +81,9 @@ def test_only_a_new_object_is_inserted(world):
     keep_as_loaded(report)
     with pytest.raises(ValueError, match="not transient"):
         insert_row(report)
+
+
+def test_a_related_object_must_be_written_first(world):
+    line = ReportEvent(report=_new_report(world), kind="submitted", data={})
+    with pytest.raises(ValueError, match=r"report: .* is not written yet"):
+        insert_row(line)
