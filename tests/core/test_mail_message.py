@@ -66,3 +66,34 @@ def test_send_message_raises_oserror_when_no_server_answers(
 
         with pytest.raises(OSError):
             send_message(message)
+
+
+@pytest.mark.parametrize("subject", [
+    "Forfalt sak 2026-000123 (eskaleringsnivå 1)",
+    "Å" * 30 + "ø" + "x" * 40,  # two-byte characters across the ends of encoded words
+    "x" * 38 + "€" + "😀" * 12,  # three and four bytes
+])
+def test_a_long_or_non_ascii_subject_is_folded_between_characters(subject: str) -> None:
+    from email.header import decode_header
+
+    from avvik.core.mail import _subject
+
+    line = _subject(subject)
+    lines = line.split("\r\n")
+    words = [part.strip() for part in line.removeprefix("Subject: ").split("\r\n")]
+    decoded = [raw.decode(charset) for word in words
+               for raw, charset in decode_header(word)]  # each word whole UTF-8 on its own
+
+    assert all(len(each) <= 76 for each in lines)
+    assert "".join(decoded) == subject
+
+
+def test_the_date_header_is_now(app: Flask) -> None:
+    from avvik.core.timeutil import utcnow
+
+    before = utcnow().replace(microsecond=0)  # the header shows whole seconds
+    with app.app_context():
+        message = build_message("ola@example.org", "test", {"to": "x"}, "<t.3@avvik>", "en")
+    after = utcnow()
+
+    assert before <= message["Date"].datetime <= after
