@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import smtplib
+import sys
 import time
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -83,6 +84,12 @@ def send_group(mails: list[Mail], config: Mapping[str, Any], deadline: float) ->
 _executor: ThreadPoolExecutor | None = None
 _executor_pid = 0
 
+#: How long (s) a thread may hold the GIL while another waits for it. The courier waits
+#: for the server four times per e-mail, and each reply then waits for the task's thread,
+#: busy rendering and recording, to let go: CPython's default of 5 ms would leave the
+#: connection idle most of the time. Set for the process when its courier starts.
+SWITCH_INTERVAL = 0.0002
+
 
 def dispatch(mails: list[Mail], config: Mapping[str, Any], deadline: float) -> Future[str]:
     """``send_group`` on the courier thread; the mails are the courier's until it is done."""
@@ -90,4 +97,5 @@ def dispatch(mails: list[Mail], config: Mapping[str, Any], deadline: float) -> F
     if _executor is None or _executor_pid != os.getpid():
         # A forked pool process inherits the object but not the thread behind it.
         _executor, _executor_pid = ThreadPoolExecutor(1, "avvik-courier"), os.getpid()
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
     return _executor.submit(send_group, mails, config, deadline)

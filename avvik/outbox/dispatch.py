@@ -33,8 +33,8 @@ BROKER_KEY = "avvik_outbox_broker"
 
 
 #: Tasks whose worker carries on from its own row to the due rows after it (the mail
-#: worker claims up to 200 per task: avvik.notifications.delivery.BATCH_SIZE), with how
-#: many consecutive rows one message stands for. Half the worker's reach, so that a task
+#: worker claims up to 400 per task: avvik.notifications.delivery.BATCH_SIZE), with how
+#: many consecutive rows one message stands for: at most half its reach, so that a task
 #: that meets other due rows on its way still takes every row of its group; a row it
 #: leaves is published again by ``resend_due`` after the redelivery time.
 CARRY_ON = {"mail.send": 100}

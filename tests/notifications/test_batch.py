@@ -184,3 +184,13 @@ def test_the_kept_connection_is_replaced_when_the_server_restarts(world, smtp):
     assert [to[0] for to, _ in smtp.messages] == [
         "r1@example.org", "r2@example.org", "r3@example.org"]
     assert smtp.sessions == 2
+
+
+def test_a_process_with_a_courier_lets_threads_take_turns_often():
+    import sys
+    import time
+
+    from avvik.notifications.courier import SWITCH_INTERVAL, dispatch
+
+    assert dispatch([], {}, time.monotonic() + 1).result() == ""
+    assert sys.getswitchinterval() <= SWITCH_INTERVAL
