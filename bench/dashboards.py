@@ -46,14 +46,19 @@ def _capture(run: Callable[[], Any]) -> list[tuple[str, Any]]:
     return seen
 
 
-def _timed(run: Callable[[], Any], repeats: int) -> list[float]:
-    run()  # warm: plans, caches, lazy loads of the viewer
-    out = []
+def _paired(first: Callable[[], Any], second: Callable[[], Any], repeats: int
+            ) -> tuple[list[float], list[float]]:
+    """Times of each, taken in turns (first, second, first, ...) after a warm-up of both:
+    a drift in the machine's speed falls on both alike, not on whichever ran later."""
+    first()  # warm: plans, caches, lazy loads of the viewer
+    second()
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        out.append(time.perf_counter() - started)
-    return out
+        for run, out in zip((first, second), times, strict=True):
+            started = time.perf_counter()
+            run()
+            out.append(time.perf_counter() - started)
+    return times
 
 
 def query_figures(database_url: str, repeats: int) -> dict[str, Any]:
@@ -70,9 +75,8 @@ def query_figures(database_url: str, repeats: int) -> dict[str, Any]:
             runs["total"] = lambda v=viewer: queries.total_count(v, filters)
             figures: dict[str, Any] = {}
             for name, run in runs.items():
-                orm = _timed(run, repeats)
                 statements = _capture(run)
-                bare = _timed(lambda s=statements: _replay(raw, s), repeats)
+                orm, bare = _paired(run, lambda s=statements: _replay(raw, s), repeats)
                 figures[name] = {**_ms(orm), "statements": len(statements),
                                  "bare_p50_ms": _ms(bare)["p50_ms"],
                                  "ratio": round(percentile(orm, 0.5) / percentile(bare, 0.5), 2)

@@ -2,12 +2,14 @@
 the app and against the floor (bench/floor_app.py), both under gunicorn with 2 processes.
 No worker runs meanwhile: its work is measured apart, and both servers get the same CPU.
 
-Then the same load against the stack floor (bench/stack_floor.py): the floor's INSERT
-served by the app itself. app / floor = (stack / floor) x (app / stack): what the app's
-framework costs, and what its rules cost on top."""
+And the same load against the stack floor (bench/stack_floor.py): the floor's INSERT
+served by the app itself. The three take turns (see ``_in_turns``).
+app / floor = (stack / floor) x (app / stack): what the app's framework costs, and what
+its rules cost on top."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -21,9 +23,11 @@ from avvik.reports.models import CaseNumberCounter, Report, ReportEvent, ReportS
 from avvik.users.models import Membership, Role, User
 from bench.env import World
 from bench.load import LoadResult, percentile, run_load
-from bench.procs import Process, gunicorn
+from bench.procs import Process, free_port, gunicorn
 
 CLIENTS = 8
+#: Each server's load comes in this many turns, taken in rotation.
+ROUNDS = 3
 URL = "/api/v1/reports"
 STACK_URL = "/bench/stack-floor/api/v1/reports"
 BODY_FIELDS = ("receiving_organization_id", "receiving_unit_id", "agreement_id",
@@ -87,22 +91,13 @@ def forget_new_reports(after_id: int, counters: dict[int, int]) -> int:
     return gone
 
 
-def _served(name: str, module: str, url: str, world: World, env: dict[str, str],
-            plans: list[Plan]) -> LoadResult:
-    server = gunicorn(name, module, world.floor_port, env, world.dir / f"{name}.log")
-    try:
-        return run_load(world.floor_port, url, plans, clients=CLIENTS,
-                        seconds=world.sizes.intake_seconds)
-    finally:
-        server.stop()
-
-
 def _ratio(a: dict[str, Any], b: dict[str, Any]) -> float | None:
     return round(a["rps"] / b["rps"], 3) if b["rps"] else None
 
 
 def run(world: World, web: Process, forget_queue) -> dict[str, Any]:
-    """Measure the app (already served by ``web``) and the floor; returns the figures."""
+    """Measure the app (already served by ``web``), the floor and the stack floor in
+    turns; returns the figures."""
     plans = reporter_plans(CLIENTS)
     first_reporter = db.session.execute(
         select(Membership.user_id).where(Membership.role == Role.REPORTER)).scalars().first()
@@ -110,21 +105,55 @@ def run(world: World, web: Process, forget_queue) -> dict[str, Any]:
     counters = dict(db.session.execute(
         select(CaseNumberCounter.year, CaseNumberCounter.last_value)).all())
     db.session.commit()
-    seconds = world.sizes.intake_seconds
-    app = run_load(world.web_port, URL, plans, clients=CLIENTS, seconds=seconds)
-    forget_queue()
-    forget_new_reports(last_id, counters)
     env = world.env(BENCH_FLOOR_DATABASE_URL=world.database_url,
                     BENCH_FLOOR_REPORTER_ID=str(first_reporter))
-    bare = _served("floor", "bench.floor_app:app", URL, world, env, plans)
-    forget_new_reports(last_id, counters)
-    stack = _served("stack", "bench.stack_floor:app", STACK_URL, world, env, plans)
-    forget_new_reports(last_id, counters)
-    a, f, s = summary(app), summary(bare), summary(stack)
+    stack_port = free_port()
+    floor = gunicorn("floor", "bench.floor_app:app", world.floor_port, env,
+                     world.dir / "floor.log")
+    try:
+        stack = gunicorn("stack", "bench.stack_floor:app", stack_port, env,
+                         world.dir / "stack.log")
+        try:
+            targets = {"app": (world.web_port, URL), "floor": (world.floor_port, URL),
+                       "stack_floor": (stack_port, STACK_URL)}
+            results = _in_turns(targets, plans, world.sizes.intake_seconds,
+                                lambda: (forget_queue(), forget_new_reports(last_id, counters)))
+        finally:
+            stack.stop()
+    finally:
+        floor.stop()
+    a, f, s = (summary(results[name]) for name in ("app", "floor", "stack_floor"))
+    app = results["app"]
     return {"rps": a["rps"], "p50_ms": a["p50_ms"], "p99_ms": a["p99_ms"],
             "floor_rps": f["rps"], "floor_p50_ms": f["p50_ms"], "floor_p99_ms": f["p99_ms"],
             "ratio": _ratio(a, f), "stack_floor_rps": s["rps"],
             "stack_ratio": _ratio(s, f), "rules_ratio": _ratio(a, s),
-            "clients": CLIENTS, "app": a, "floor": f, "stack_floor": s,
+            "clients": CLIENTS, "rounds": ROUNDS, "app": a, "floor": f, "stack_floor": s,
             "sample_answer": (app.bodies[0][:300].decode("utf-8", "replace")
                               if app.bodies else None)}
+
+
+def _in_turns(targets: dict[str, tuple[int, str]], plans: list[Plan], seconds: float,
+              clean: Callable[[], object]) -> dict[str, LoadResult]:
+    """``seconds`` of load on each target, in ``ROUNDS`` turns of a third each (app,
+    floor, stack floor, app, ...): a machine whose speed drifts during the run slows
+    every server alike, instead of whichever ran in the slow minute. Each turn starts
+    on the data set as it was (``clean``); only the first is warmed up."""
+    turns: dict[str, list[LoadResult]] = {name: [] for name in targets}
+    for round_number in range(ROUNDS):
+        for name, (port, url) in targets.items():
+            turns[name].append(run_load(port, url, plans, clients=CLIENTS,
+                                        seconds=seconds / ROUNDS,
+                                        warmup=2.0 if round_number == 0 else 0))
+            clean()
+    return {name: _joined(results) for name, results in turns.items()}
+
+
+def _joined(results: list[LoadResult]) -> LoadResult:
+    joined = LoadResult(sum(r.seconds for r in results))
+    for result in results:
+        joined.latencies.extend(result.latencies)
+        joined.bodies.extend(result.bodies[:3 - len(joined.bodies)])
+        for key, count in result.errors.items():
+            joined.errors[key] = joined.errors.get(key, 0) + count
+    return joined
