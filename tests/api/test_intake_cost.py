@@ -10,10 +10,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
-
-from avvik.extensions import db
 from tests.api.conftest import report_body
+from tests.sql_log import recorded_sql
 
 URL = "/api/v1/reports"
 #: The verb and the first table a statement names ("INSERT INTO x", "SELECT ... FROM x").
@@ -25,17 +23,12 @@ STATEMENT = re.compile(r"^\s*(SELECT\b.*?\bFROM|INSERT\s+INTO|UPDATE|DELETE\s+FR
 def statements() -> Iterator[list[str]]:
     """The SELECT/INSERT/UPDATE/DELETE statements run meanwhile, as "VERB table"."""
     seen: list[str] = []
-
-    def record(_conn, _cursor, statement: str, *_args: object) -> None:
+    with recorded_sql() as ran:
+        yield seen
+    for statement in ran:
         found = STATEMENT.match(statement)
         if found:  # not SAVEPOINT and the like (the test's transaction)
             seen.append(f"{found.group(1).split()[0].upper()} {found.group(2)}")
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_filing_a_report_reads_twice_and_writes_four_rows(client, world, reporter_auth):

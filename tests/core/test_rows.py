@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from avvik.core.rows import insert_row, keep_as_loaded
 from avvik.extensions import db
 from avvik.reports.models import Report, ReportEvent, ReportStatus
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement: str, *_args: object) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            seen.append(statement.split()[0].upper())
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.sql_log import data_verbs, recorded_sql
 
 
 def _new_report(world) -> Report:
@@ -60,13 +44,13 @@ def test_kept_objects_need_no_sql_to_read_or_to_commit(world):
     line = ReportEvent(report=report, kind="submitted", actor=world.reporter, data={})
     insert_row(line)
     assert line.report_id == report.id
-    with statements() as seen:
+    with recorded_sql() as seen:
         keep_as_loaded(line, report)
         assert report in db.session and line in db.session
         assert report.events == [line] and line.actor is world.reporter
         assert report.agreement is world.agreement and report.receiving_unit is None
         db.session.flush()
-    assert seen == []  # neither a reload nor a second INSERT
+    assert data_verbs(seen) == []  # neither a reload nor a second INSERT
     # Later changes are written as usual, against the version the INSERT wrote.
     report.description = "Epikrise manglet ved utskrivning."
     db.session.flush()

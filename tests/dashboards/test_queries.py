@@ -4,33 +4,17 @@ choices of the viewer's health community only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from avvik.dashboards.queries import filter_choices
 from avvik.extensions import db
 from avvik.reports.models import Consequence, ReportStatus
 from tests.dashboards.conftest import YEAR
 from tests.factories import make_health_community, make_organization, make_unit
+from tests.sql_log import recorded_sql
 from tests.stats.data import make_case, oslo
-
-
-@contextmanager
-def counting_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _more_data(world) -> None:
@@ -56,10 +40,10 @@ def test_a_page_asks_the_same_number_of_questions_whatever_the_data(world, peopl
     browser = browser_for(people.secretariat)
     url = f"{path}?{YEAR}"
     make_case(world, event_date=date(2026, 2, 1))
-    with counting_statements() as few:
+    with recorded_sql() as few:
         assert browser.get(url).status_code == 200
     _more_data(world)
-    with counting_statements() as many:
+    with recorded_sql() as many:
         assert browser.get(url).status_code == 200
     assert len(many) == len(few), (len(few), len(many))
 
@@ -72,7 +56,7 @@ def test_the_overview_counts_the_cases_once_for_the_total_both_tables_and_all_ru
         world, browser_for):
     make_case(world, event_date=date(2026, 2, 1))
     browser = browser_for(world.admin)
-    with counting_statements() as statements:
+    with recorded_sql() as statements:
         html = browser.get(f"/dashboards/?{YEAR}").get_data(as_text=True)
     assert len(_on_cases(statements)) == 1, _on_cases(statements)
     for series in ("total", "municipality_to_hospital", "hospital_to_municipality", "other"):
@@ -82,7 +66,7 @@ def test_the_overview_counts_the_cases_once_for_the_total_both_tables_and_all_ru
 def test_the_yearly_report_counts_the_days_of_its_five_years_once(world, browser_for):
     _more_data(world)
     browser = browser_for(world.admin)
-    with counting_statements() as statements:
+    with recorded_sql() as statements:
         assert browser.get("/dashboards/yearly/2026").status_code == 200
     # The trend, the year's months and the run charts' 24 months: one count per day.
     per_day = [s for s in _on_cases(statements) if "GROUP BY reports.event_date" in s]
@@ -92,7 +76,7 @@ def test_the_yearly_report_counts_the_days_of_its_five_years_once(world, browser
 def test_the_breakdowns_share_one_pass_over_the_cases_on_postgresql(world, browser_for):
     _more_data(world)
     browser = browser_for(world.admin)
-    with counting_statements() as statements:
+    with recorded_sql() as statements:
         assert browser.get(f"/dashboards/breakdowns?{YEAR}").status_code == 200
     # PostgreSQL: one GROUPING SETS gives every breakdown and the total; SQLite has no
     # GROUPING SETS: the total, then one GROUP BY per breakdown.

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 import redis as redis_client
 from flask import Flask
-from sqlalchemy import event
 
 from avvik.app import create_app
 from avvik.extensions import db
@@ -26,6 +25,7 @@ from avvik.outbox.dispatch import CARRY_ON, resend_due, ring_committed
 from avvik.outbox.models import OutboxMessage
 from avvik.outbox.services import enqueue
 from tests.conftest import make_test_config
+from tests.sql_log import data_verbs, recorded_sql
 from tests.tasks.private_redis import PrivateRedis
 
 QUEUE = "ring-test"
@@ -56,23 +56,13 @@ def ring_app(tmp_path: Path, broker: PrivateRedis, monkeypatch: pytest.MonkeyPat
 def file_in_a_request(app: Flask, report_id: int) -> tuple[int, list[str]]:
     """Queue work and commit as a view does, then ring as ``after_request`` does.
     Returns the row's id and the statements the ring ran."""
-    ran: list[str] = []
-
-    def record(_conn, _cursor, statement: str, *_args: object) -> None:
-        verb = statement.split(None, 1)[0].upper()
-        if verb in ("SELECT", "INSERT", "UPDATE", "DELETE"):  # not SQLite's BEGIN
-            ran.append(verb)
-
     with app.test_request_context():
         message_id = enqueue("reports.route", {"report_id": report_id}).id
         db.session.commit()
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with recorded_sql() as ran:
             ring_committed()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
         db.session.remove()
-    return message_id, ran
+    return message_id, data_verbs(ran)  # not SQLite's BEGIN
 
 
 def dispatched_at(app: Flask, message_id: int):
