@@ -54,12 +54,12 @@ def file_report(actor: User, data: ReportInput, *, draft: bool = False,
     # A new report has no timeline to load: start it empty, kept in memory.
     report = Report(reporter=actor, status=ReportStatus.DRAFT, created_at=now, events=[])
     _apply(report, data, choices)
+    if not draft:
+        _mark_submitted(report, now)
+    insert_row(report)
     if draft:
-        insert_row(report)
         keep_as_loaded(report)
     else:
-        _mark_submitted(report, now)
-        insert_row(report)
         event = new_event(report, "submitted", actor, status=report.status.value)
         insert_row(event)
         keep_as_loaded(event, report)
