@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import current_app, has_request_context
 from sqlalchemy import Insert, bindparam, exists, insert, select
-from sqlalchemy.orm import make_transient_to_detached
 
+from avvik.core.rows import keep_as_loaded
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.outbox.models import OutboxMessage, OutboxState
@@ -40,8 +40,7 @@ def enqueue(task: str, payload: dict[str, Any], *, dedup_key: str | None = None,
     # The row as the session would have loaded it, without loading it.
     message = OutboxMessage(id=new_id, last_error=None, claimed_at=None, done_at=None,
                             **values)
-    make_transient_to_detached(message)
-    db.session.add(message)
+    keep_as_loaded(message)
     return message
 
 
