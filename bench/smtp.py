@@ -47,6 +47,11 @@ class CountingSmtp:
     def count(self) -> int:
         return len(self.handler.arrivals)
 
+    def times_since(self, index: int) -> list[float]:
+        """When each e-mail from the ``index``-th on arrived, in order: one run's share."""
+        with self.handler.lock:
+            return sorted(t for t, _key in self.handler.arrivals[index:])
+
     def first_matching(self, prefix: str) -> float | None:
         """When the first e-mail whose Message-ID starts with ``prefix`` arrived."""
         with self.handler.lock:
