@@ -99,5 +99,9 @@ class LinkForm(AppForm):
                               filters=[strip], description=_l("For example SA-2026-00012."))
 
 
+class UnlinkForm(AppForm):
+    """A case's "unlink" button: nothing to type, the case is in the address."""
+
+
 class CancelForm(AppForm):
     """The cancel button: nothing to type. A measure is cancelled, never deleted."""

@@ -3,7 +3,8 @@
 Who may do what:
 - create a measure on cases: leaders and coordinators who are on the reporting or the
   receiving side of every one of those cases;
-- change, evaluate and link further cases: the owning unit's leaders and handlers
+- change, evaluate, link further cases and unlink them: the owning unit's leaders and
+  handlers
   (a leader of a unit above the owning unit counts, as for cases); leaders and
   coordinators on a side of a case may also link a measure they can see to that case.
 A case the actor may not see is NotFound, as everywhere else.
@@ -227,6 +228,26 @@ def link_report(actor: User, measure: Measure, report: Report, *,
         raise ValidationFailed([("case_number", str(_l(
             "The case is linked to this measure already.")))])
     _link(actor, measure, report, now)
+    db.session.flush()
+    return measure
+
+
+def unlink_report(actor: User, measure: Measure, report: Report) -> Measure:
+    """Take a case off the measure, as when it was linked by mistake.
+
+    Only those who manage the measure may, and a measure keeps at least one case: one
+    whose cases are all wrong is cancelled instead. The case's timeline says so, as it
+    said when the case was linked.
+    """
+    link = next((link for link in measure.links if link.report_id == report.id), None)
+    if link is None or not scope.can_view(actor, report):
+        raise NotFound()
+    _require_manager(actor, measure)
+    if len(measure.links) == 1:
+        raise ValidationFailed([("case_number", str(_l(
+            "A measure keeps at least one case: cancel the measure instead.")))])
+    measure.links.remove(link)
+    record_event(report, "measure_unlinked", actor, measure_id=measure.id)
     db.session.flush()
     return measure
 

@@ -6,6 +6,7 @@
     GET, POST /measures/<id>/edit               edit: text, owner, dates, status
     GET, POST /measures/<id>/evaluate           evaluate: start date and evaluation note
     POST      /measures/<id>/link               link: a further case, by case number
+    POST      /measures/<id>/unlink/<report_id> unlink: take a case off the measure
     POST      /measures/<id>/cancel             cancel (a measure is never deleted)
 
 The case page includes templates/measures/_for_case.html, which uses the template
@@ -31,6 +32,7 @@ from avvik.measures.forms import (
     LinkForm,
     MeasureForm,
     NewMeasureForm,
+    UnlinkForm,
     status_or_none,
 )
 from avvik.measures.labels import STATUS_LABELS, status_label
@@ -149,6 +151,26 @@ def link(measure_id: int) -> ResponseReturnValue:
     return _render_detail(measure, form)
 
 
+@bp.post("/<int:measure_id>/unlink/<int:report_id>")
+def unlink(measure_id: int, report_id: int) -> ResponseReturnValue:
+    measure = _measure(measure_id, manage=True)
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound()
+    if not UnlinkForm().validate_on_submit():
+        abort(400)
+    try:
+        services.unlink_report(_me(), measure, report)
+    except ValidationFailed as error:
+        for _field, reason in error.errors:
+            flash(reason, "error")
+    else:
+        db.session.commit()
+        flash(_("Case %(number)s is no longer linked to the measure.",
+                number=report.case_number), "success")
+    return redirect(url_for(".detail", measure_id=measure.id))
+
+
 @bp.post("/<int:measure_id>/cancel")
 def cancel(measure_id: int) -> ResponseReturnValue:
     measure = _measure(measure_id, manage=True)
@@ -173,7 +195,7 @@ def _render_detail(measure: Measure, link_form: LinkForm) -> str:
         may_manage=services.may_manage(me, measure),
         may_link=services.may_manage(me, measure) or me.has_role(Role.LEADER,
                                                                  Role.COORDINATOR),
-        cancel_form=CancelForm())
+        cancel_form=CancelForm(), unlink_form=UnlinkForm())
 
 
 def _counts(measure: Measure) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from avvik.extensions import db
 from avvik.measures.models import Measure, MeasureStatus
-from avvik.measures.services import create_measure, update_measure
+from avvik.measures.services import create_measure, link_report, update_measure
 from tests.conftest import login, post_form
 from tests.factories import DEFAULT_PASSWORD
 from tests.measures.conftest import MONDAY, measure_input, routed_case
@@ -165,6 +165,42 @@ def test_a_further_case_is_linked_from_the_measure_page(client, world, measure):
     assert second.case_number in html_of(client.get(url))
 
 
+def test_a_case_is_unlinked_from_the_measure_page(client, world, measure):
+    first = measure.reports[0]
+    signed_in(client, world.ward_leader)
+    url = f"/measures/{measure.id}"
+    assert f"{url}/unlink/" not in html_of(client.get(url))  # the last case stays
+    second = routed_case(world)
+    post_form(client, f"{url}/link", {"case_number": second.case_number}, token_from=url)
+    page = html_of(client.get(url))
+    assert f'action="{url}/unlink/{second.id}"' in page
+    assert f'href="/reports/{second.id}"' in page
+    response = post_form(client, f"{url}/unlink/{second.id}", {}, token_from=url)
+    assert response.status_code == 302
+    page = html_of(client.get(url))
+    assert f"{second.case_number} is no longer linked" in page
+    assert f'href="/reports/{second.id}"' not in page
+    assert f'href="/reports/{first.id}"' in page
+    # The last case cannot go: the page says why, and the case stays.
+    refused = post_form(client, f"{url}/unlink/{first.id}", {}, token_from=url)
+    assert refused.status_code == 302
+    assert "cancel the measure instead" in html_of(client.get(url))
+    assert [r.id for r in db.session.get(Measure, measure.id).reports] == [first.id]
+
+
+def test_someone_who_only_sees_the_measure_cannot_unlink(client, world, measure):
+    second = routed_case(world)
+    link_report(world.ward_leader, measure, second)
+    db.session.commit()
+    signed_in(client, world.kommune_leader)
+    url = f"/measures/{measure.id}"
+    assert second.case_number in html_of(client.get(url))
+    assert f"{url}/unlink/" not in html_of(client.get(url))
+    response = post_form(client, f"{url}/unlink/{second.id}", {}, token_from=url)
+    assert response.status_code == 403
+    assert len(db.session.get(Measure, measure.id).links) == 2
+
+
 def test_cancelling_keeps_the_measure(client, world, measure):
     signed_in(client, world.ward_leader)
     url = f"/measures/{measure.id}"
@@ -196,7 +232,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, world, measure):
     for method, url in (("GET", "/measures/"), ("GET", f"/measures/{measure.id}"),
                         ("GET", f"/measures/new?report_id={measure.reports[0].id}"),
                         ("POST", f"/measures/{measure.id}/cancel"),
-                        ("POST", f"/measures/{measure.id}/link")):
+                        ("POST", f"/measures/{measure.id}/link"),
+                        ("POST", f"/measures/{measure.id}/unlink/{measure.reports[0].id}")):
         response = client.open(url, method=method)
         assert response.status_code == 302, url
         assert response.headers["Location"].startswith("/auth/login"), url

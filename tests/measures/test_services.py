@@ -9,12 +9,13 @@ from sqlalchemy import select
 
 from avvik.core.errors import NotFound, PermissionDenied, ValidationFailed
 from avvik.extensions import db
-from avvik.measures.models import Measure, MeasureStatus
+from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.measures.services import (
     cancel_measure,
     create_measure,
     evaluate_measure,
     link_report,
+    unlink_report,
     update_measure,
 )
 from avvik.reports.models import ReportEvent
@@ -204,3 +205,39 @@ def test_a_withdrawn_case_cannot_be_linked(world, case):
     with pytest.raises(ValidationFailed) as failure:
         link_report(world.kommune_leader, kommune_measure, withdrawn)
     assert fields_of(failure) == {"case_number"}
+
+
+def test_a_case_linked_by_mistake_is_taken_off_and_its_timeline_says_so(world, measure):
+    first = measure.reports[0]
+    second = routed_case(world)
+    link_report(world.ward_leader, measure, second)
+    unlink_report(world.ward_handler, measure, second)
+    assert [r.id for r in measure.reports] == [first.id]
+    assert db.session.execute(select(MeasureReport).where(
+        MeasureReport.report_id == second.id)).first() is None
+    event = db.session.execute(select(ReportEvent).where(
+        ReportEvent.report_id == second.id, ReportEvent.kind == "measure_unlinked")
+    ).scalar_one()
+    assert event.data == {"measure_id": measure.id}
+    # Linked again later, it is a link like any other.
+    link_report(world.ward_leader, measure, second)
+    assert {r.id for r in measure.reports} == {first.id, second.id}
+
+
+def test_a_measure_keeps_its_last_case(world, measure):
+    with pytest.raises(ValidationFailed) as failure:
+        unlink_report(world.ward_leader, measure, measure.reports[0])
+    assert fields_of(failure) == {"case_number"}
+    assert len(measure.links) == 1
+
+
+def test_only_those_who_manage_the_measure_unlink(world, measure):
+    second = routed_case(world)
+    link_report(world.kommune_leader, measure, second)  # may link, but runs no measure here
+    with pytest.raises(PermissionDenied):
+        unlink_report(world.kommune_leader, measure, second)
+    with pytest.raises(NotFound):
+        unlink_report(world.outsider, measure, second)
+    with pytest.raises(NotFound):  # a case the measure does not have
+        unlink_report(world.ward_leader, measure, routed_case(world))
+    assert second.id in {r.id for r in measure.reports}
