@@ -2,10 +2,14 @@
 the app and against the floor (bench/floor_app.py), both under gunicorn with 2 processes.
 No worker runs meanwhile: its work is measured apart, and both servers get the same CPU.
 
-And the same load against the stack floor (bench/stack_floor.py): the floor's INSERT
-served by the app itself. The three take turns (see ``_in_turns``).
-app / floor = (stack / floor) x (app / stack): what the app's framework costs, and what
-its rules cost on top."""
+And the same load against two more floors, all four taking turns (see ``_in_turns``):
+- the stack floor (bench/stack_floor.py): the floor's INSERT served by the app itself.
+  app / floor = (stack / floor) x (app / stack): what the app's framework costs, and
+  what its rules cost on top;
+- the statements floor (bench/statements_floor.py): the statements and the broker
+  message a filed report costs the app, sent by the bare stack. statements / floor is
+  the most any code that keeps those statements could reach; app / statements is what
+  the app's Python costs around them."""
 
 from __future__ import annotations
 
@@ -30,6 +34,8 @@ CLIENTS = 8
 ROUNDS = 3
 URL = "/api/v1/reports"
 STACK_URL = "/bench/stack-floor/api/v1/reports"
+#: The Redis list the statements floor pushes its messages to (emptied between turns).
+STATEMENTS_QUEUE = "bench-statements-floor"
 BODY_FIELDS = ("receiving_organization_id", "receiving_unit_id", "agreement_id",
                "transition_id", "category_id", "description", "immediate_measures",
                "consequence", "potential_consequence")
@@ -95,9 +101,10 @@ def _ratio(a: dict[str, Any], b: dict[str, Any]) -> float | None:
     return round(a["rps"] / b["rps"], 3) if b["rps"] else None
 
 
-def run(world: World, web: Process, forget_queue) -> dict[str, Any]:
-    """Measure the app (already served by ``web``), the floor and the stack floor in
-    turns; returns the figures."""
+def run(world: World, web: Process, forget_queue: Callable[..., None]) -> dict[str, Any]:
+    """Measure the app (already served by ``web``) and the three floors in turns;
+    returns the figures. ``forget_queue(name)`` empties a Redis list ("bench" when
+    no name is given)."""
     plans = reporter_plans(CLIENTS)
     first_reporter = db.session.execute(
         select(Membership.user_id).where(Membership.role == Role.REPORTER)).scalars().first()
@@ -106,29 +113,40 @@ def run(world: World, web: Process, forget_queue) -> dict[str, Any]:
         select(CaseNumberCounter.year, CaseNumberCounter.last_value)).all())
     db.session.commit()
     env = world.env(BENCH_FLOOR_DATABASE_URL=world.database_url,
-                    BENCH_FLOOR_REPORTER_ID=str(first_reporter))
-    stack_port = free_port()
-    floor = gunicorn("floor", "bench.floor_app:app", world.floor_port, env,
-                     world.dir / "floor.log")
+                    BENCH_FLOOR_REPORTER_ID=str(first_reporter),
+                    BENCH_FLOOR_REDIS_URL=world.redis_url,
+                    BENCH_FLOOR_QUEUE=STATEMENTS_QUEUE)
+    ports = {"stack_floor": free_port(), "statements_floor": free_port()}
+    servers = [gunicorn("floor", "bench.floor_app:app", world.floor_port, env,
+                        world.dir / "floor.log")]
     try:
-        stack = gunicorn("stack", "bench.stack_floor:app", stack_port, env,
-                         world.dir / "stack.log")
-        try:
-            targets = {"app": (world.web_port, URL), "floor": (world.floor_port, URL),
-                       "stack_floor": (stack_port, STACK_URL)}
-            results = _in_turns(targets, plans, world.sizes.intake_seconds,
-                                lambda: (forget_queue(), forget_new_reports(last_id, counters)))
-        finally:
-            stack.stop()
+        servers.append(gunicorn("stack", "bench.stack_floor:app", ports["stack_floor"], env,
+                                world.dir / "stack.log"))
+        servers.append(gunicorn("statements", "bench.statements_floor:app",
+                                ports["statements_floor"], env, world.dir / "statements.log"))
+        targets = {"app": (world.web_port, URL), "floor": (world.floor_port, URL),
+                   "stack_floor": (ports["stack_floor"], STACK_URL),
+                   "statements_floor": (ports["statements_floor"], URL)}
+
+        def clean() -> None:
+            forget_queue()
+            forget_queue(STATEMENTS_QUEUE)
+            forget_new_reports(last_id, counters)
+        results = _in_turns(targets, plans, world.sizes.intake_seconds, clean)
     finally:
-        floor.stop()
-    a, f, s = (summary(results[name]) for name in ("app", "floor", "stack_floor"))
+        for server in servers:
+            server.stop()
+    a, f, s, q = (summary(results[name])
+                  for name in ("app", "floor", "stack_floor", "statements_floor"))
     app = results["app"]
     return {"rps": a["rps"], "p50_ms": a["p50_ms"], "p99_ms": a["p99_ms"],
             "floor_rps": f["rps"], "floor_p50_ms": f["p50_ms"], "floor_p99_ms": f["p99_ms"],
             "ratio": _ratio(a, f), "stack_floor_rps": s["rps"],
             "stack_ratio": _ratio(s, f), "rules_ratio": _ratio(a, s),
+            "statements_floor_rps": q["rps"], "statements_ratio": _ratio(q, f),
+            "python_ratio": _ratio(a, q),
             "clients": CLIENTS, "rounds": ROUNDS, "app": a, "floor": f, "stack_floor": s,
+            "statements_floor": q,
             "sample_answer": (app.bodies[0][:300].decode("utf-8", "replace")
                               if app.bodies else None)}
 
@@ -136,9 +154,9 @@ def run(world: World, web: Process, forget_queue) -> dict[str, Any]:
 def _in_turns(targets: dict[str, tuple[int, str]], plans: list[Plan], seconds: float,
               clean: Callable[[], object]) -> dict[str, LoadResult]:
     """``seconds`` of load on each target, in ``ROUNDS`` turns of a third each (app,
-    floor, stack floor, app, ...): a machine whose speed drifts during the run slows
-    every server alike, instead of whichever ran in the slow minute. Each turn starts
-    on the data set as it was (``clean``); only the first is warmed up."""
+    floor, stack floor, statements floor, app, ...): a machine whose speed drifts during
+    the run slows every server alike, instead of whichever ran in the slow minute. Each
+    turn starts on the data set as it was (``clean``); only the first is warmed up."""
     turns: dict[str, list[LoadResult]] = {name: [] for name in targets}
     for round_number in range(ROUNDS):
         for name, (port, url) in targets.items():

@@ -16,6 +16,8 @@ TARGETS: list[tuple[str, str, str, str, Callable[[float], bool]]] = [
     ("intake", "ratio", "intake: app / floor", ">= 0.7", lambda v: v >= 0.7),
     ("intake", "stack_ratio", "  app's stack alone / floor", "", lambda v: True),
     ("intake", "rules_ratio", "  app / app's stack alone", "", lambda v: True),
+    ("intake", "statements_ratio", "  app's statements alone / floor", "", lambda v: True),
+    ("intake", "python_ratio", "  app / app's statements alone", "", lambda v: True),
     ("intake", "p50_ms", "intake: p50 ms", "", lambda v: True),
     ("intake", "p99_ms", "intake: p99 ms", "<= 100", lambda v: v <= 100),
     ("routing", "redis_p50_s", "routing, Redis: p50 s", "", lambda v: True),

@@ -100,7 +100,8 @@ def _web_steps(w: World, steps: list[str], web: Process, results: dict[str, Any]
 
     if "intake" in steps:
         _say(f"intake: {w.sizes.intake_seconds:.0f} s app, then floor")
-        results["intake"] = intake.run(w, web, lambda: report.forget_queue(w.redis_url))
+        results["intake"] = intake.run(
+            w, web, lambda queue="bench": report.forget_queue(w.redis_url, queue))
         _say(f"intake: {results['intake']['app']} / floor {results['intake']['floor']}")
     if "routing" in steps:
         _say(f"routing on Redis: {w.sizes.routing_cases} cases")
