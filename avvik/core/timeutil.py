@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -22,3 +22,9 @@ def as_utc(moment: datetime) -> datetime:
 
 def to_oslo(moment: datetime) -> datetime:
     return as_utc(moment).astimezone(OSLO)
+
+
+def oslo_today() -> date:
+    """Today's date in Norway, which is what a date field means: from 23:00 or 22:00 UTC
+    it is already the next day there, whatever the server's own zone says."""
+    return utcnow().astimezone(OSLO).date()

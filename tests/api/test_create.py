@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.vault import has_identity
@@ -32,7 +33,7 @@ def test_a_report_is_submitted_and_gets_a_case_number(client, world, reporter_au
     assert response.status_code == 201, response.get_json()
     case = response.get_json()
     assert case["status"] == "submitted"
-    assert case["case_number"].startswith(f"SA-{date.today().year}-")
+    assert case["case_number"].startswith(f"SA-{oslo_today().year}-")
     assert case["reporting_unit"]["id"] == world.home_care_district.id  # the caller's own
     assert case["receiving_organization"]["id"] == world.hospital.id
     assert case["consequence"] == "minor" and case["has_patient_identity"] is False
@@ -132,7 +133,7 @@ def test_a_form_instead_of_json_is_a_422_for_the_missing_fields(client, reporter
 
 
 def test_rules_of_the_service_answer_per_field(client, world, reporter_auth):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (oslo_today() + timedelta(days=1)).isoformat()
     body = report_body(world, event_date=tomorrow, discovered_date=None,
                        category_id=world.admission_only.id, receiving_unit_id=world.ward.id,
                        reporting_unit_id=world.ward.id, consequence="death",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from avvik.core.timeutil import oslo_today
 from avvik.reports.models import ReportStatus
 from tests.dashboards import pages
 from tests.factories import make_category
@@ -65,7 +66,7 @@ def test_the_year_comes_from_the_form_or_defaults_to_last_year(world, browser_fo
     browser = browser_for(world.admin)
     assert browser.get("/dashboards/yearly/?year=2024").headers["Location"].endswith(
         "/dashboards/yearly/2024")
-    last_year = date.today().year - 1
+    last_year = oslo_today().year - 1
     assert browser.get("/dashboards/yearly/").headers["Location"].endswith(
         f"/dashboards/yearly/{last_year}")
     assert browser.get("/dashboards/yearly/?year=x").headers["Location"].endswith(

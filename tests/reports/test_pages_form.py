@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.reports import vault
 from avvik.reports.models import Report, ReportStatus
@@ -114,7 +115,7 @@ def test_identity_number_in_the_text_is_refused_showing_where_it_is(app, world):
 
 def test_future_date_and_category_of_another_phase_are_refused(app, world):
     browser = browser_for(app, world.reporter)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (oslo_today() + timedelta(days=1)).isoformat()
     response = post_form(browser, "/reports/new", form_data(
         world, event_date=tomorrow, discovered_date="",
         category_id=str(world.admission_only.id)))
