@@ -27,9 +27,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, false, or_, true
 
 from avvik.reports.models import Report, ReportStatus
-from avvik.reports.scope import descendants
 from avvik.stats.filters import StatsFilter
-from avvik.stats.scope import stats_reach
+from avvik.stats.scope import stats_reach, subtree_units
 from avvik.stats.sql import dialect_name, in_codes, in_ids
 from avvik.users.models import User
 
@@ -124,7 +123,7 @@ def _filter_params(filters: StatsFilter, params: dict[str, Any], dialect: str
     given = tuple(name for name in _FILTERS if getattr(filters, name) is not None)
     for name in given:
         value = getattr(filters, name)
-        params[f"filter_{name}"] = (sorted(descendants([value]))
+        params[f"filter_{name}"] = (sorted(subtree_units([value]))
                                     if name == "unit_id" else value)
     return given
 
