@@ -11,19 +11,13 @@ from __future__ import annotations
 import os
 
 from flask import Flask, jsonify, request
-from sqlalchemy import MetaData, Table, create_engine, insert, select
+from sqlalchemy import insert
 
-from bench.floor_rows import floor_row
+from bench.floor_rows import bare_stack, floor_row
 
-engine = create_engine(
-    os.environ["BENCH_FLOOR_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1),
-    pool_pre_ping=True)
-reports = Table("reports", MetaData(), autoload_with=engine)
+# The app copies the unit's organisation onto the row: so does the floor.
+engine, reports, ORGANIZATION_OF = bare_stack()
 REPORTER_ID = int(os.environ["BENCH_FLOOR_REPORTER_ID"])
-with engine.connect() as _conn:  # the app copies the unit's organisation onto the row
-    _units = Table("units", MetaData(), autoload_with=_conn)
-    ORGANIZATION_OF = dict(_conn.execute(select(_units.c.id, _units.c.organization_id)).all())
-engine.dispose()  # gunicorn --preload forks after this; each worker opens its own
 
 app = Flask(__name__)
 

@@ -3,9 +3,12 @@ fields as given, plus what the table requires. No rules at all."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
+
+from sqlalchemy import Engine, MetaData, Table, create_engine, select
 
 FIELDS = ("reporting_unit_id", "receiving_organization_id", "receiving_unit_id",
           "agreement_id", "transition_id", "category_id", "description",
@@ -30,3 +33,18 @@ def floor_row(body: dict[str, Any], organization_of: dict[int, int],
         created_at=now, updated_at=now, submitted_at=now, reopen_count=0,
         escalation_level=0, version=1)
     return row
+
+
+def bare_stack() -> tuple[Engine, Table, dict[int, int]]:
+    """What the bare-stack floors run on: an engine on BENCH_FLOOR_DATABASE_URL (psycopg,
+    pool ping, as the app's), the ``reports`` table as the database has it, and the
+    map of units to their organisations for ``floor_row``."""
+    engine = create_engine(os.environ["BENCH_FLOOR_DATABASE_URL"].replace(
+        "postgresql://", "postgresql+psycopg://", 1), pool_pre_ping=True)
+    reports = Table("reports", MetaData(), autoload_with=engine)
+    with engine.connect() as connection:
+        units = Table("units", MetaData(), autoload_with=connection)
+        organization_of = dict(connection.execute(
+            select(units.c.id, units.c.organization_id)).all())
+    engine.dispose()  # gunicorn --preload forks after this; each worker opens its own
+    return engine, reports, organization_of

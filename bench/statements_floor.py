@@ -27,9 +27,9 @@ from datetime import UTC, datetime
 
 import redis
 from flask import Flask, jsonify, request
-from sqlalchemy import MetaData, Table, create_engine, insert, select
+from sqlalchemy import insert
 
-from bench.floor_rows import floor_row
+from bench.floor_rows import bare_stack, floor_row
 
 #: Where the messages go: a list of its own, emptied between the benchmark's turns.
 QUEUE = os.environ["BENCH_FLOOR_QUEUE"]
@@ -71,14 +71,7 @@ SELECT 'reports.route', %(payload)s::JSON, %(key)s::VARCHAR, 'pending', 0,
 WHERE NOT EXISTS (SELECT * FROM outbox_messages WHERE dedup_key = %(key)s::VARCHAR)
 RETURNING id"""
 
-engine = create_engine(
-    os.environ["BENCH_FLOOR_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1),
-    pool_pre_ping=True)
-reports = Table("reports", MetaData(), autoload_with=engine)
-with engine.connect() as _conn:  # as bench/floor_app.py: the unit's organisation
-    _units = Table("units", MetaData(), autoload_with=_conn)
-    ORGANIZATION_OF = dict(_conn.execute(select(_units.c.id, _units.c.organization_id)).all())
-engine.dispose()  # gunicorn --preload forks after this; each worker opens its own
+engine, reports, ORGANIZATION_OF = bare_stack()  # as bench/floor_app.py
 broker = redis.Redis.from_url(os.environ["BENCH_FLOOR_REDIS_URL"])
 
 app = Flask(__name__)
