@@ -1,15 +1,18 @@
-"""Database plumbing shared by every feature: column types and engine settings."""
+"""Database plumbing shared by every feature: column types, engine settings, and Core
+statements in the session's transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import CursorResult, DateTime, Executable, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 from avvik.core.timeutil import as_utc
+from avvik.extensions import db
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -53,3 +56,18 @@ def configure_sqlite(engine: Engine) -> None:
         # IMMEDIATE takes the write lock up front, so two writers wait for each other
         # instead of failing with "database is locked" half-way through.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def run(statement: Executable, params: Mapping[str, Any]) -> CursorResult[Any]:
+    """``statement`` with ``params`` on the session's connection and in its transaction.
+
+    For statements whose rows are plain values (ids, counts): ``Session.execute`` adds
+    the ORM's work per statement (compile state, result wrapping), which costs a small
+    query about as much as the database does. Changes pending in the session are
+    flushed first, as the ORM's autoflush would, so that what the same request has just
+    written is seen.
+    """
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select, true
 from sqlalchemy.orm import aliased
 
+from avvik.core.db import run
 from avvik.extensions import db
 from avvik.organizations.models import Unit
 from avvik.reports.models import Report, ReportStatus
@@ -47,11 +48,12 @@ SUBTREES = _subtrees()
 
 def descendants(unit_ids: Iterable[int]) -> set[int]:
     """The given units and every unit below them in their trees, walked in SQL (a
-    recursive CTE): only the units found leave the database."""
+    recursive CTE): only the units found leave the database. Every reach of cases and
+    of statistics resolves it, so it runs as a Core statement (``avvik.core.db.run``)."""
     roots = sorted(set(unit_ids))
     if not roots:
         return set()
-    return set(db.session.execute(SUBTREES, {"roots": roots}).scalars())
+    return {row[0] for row in run(SUBTREES, {"roots": roots}).all()}
 
 
 def reach_of(user: User) -> Reach:

@@ -18,16 +18,16 @@ reach into SQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, select
 
+from avvik.core.db import run
 from avvik.organizations.models import Organization
-from avvik.reports.scope import SUBTREES
-from avvik.stats.sql import dialect_name, in_ids, run
+from avvik.reports.scope import descendants
+from avvik.stats.sql import dialect_name, in_ids
 from avvik.users.models import Role, User
 
 #: The roles that have dashboards (administrators have them too).
@@ -68,21 +68,8 @@ def stats_reach(user: User, dialect: str | None = None) -> StatsReach:
         # .all(): the rows in one fetch (iterating fetches them one by one).
         organizations.update(row[0] for row in run(
             _community_organizations(dialect), {"communities": list(communities)}).all())
-    led = subtree_units(m.unit_id for m in user.memberships if m.role == Role.LEADER)
+    led = descendants(m.unit_id for m in user.memberships if m.role == Role.LEADER)
     return StatsReach(False, frozenset(organizations), frozenset(led))
-
-
-def subtree_units(unit_ids: Iterable[int]) -> set[int]:
-    """The given units and every unit below them: ``avvik.reports.scope.descendants``'
-    statement (one walk for cases and dashboards), run on the session's connection.
-
-    Not through ``Session.execute``: its ORM layer (compile state, result wrapping)
-    costs a small dashboard table about as much as the walk itself (bench/dashboards.py).
-    """
-    roots = sorted(set(unit_ids))
-    if not roots:
-        return set()
-    return {row[0] for row in run(SUBTREES, {"roots": roots}).all()}
 
 
 def own_organizations(user: User) -> frozenset[int]:

@@ -1,4 +1,5 @@
-"""How the statistics run their SQL: prepared statements on the session's connection.
+"""How the statistics write their SQL: prepared statements, run on the session's
+connection with ``avvik.core.db.run``.
 
 The statements are built once (once per dialect, or once per shape of the selection; see
 ``avvik.stats.queries.base``) and run with their values as parameters, so SQLAlchemy
@@ -11,13 +12,11 @@ the database does (bench/dashboards.py compares each with its bare SQL).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
-    Executable,
     Integer,
     any_,
     bindparam,
@@ -26,18 +25,6 @@ from sqlalchemy import (
 from sqlalchemy.types import ARRAY
 
 from avvik.extensions import db
-
-
-def run(statement: Executable, params: Mapping[str, Any]) -> CursorResult[Any]:
-    """``statement`` with ``params`` on the session's connection and in its transaction.
-
-    Changes pending in the session are flushed first, as the ORM's autoflush would, so
-    that a count includes what the same request has just written.
-    """
-    session = db.session()
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(statement, params)
 
 
 def dialect_name() -> str:

@@ -14,7 +14,7 @@ evaluation uses too.
 Prepared statements: a viewer's selection (scope and filter) is resolved once into a
 ``Selection``: its ``Shape`` (which conditions there are) and the values bound to them.
 The queries build each statement once per shape (``functools.lru_cache``) with named
-parameters, and run it with the values (avvik.stats.sql.run); there are a few shapes,
+parameters, and run it with the values (avvik.core.db.run); there are a few shapes,
 not one per viewer or filter.
 """
 
@@ -27,8 +27,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, false, or_, true
 
 from avvik.reports.models import Report, ReportStatus
+from avvik.reports.scope import descendants
 from avvik.stats.filters import StatsFilter
-from avvik.stats.scope import stats_reach, subtree_units
+from avvik.stats.scope import stats_reach
 from avvik.stats.sql import dialect_name, in_codes, in_ids
 from avvik.users.models import User
 
@@ -123,7 +124,7 @@ def _filter_params(filters: StatsFilter, params: dict[str, Any], dialect: str
     given = tuple(name for name in _FILTERS if getattr(filters, name) is not None)
     for name in given:
         value = getattr(filters, name)
-        params[f"filter_{name}"] = (sorted(subtree_units([value]))
+        params[f"filter_{name}"] = (sorted(descendants([value]))
                                     if name == "unit_id" else value)
     return given
 

@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 
+from avvik.core.db import run
 from avvik.reports.labels import consequence_label
 from avvik.reports.models import Consequence, Report
 from avvik.stats.filters import StatsFilter
 from avvik.stats.queries import names
 from avvik.stats.queries.base import Selection, Shape, condition, resolve, share
-from avvik.stats.sql import run
 from avvik.users.models import User
 
 #: A dimension's grouping key (its columns' values) -> the number of cases.

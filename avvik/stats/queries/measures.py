@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, select
 
+from avvik.core.db import run
 from avvik.extensions import db
 from avvik.measures.models import FINISHED, Measure, MeasureReport
 from avvik.measures.queries import BeforeAfter, MeasureCounts, category_counts_before_after
@@ -24,7 +25,7 @@ from avvik.organizations.models import Unit
 from avvik.reports.models import Report
 from avvik.stats.filters import StatsFilter
 from avvik.stats.queries.base import Selection, Shape, condition, resolve
-from avvik.stats.sql import in_codes, run
+from avvik.stats.sql import in_codes
 from avvik.users.models import User
 
 

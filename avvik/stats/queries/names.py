@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from avvik.catalog.models import Agreement, Category, Transition
+from avvik.core.db import run
 from avvik.organizations.models import Organization, Unit
-from avvik.stats.sql import dialect_name, in_ids, run
+from avvik.stats.sql import dialect_name, in_ids
 
 #: A responsible unit and its receiving organisation; the unit is None for the cases
 #: with the coordinators (or not routed yet).
