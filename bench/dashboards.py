@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import event, select
 
-from avvik.core.timeutil import OSLO, utcnow
+from avvik.core.timeutil import oslo_today
 from avvik.demo.people import DEMO_PASSWORD
 from avvik.extensions import db
 from avvik.stats import queries
@@ -64,7 +64,7 @@ def _paired(first: Callable[[], Any], second: Callable[[], Any], repeats: int
 def query_figures(database_url: str, repeats: int) -> dict[str, Any]:
     """{viewer: {query: p50, p95, bare p50, ratio, overhead}} for every table and the
     total."""
-    filters = StatsFilter.from_query({}, today=utcnow().astimezone(OSLO).date())
+    filters = StatsFilter.from_query({}, today=oslo_today())
     out: dict[str, Any] = {}
     with psycopg.connect(database_url, autocommit=True) as raw:
         for role, username in VIEWERS.items():

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, text
 
 from avvik.api.services import create_token
-from avvik.core.timeutil import OSLO, utcnow
+from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.outbox.models import OutboxMessage
 from avvik.reports.models import CaseNumberCounter, Report, ReportEvent, ReportStatus
@@ -46,7 +46,7 @@ Plan = tuple[dict[str, str], list[dict[str, Any]]]
 def reporter_plans(count: int, bodies_each: int = 20) -> list[Plan]:
     """``count`` reporters of different units, each with a token and valid bodies drawn
     from what their unit has reported before. Commits the tokens."""
-    today = utcnow().astimezone(OSLO).date()
+    today = oslo_today()
     busiest = db.session.execute(
         select(Report.reporting_unit_id).where(Report.status == ReportStatus.CLOSED)
         .group_by(Report.reporting_unit_id).order_by(func.count().desc())).scalars().all()

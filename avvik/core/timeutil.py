@@ -24,7 +24,8 @@ def to_oslo(moment: datetime) -> datetime:
     return as_utc(moment).astimezone(OSLO)
 
 
-def oslo_today() -> date:
-    """Today's date in Norway, which is what a date field means: from 23:00 or 22:00 UTC
-    it is already the next day there, whatever the server's own zone says."""
-    return utcnow().astimezone(OSLO).date()
+def oslo_today(now: datetime | None = None) -> date:
+    """The date in Norway at ``now`` (default: now), which is what a date field means:
+    from 23:00 or 22:00 UTC it is already the next day there, whatever the server's own
+    zone says."""
+    return (now or utcnow()).astimezone(OSLO).date()

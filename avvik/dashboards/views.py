@@ -23,7 +23,7 @@ from flask_login import current_user
 
 from avvik.audit.services import audit
 from avvik.core.errors import NotFound, PermissionDenied, ValidationFailed
-from avvik.core.timeutil import OSLO, utcnow
+from avvik.core.timeutil import OSLO, oslo_today, utcnow
 from avvik.dashboards import formatting, services, yearly
 from avvik.dashboards.forms import FilterForm
 from avvik.dashboards.queries import filter_choices
@@ -135,7 +135,7 @@ def yearly_report(year: int) -> ResponseReturnValue:
     if not yearly.is_report_year(year):
         raise NotFound()
     report = yearly.build_yearly_report(me, year)
-    today = utcnow().astimezone(OSLO).date()
+    today = oslo_today()
     years = sorted({year, *range(today.year, today.year - 10, -1)}, reverse=True)
     return render_template("dashboards/yearly.html", report=report, years=years,
                            now_oslo=today, top_categories=yearly.TOP_CATEGORIES)

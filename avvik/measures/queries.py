@@ -15,9 +15,10 @@ from sqlalchemy.orm import aliased, selectinload
 
 from avvik.catalog.models import Category
 from avvik.core.errors import NotFound
+from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.measures.models import FINISHED, Measure, MeasureReport, MeasureStatus
-from avvik.measures.services import NOT_A_CASE, oslo_today
+from avvik.measures.services import NOT_A_CASE
 from avvik.organizations.models import Organization, Unit
 from avvik.reports.models import Report
 from avvik.reports.scope import reach_of

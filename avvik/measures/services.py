@@ -20,7 +20,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from avvik.core.errors import NotFound, PermissionDenied, ValidationFailed
-from avvik.core.timeutil import OSLO, utcnow
+from avvik.core.timeutil import oslo_today, utcnow
 from avvik.extensions import db
 from avvik.measures.labels import status_label
 from avvik.measures.models import FINISHED, Measure, MeasureReport, MeasureStatus
@@ -58,10 +58,6 @@ class MeasureInput:
     due_date: date | None = None
     start_date: date | None = None
     status: MeasureStatus | None = None
-
-
-def oslo_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(OSLO).date()
 
 
 def may_create_on(user: User, report: Report) -> bool:

@@ -28,7 +28,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from avvik.catalog import queries as catalog
 from avvik.core.errors import ValidationFailed
 from avvik.core.forms import AppForm
-from avvik.core.timeutil import OSLO, utcnow
+from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
 from avvik.reports.labels import CONSEQUENCE_LEVELS, SORT_LABELS, STATUS_LABELS
@@ -127,7 +127,7 @@ class ReportForm(AppForm):
         orgs = _receiving_organizations(community_id, own.organization_id if own else None)
         self.identity_org_ids = [o.id for o in orgs if o.is_patient_identity_wanted]
         self.identity_org_names = [o.name for o in orgs if o.is_patient_identity_wanted]
-        latest = utcnow().astimezone(OSLO).date().isoformat()
+        latest = oslo_today().isoformat()
         for field in (self.event_date, self.discovered_date):
             field.render_kw = {"max": latest}
         self.receiving_organization_id.choices = _with_empty(

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from avvik.catalog.models import Agreement, Category, Transition
 from avvik.core.errors import ValidationFailed
-from avvik.core.timeutil import OSLO, utcnow
+from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
 from avvik.reports.models import Consequence, Direction
@@ -92,7 +92,7 @@ def _as_dict(filters: StatsFilter) -> dict[str, str]:
 
 def default_period(today: date | None = None) -> tuple[date, date]:
     """The current month (Oslo) and the 23 before it."""
-    today = today or utcnow().astimezone(OSLO).date()
+    today = today or oslo_today()
     return add_months(today.replace(day=1), 1 - DEFAULT_MONTHS), _month_end(today)
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from avvik.core.errors import NotFound, PermissionDenied
-from avvik.core.timeutil import OSLO, utcnow
+from avvik.core.timeutil import oslo_today
 from avvik.reports.models import Direction
 from avvik.stats import anhoej, exports, queries, tables
 from avvik.stats.batch import Batch
@@ -122,7 +122,7 @@ def run_chart(viewer: User, filters: StatsFilter, series: str = "total", *,
     require_stats_viewer(viewer)
     if series not in SERIES:
         raise NotFound()
-    today = today or utcnow().astimezone(OSLO).date()
+    today = today or oslo_today()
     months = [m for m in queries.counts_per_month(viewer, filters)
               if m.period < today.replace(day=1)]
     values = [m.total if series == "total" else m.by_direction[Direction(series)]
@@ -152,7 +152,7 @@ def run_charts_of(per_month: Table, *, today: date | None = None
                   ) -> dict[str, anhoej.RunChart]:
     """Every series' run chart (see ``run_chart``) from a ``per_month`` table already
     built, so that a page showing both asks the database once."""
-    today = today or utcnow().astimezone(OSLO).date()
+    today = today or oslo_today()
     records = [r for r in per_month.records()
                if date.fromisoformat(f"{r['month']}-01") < today.replace(day=1)]
     months = [date.fromisoformat(f"{r['month']}-01") for r in records]

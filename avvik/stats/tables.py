@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from avvik.measures.services import oslo_today
+from avvik.core.timeutil import oslo_today
 from avvik.reports.models import Direction
 from avvik.stats import queries
 from avvik.stats.batch import BREAKDOWN_TABLES, Batch

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased, joinedload
 from avvik.catalog.models import Agreement, Category, Transition
 from avvik.core.errors import ValidationFailed
 from avvik.core.identity_guard import find_identity_numbers, is_national_id
-from avvik.core.timeutil import OSLO, utcnow
+from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
 from avvik.reports.models import Consequence
@@ -96,7 +96,7 @@ def validate_report(data: ReportInput, reporter: User, *, complete: bool,
     """
     data.clean_texts()
     errors: list[tuple[str, str]] = []
-    today = (now or utcnow()).astimezone(OSLO).date()
+    today = oslo_today(now)
     errors += _text_errors(data, complete)
     errors += _date_errors(data, today, complete)
     choice_errors, choices = _choice_errors(data, reporter, complete)

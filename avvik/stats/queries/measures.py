@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, select
 
 from avvik.core.db import run
+from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.measures.models import FINISHED, Measure, MeasureReport
 from avvik.measures.queries import BeforeAfter, MeasureCounts, category_counts_before_after
-from avvik.measures.services import oslo_today
 from avvik.organizations.models import Unit
 from avvik.reports.models import Report
 from avvik.stats.filters import StatsFilter
