@@ -56,6 +56,8 @@ class Config:
         self.SMTP_USERNAME = env("SMTP_USERNAME")
         self.SMTP_PASSWORD = env("SMTP_PASSWORD")
         self.SMTP_TLS = (env("SMTP_TLS", "off") or "off").lower()
+        # Connections a mail worker sends over side by side (avvik/notifications/courier.py).
+        self.SMTP_CONNECTIONS = _smtp_connections(env("SMTP_CONNECTIONS", "2") or "2")
         _check_smtp(self)
         self.MAIL_FROM = env("MAIL_FROM", "Avvik <avvik@localhost>")
         self.BASE_URL = (env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
@@ -192,6 +194,9 @@ def load_config(name: str | None = None) -> Config:
 #: AVVIK_SMTP_TLS: "off", "starttls" (upgrade a plain connection, port 587) or "ssl"
 #: (TLS from the first byte, port 465). TLS always verifies the server's certificate.
 SMTP_TLS_MODES = ("off", "starttls", "ssl")
+#: AVVIK_SMTP_CONNECTIONS at most: a relay counts connections per client, and more than a
+#: few from one worker would look like a flood to it.
+MAX_SMTP_CONNECTIONS = 8
 
 
 def _check_smtp(config: Config) -> None:
@@ -200,6 +205,14 @@ def _check_smtp(config: Config) -> None:
                           f"{', '.join(SMTP_TLS_MODES)}")
     if bool(config.SMTP_USERNAME) != bool(config.SMTP_PASSWORD):
         raise ConfigError("AVVIK_SMTP_USERNAME and AVVIK_SMTP_PASSWORD must be set together")
+
+
+def _smtp_connections(value: str) -> int:
+    value = value.strip()
+    if not value.isdigit() or not 1 <= int(value) <= MAX_SMTP_CONNECTIONS:
+        raise ConfigError(f"AVVIK_SMTP_CONNECTIONS={value!r} must be a whole number "
+                          f"from 1 to {MAX_SMTP_CONNECTIONS}")
+    return int(value)
 
 
 def _normalise_db_url(url: str | None) -> str:

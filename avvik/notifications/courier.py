@@ -1,9 +1,10 @@
-"""Handing rendered e-mails to the SMTP server on a thread of the worker process's own.
+"""Handing rendered e-mails to the SMTP server on threads of the worker process's own.
 
 Most of an SMTP conversation is waiting for the server's replies. While the courier
-thread waits, the task's thread records the group sent before and claims, loads and
-renders the next one (avvik/notifications/delivery.py). The courier thread keeps its SMTP
-connection open from one group, and one task, to the next (avvik/core/smtp.py).
+threads wait, the task's thread records the group sent before and claims, loads and
+renders the next one (avvik/notifications/delivery.py). Each courier thread keeps its
+SMTP connection open from one group, and one task, to the next (avvik/core/smtp.py);
+there are AVVIK_SMTP_CONNECTIONS of them, each sending a share of every group.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import smtplib
 import sys
 import time
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,21 +82,51 @@ def send_group(mails: list[Mail], config: Mapping[str, Any], deadline: float) ->
     return LATE if any(mail.outcome == "untried" for mail in mails) else ""
 
 
-_executor: ThreadPoolExecutor | None = None
-_executor_pid = 0
+class Flight:
+    """A group on its way: its shares, each sent by a courier thread of its own."""
 
-#: How long (s) a thread may hold the GIL while another waits for it. The courier waits
+    def __init__(self, futures: list[Future[str]]) -> None:
+        self.futures = futures
+
+    def outcome(self) -> str:
+        """Wait for every share; what ``send_group`` says of the group as a whole: a
+        server that is away outweighs a task out of time, which outweighs "go on"."""
+        said = [future.result() for future in self.futures]
+        return next((s for s in said if s and s != LATE), LATE if LATE in said else "")
+
+    def wait(self) -> None:
+        """Let every share finish, whatever it raised (before the task leaves)."""
+        wait(self.futures)
+
+
+_executor: ThreadPoolExecutor | None = None
+_executor_key: tuple[int, int] = (0, 0)  # (process, threads) the pool was made for
+
+#: How long (s) a thread may hold the GIL while another waits for it. A courier waits
 #: for the server four times per e-mail, and each reply then waits for the task's thread,
 #: busy rendering and recording, to let go: CPython's default of 5 ms would leave the
-#: connection idle most of the time. Set for the process when its courier starts.
+#: connection idle most of the time. Set for the process when its couriers start.
 SWITCH_INTERVAL = 0.0002
 
 
-def dispatch(mails: list[Mail], config: Mapping[str, Any], deadline: float) -> Future[str]:
-    """``send_group`` on the courier thread; the mails are the courier's until it is done."""
-    global _executor, _executor_pid
-    if _executor is None or _executor_pid != os.getpid():
-        # A forked pool process inherits the object but not the thread behind it.
-        _executor, _executor_pid = ThreadPoolExecutor(1, "avvik-courier"), os.getpid()
+def dispatch(mails: list[Mail], config: Mapping[str, Any], deadline: float) -> Flight:
+    """``send_group`` on the courier threads, one per AVVIK_SMTP_CONNECTIONS, each with a
+    share of ``mails`` and a kept-open connection of its own; the mails are the couriers'
+    until the flight is over.
+
+    Most of an e-mail's time on one connection is four waits for the server's replies
+    (MAIL, RCPT, DATA, the message): a second connection sends while the first waits.
+    """
+    global _executor, _executor_key
+    threads = max(1, int(config.get("SMTP_CONNECTIONS", 1)))
+    if _executor is None or _executor_key != (os.getpid(), threads):
+        # A forked pool process inherits the object but not the threads behind it.
+        if _executor is not None and _executor_key[0] == os.getpid():
+            _executor.shutdown(wait=True)
+        _executor = ThreadPoolExecutor(threads, "avvik-courier")
+        _executor_key = (os.getpid(), threads)
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
-    return _executor.submit(send_group, mails, config, deadline)
+    sendable = [mail for mail in mails if not mail.outcome and mail.outgoing is not None]
+    shares = [sendable[i::threads] for i in range(threads)]
+    return Flight([_executor.submit(send_group, share, config, deadline)
+                   for share in shares if share])

@@ -3,8 +3,8 @@
 A ``mail.send`` task sends its own e-mail and other due ones with it: a sweep queues
 thousands at once, and a Celery message, a claim and an SMTP connection per e-mail would
 cost ten times the sending. The e-mails go in groups: claimed together (avvik/outbox/
-runner.py), loaded in two queries and rendered, sent by the courier thread over a kept-
-open SMTP connection (courier.py) while the next group is claimed and rendered here, then
+runner.py), loaded in two queries and rendered, sent by the courier threads over kept-
+open SMTP connections (courier.py) while the next group is claimed and rendered here, then
 written on their timelines and marked done in the commit that claims the group after.
 """
 
@@ -14,7 +14,6 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +25,7 @@ from avvik.core.mail import render_email
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.notifications import recipients
-from avvik.notifications.courier import LATE, Mail, dispatch
+from avvik.notifications.courier import LATE, Flight, Mail, dispatch
 from avvik.notifications.services import queue_email
 from avvik.outbox.dispatch import publish, ring_committed
 from avvik.outbox.models import OutboxMessage
@@ -102,7 +101,7 @@ def send_due_emails(first_id: int, *, now: datetime | None = None) -> str:
     deadline = time.monotonic() + BUDGET_SECONDS
     claims = _Claims(first_id)
     tally: Counter[str] = Counter()
-    flying: tuple[list[Mail], Future[str]] | None = None  # the group the courier has
+    flying: tuple[list[Mail], Flight] | None = None  # the group the couriers have
     landed: list[Mail] = []  # sent (or not), to record in the next commit
     untried: list[int] = []
     stop = ""  # why no more groups go out: LATE, or the error of a server that is away
@@ -124,8 +123,8 @@ def send_due_emails(first_id: int, *, now: datetime | None = None) -> str:
                 _render(mail)
             landed = []
             if flying is not None:
-                landed, future = flying
-                stop = stop or future.result()
+                landed, flight = flying
+                stop = stop or flight.outcome()
                 flying = None
             if mails and not stop:
                 flying = (mails, dispatch(mails, current_app.config, deadline))
@@ -138,8 +137,8 @@ def send_due_emails(first_id: int, *, now: datetime | None = None) -> str:
             if not landed and flying is None:
                 break
     finally:
-        if flying is not None:  # an error here: let the courier finish before leaving
-            flying[1].exception()
+        if flying is not None:  # an error here: let the couriers finish before leaving
+            flying[1].wait()
     if untried and current_app.config.get("OUTBOX_RING", True):
         # Time was up with e-mails claimed: ring for them now rather than leave them to
         # the resend sweep.

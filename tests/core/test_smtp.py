@@ -184,6 +184,22 @@ def test_smtp_settings_are_optional_and_checked(monkeypatch: pytest.MonkeyPatch)
         config.load_config("development")
 
 
+def test_a_mail_worker_sends_over_two_connections_unless_told_otherwise(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AVVIK_SMTP_CONNECTIONS", raising=False)
+    assert config.load_config("development").SMTP_CONNECTIONS == 2
+
+    monkeypatch.setenv("AVVIK_SMTP_CONNECTIONS", " 1 ")
+    assert config.load_config("development").SMTP_CONNECTIONS == 1
+
+    for wrong in ("0", "9", "two", "-1", "1.5"):
+        monkeypatch.setenv("AVVIK_SMTP_CONNECTIONS", wrong)
+        with pytest.raises(config.ConfigError,
+                           match=f"AVVIK_SMTP_CONNECTIONS='{wrong}' must be a whole number "
+                                 "from 1 to 8"):
+            config.load_config("development")
+
+
 def test_the_relay_fixture_really_wants_tls_and_a_login(certificate: Certificate) -> None:
     controller, relay = start_relay(certificate, "starttls")
     try:

@@ -1,9 +1,13 @@
-"""One ``mail.send`` task sends many e-mails: claimed in groups, over one kept-open SMTP
-connection, each recorded once, and nothing taken that another task may be sending."""
+"""One ``mail.send`` task sends many e-mails: claimed in groups, over kept-open SMTP
+connections side by side, each recorded once, and nothing taken that another task may be
+sending."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +17,7 @@ from sqlalchemy import select
 
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
-from avvik.notifications import delivery
+from avvik.notifications import courier, delivery
 from avvik.notifications.delivery import send_due_emails
 from avvik.notifications.services import email_job
 from avvik.outbox.models import OutboxMessage, OutboxState
@@ -101,7 +105,8 @@ def sent_events(report) -> list[ReportEvent]:
         ReportEvent.report_id == report.id, ReportEvent.kind == "email_sent")).scalars().all()
 
 
-def test_one_task_sends_a_sweeps_emails_over_one_connection(world, smtp):
+def test_one_task_sends_a_sweeps_emails_over_one_connection(world, smtp, app, monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_CONNECTIONS", 1)
     report = case(world)
     ids = queue(report, [f"leder{n}@example.org" for n in range(25)])
 
@@ -171,7 +176,9 @@ def test_what_a_task_had_no_time_for_goes_back_untried(world, smtp, monkeypatch)
     assert send_due_emails(ids[0]) == "sent 3"
 
 
-def test_the_kept_connection_is_replaced_when_the_server_restarts(world, smtp):
+def test_the_kept_connection_is_replaced_when_the_server_restarts(world, smtp, app,
+                                                                  monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_CONNECTIONS", 1)
     report = case(world)
     first = queue(report, ["r1@example.org", "r2@example.org"])[0]
     assert send_due_emails(first) == "sent 2"
@@ -186,11 +193,61 @@ def test_the_kept_connection_is_replaced_when_the_server_restarts(world, smtp):
     assert smtp.sessions == 2
 
 
+class WaitingServer(CountingServer):
+    """Holds its reply to the first e-mail until a second connection has been greeted
+    (at most ``patience`` seconds): only a client sending side by side gets on at once."""
+
+    def __init__(self, port: int, patience: float) -> None:
+        super().__init__(port)
+        self.waited: list[float] = []
+        collect, server = self.handler.handle_DATA, self
+
+        async def handle_DATA(handler_server: Any, session: Any, envelope: Any) -> str:
+            if not server.waited:
+                started = time.monotonic()
+                while server.sessions < 2 and time.monotonic() - started < patience:
+                    await asyncio.sleep(0.01)
+                server.waited.append(time.monotonic() - started)
+            return await collect(handler_server, session, envelope)
+
+        self.handler.handle_DATA = handle_DATA
+
+
+def test_a_second_connection_sends_while_the_first_waits_for_the_server(world, app,
+                                                                        monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_CONNECTIONS", 2)
+    report = case(world)
+    ids = queue(report, [f"side{n}@example.org" for n in range(6)])
+    patience = 10.0
+    for server in serve(app, WaitingServer(free_port(), patience)):
+        assert send_due_emails(ids[0]) == "sent 6"
+
+        assert server.sessions == 2
+        assert server.waited[0] < patience / 2  # the second connection came meanwhile
+        assert sorted(to[0] for to, _ in server.messages) == sorted(
+            f"side{n}@example.org" for n in range(6))
+    assert {row.state for row in rows(ids)} == {OutboxState.DONE}
+    assert len(sent_events(report)) == 6
+
+
+def settled(result: str) -> Future[str]:
+    future: Future[str] = Future()
+    future.set_result(result)
+    return future
+
+
+@pytest.mark.parametrize(("shares", "outcome"), [
+    (["", ""], ""),
+    (["", courier.LATE], courier.LATE),
+    ([courier.LATE, "SMTP unavailable: refused", ""], "SMTP unavailable: refused"),
+    ([], ""),
+])
+def test_a_groups_outcome_is_the_gravest_of_its_shares(shares, outcome):
+    assert courier.Flight([settled(s) for s in shares]).outcome() == outcome
+
+
 def test_a_process_with_a_courier_lets_threads_take_turns_often():
     import sys
-    import time
 
-    from avvik.notifications.courier import SWITCH_INTERVAL, dispatch
-
-    assert dispatch([], {}, time.monotonic() + 1).result() == ""
-    assert sys.getswitchinterval() <= SWITCH_INTERVAL
+    assert courier.dispatch([], {}, time.monotonic() + 1).outcome() == ""
+    assert sys.getswitchinterval() <= courier.SWITCH_INTERVAL

@@ -4,7 +4,7 @@ Each test runs a private redis-server (never the machine's shared one) that it s
 starts, and a real worker with embedded beat, whose "outbox.resend" publishes work that
 is due again or whose worker died. Leases, redelivery and the resend interval are
 shortened (seconds instead of minutes) so that the test need not wait long. Nothing may
-be lost and nothing sent twice.
+be lost, and nothing sent twice but what a killed worker had sent and not yet recorded.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 from email import message_from_bytes, policy
@@ -82,12 +83,16 @@ def system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str,  
 
 
 @pytest.fixture
-def stalling_system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                    database_url: str, redis: PrivateRedis) -> Iterator[System]:  # noqa: F811
+def stalling_system(request: pytest.FixtureRequest, tmp_path: Path,
+                    monkeypatch: pytest.MonkeyPatch, database_url: str,  # noqa: F811
+                    redis: PrivateRedis) -> Iterator[System]:
+    """The workers send over one connection (AVVIK_SMTP_CONNECTIONS), or as many as the
+    test's parameter says."""
     smtp = SmtpServer(free_port())
     smtp.handler = StallingHandler()
+    connections = str(getattr(request, "param", 1))
     yield from start_system(tmp_path, monkeypatch, database_url, redis.url, smtp=smtp,
-                            **LEASE)
+                            SMTP_CONNECTIONS=connections, **LEASE)
 
 
 def assert_each_routed_mail_once(system: System, *report_ids: int) -> None:
@@ -135,6 +140,33 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_mail_arrives_once(
                 if m["Message-ID"] == handler.stalled_message_id]) == 1
     [again] = [r for r in system.outbox() if r["id"] == stalled["id"]]
     assert again["attempts"] == 2  # the dead worker's try, and the one that worked
+
+
+@pytest.mark.parametrize("stalling_system", [2], indirect=True)
+def test_with_two_connections_a_killed_worker_repeats_only_what_it_had_sent(
+        stalling_system: System) -> None:
+    system = stalling_system
+    handler: StallingHandler = system.smtp.handler
+    first = system.start_worker()
+    report_id = system.file_case()
+    wait_for(handler.stalled.is_set, 60, f"the worker to send DATA:\n{first.log()}")
+    # The group's other e-mail went out over the second connection meanwhile; the kill
+    # comes before the worker could record it as sent.
+    system.wait_for_mail(1, timeout=30)
+    first.kill()
+    handler.release.set()
+
+    system.start_worker(beat=True)
+    rows = system.wait_until_settled(timeout=90)
+    system.wait_for_mail(3, timeout=30)
+
+    arrived = Counter(m["Message-ID"] for m in system.mail())
+    assert arrived[handler.stalled_message_id] == 1
+    # Nothing lost; the one sent before the kill came again, with the same Message-ID.
+    assert sorted(arrived.values()) == [1, 2]
+    assert all(row["state"] == OutboxState.DONE for row in rows)
+    events = system.report(report_id)["events"]
+    assert [kind for kind, _ in events].count("email_sent") == 2
 
 
 def test_work_goes_on_after_redis_restarts_even_what_it_lost(
