@@ -7,10 +7,23 @@ members (and leaders above it), and to administrators. Counts are made in SQL.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased, selectinload
 
 from avvik.catalog.models import Category
@@ -219,40 +232,79 @@ def category_counts_before_after(measure: Measure, months: int = 6, *,
     start date). Aggregated in SQL: only one row per month leaves the database."""
     if measure.start_date is None:
         return None
+    return counts_before_after({measure.id: measure.start_date}, months,
+                               today=today)[measure.id]
+
+
+def counts_before_after(starts: Mapping[int, date], months: int = 6, *,
+                        today: date | None = None) -> dict[int, BeforeAfter]:
+    """``category_counts_before_after`` of several measures, given as {id: start date}, in
+    two statements whatever their number (a dashboard shows up to twenty)."""
+    if not starts:
+        return {}
     today = today or oslo_today()
-    start_month = measure.start_date.replace(day=1)
-    first_after = start_month if measure.start_date.day == 1 else _add_months(start_month, 1)
+    windows = {measure_id: _window(start, months, today) for measure_id, start in starts.items()}
+    counts: dict[int, dict[str, int]] = {measure_id: {} for measure_id in starts}
+    # One branch per measure: each keeps to its own window, which an index on the event
+    # date can serve, where one window spanning all of them would count years for nothing.
+    branches = [_monthly(measure_id, window) for measure_id, window in windows.items()
+                if window.before]
+    if branches:
+        statement = branches[0] if len(branches) == 1 else union_all(*branches)
+        for measure_id, month, count in db.session.execute(statement):
+            counts[measure_id][month] = count
+    names: dict[int, list[str]] = {measure_id: [] for measure_id in starts}
+    for measure_id, name in db.session.execute(
+            select(MeasureReport.measure_id, Category.name).distinct()
+            .join(Report, Report.id == MeasureReport.report_id)
+            .join(Category, Category.id == Report.category_id)
+            .where(MeasureReport.measure_id.in_(list(starts)))
+            .order_by(MeasureReport.measure_id, Category.name)):
+        names[measure_id].append(name)
+
+    def series(measure_id: int, first_days: list[date]) -> list[MonthCount]:
+        return [MonthCount(m, counts[measure_id].get(f"{m:%Y-%m}", 0)) for m in first_days]
+
+    return {measure_id: BeforeAfter(starts[measure_id], names[measure_id],
+                                    series(measure_id, window.before),
+                                    series(measure_id, window.after))
+            for measure_id, window in windows.items()}
+
+
+@dataclass(frozen=True)
+class _Window:
+    before: list[date]  #: the first days of the months before the start
+    after: list[date]  #: ... of the whole months after it that have ended by today
+    end: date  #: the first day after the last month counted
+
+
+def _window(start: date, months: int, today: date) -> _Window:
+    start_month = start.replace(day=1)
+    first_after = start_month if start.day == 1 else _add_months(start_month, 1)
     before = [_add_months(start_month, -n) for n in range(months, 0, -1)]
     after = [m for m in (_add_months(first_after, n) for n in range(months))
              if _add_months(m, 1) <= today.replace(day=1)]
-    window_end = _add_months(after[-1], 1) if after else start_month
+    return _Window(before, after, _add_months(after[-1], 1) if after else start_month)
 
+
+def _monthly(measure_id: int, window: _Window) -> Select[tuple[int, str, int]]:
+    """Reports like measure ``measure_id``'s cases, per event month of its window."""
     linked = aliased(Report)
     kinds = (
         select(linked.category_id, linked.receiving_organization_id)
         .join(MeasureReport, MeasureReport.report_id == linked.id)
-        .where(MeasureReport.measure_id == measure.id).distinct().subquery()
+        .where(MeasureReport.measure_id == measure_id).distinct().subquery()
     )
     month = month_key(Report.event_date)
-    rows = db.session.execute(
-        select(month, func.count(Report.id)).select_from(Report)
-        .join(kinds, and_(Report.category_id == kinds.c.category_id,
-                          Report.receiving_organization_id
-                          == kinds.c.receiving_organization_id))
-        .where(Report.status.not_in(NOT_A_CASE), Report.event_date >= before[0],
-               Report.event_date < window_end)
-        .group_by(month)
-    ).all() if before else []
-    counts = dict(rows)
-    names = db.session.execute(
-        select(Category.name).where(Category.id.in_(select(kinds.c.category_id)))
-        .order_by(Category.name)
-    ).scalars().all()
-
-    def series(first_days: list[date]) -> list[MonthCount]:
-        return [MonthCount(m, counts.get(f"{m:%Y-%m}", 0)) for m in first_days]
-
-    return BeforeAfter(measure.start_date, list(names), series(before), series(after))
+    return (select(literal(measure_id).label("measure_id"), month.label("month"),
+                   func.count(Report.id).label("count"))
+            .select_from(Report)
+            .join(kinds, and_(Report.category_id == kinds.c.category_id,
+                              Report.receiving_organization_id
+                              == kinds.c.receiving_organization_id))
+            .where(Report.status.not_in(NOT_A_CASE), Report.event_date >= window.before[0],
+                   Report.event_date < window.end)
+            .group_by(month))
 
 
 def counts_shown_in_full(user: User, measure: Measure) -> bool:

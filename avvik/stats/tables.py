@@ -179,7 +179,7 @@ def _measures(batch: Batch) -> Rows:
     return [[m.open], [m.overdue], [m.evaluated]]
 
 
-#: The evaluated measures a page shows at most (each costs two small queries).
+#: The evaluated measures a page shows at most (a chart and a table each).
 MAX_EVALUATIONS = 20
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from avvik.dashboards.queries import filter_choices
 from avvik.extensions import db
+from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.reports.models import Consequence, ReportStatus
 from tests.dashboards.conftest import YEAR
 from tests.factories import make_health_community, make_organization, make_unit
@@ -46,6 +47,31 @@ def test_a_page_asks_the_same_number_of_questions_whatever_the_data(world, peopl
     with recorded_sql() as many:
         assert browser.get(url).status_code == 200
     assert len(many) == len(few), (len(few), len(many))
+
+
+def _evaluated_measure(world, title: str, start: date) -> None:
+    case = make_case(world, event_date=start)
+    measure = Measure(title=title, owning_unit_id=world.ward.id, created_by_id=world.admin.id,
+                      due_date=date(2026, 4, 1), status=MeasureStatus.COMPLETED,
+                      start_date=start, evaluated_at=oslo(2026, 6, 1))
+    measure.links.append(MeasureReport(report_id=case.id, linked_by_id=world.admin.id))
+    db.session.add(measure)
+    db.session.flush()
+
+
+def test_the_measures_page_asks_as_much_for_five_evaluated_measures_as_for_one(
+        world, browser_for):
+    browser = browser_for(world.admin)
+    url = f"/dashboards/measures?{YEAR}"
+    _evaluated_measure(world, "Tiltak 1", date(2026, 2, 10))
+    with recorded_sql() as one:
+        assert browser.get(url).status_code == 200
+    for n in range(2, 6):
+        _evaluated_measure(world, f"Tiltak {n}", date(2026, n, 10))
+    with recorded_sql() as five:
+        html = browser.get(url).get_data(as_text=True)
+    assert len(five) == len(one), (len(one), len(five))
+    assert all(f"Tiltak {n}" in html for n in range(1, 6))
 
 
 def _on_cases(statements: list[str]) -> list[str]:

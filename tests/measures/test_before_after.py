@@ -8,10 +8,11 @@ import pytest
 
 from avvik.core.timeutil import OSLO
 from avvik.measures.models import MeasureStatus
-from avvik.measures.queries import category_counts_before_after
+from avvik.measures.queries import category_counts_before_after, counts_before_after
 from avvik.measures.services import create_measure
 from avvik.reports.services import create_draft, submit_report, withdraw_report
 from tests.measures.conftest import measure_input, routed_case
+from tests.sql_log import data_verbs, recorded_sql
 
 FILED = datetime(2026, 8, 10, 9, 0, tzinfo=OSLO)
 
@@ -78,3 +79,26 @@ def test_only_months_that_have_ended_count_as_after(measure):
 def test_a_measure_without_a_start_date_has_no_counts(world, measure):
     measure.start_date = None
     assert category_counts_before_after(measure) is None
+
+
+def test_several_measures_are_counted_together_as_each_alone(world, measure):
+    [first] = measure.reports
+    later = create_measure(world.ward_leader, [first], measure_input(
+        world.ward.id, status=MeasureStatus.IN_PROGRESS, start_date=date(2026, 5, 1)))
+    unstarted = create_measure(world.ward_leader, [first], measure_input(world.ward.id))
+    today = date(2026, 8, 10)
+    starts = {measure.id: measure.start_date, later.id: later.start_date}
+
+    with recorded_sql() as statements:
+        together = counts_before_after(starts, months=3, today=today)
+    assert len(data_verbs(statements)) == 2  # the counts of both, and their categories
+
+    assert together == {m.id: category_counts_before_after(m, months=3, today=today)
+                        for m in (measure, later)}
+    # The same kind of case, another window: February to April, March's two included.
+    assert series(together[later.id].before) == [("2026-02", 3), ("2026-03", 2),
+                                                 ("2026-04", 1)]
+    assert series(together[later.id].after) == [("2026-05", 0), ("2026-06", 1),
+                                                ("2026-07", 1)]
+    assert unstarted.id not in together
+    assert counts_before_after({}) == {}

@@ -4,7 +4,7 @@ before/after counts of each evaluated one.
 A measure counts when at least one of its cases is in the selection (the user's
 statistics scope and the filter, period included), so the numbers follow the same
 filter as everything else on the page. The before/after series come from the measures
-feature (avvik.measures.queries.category_counts_before_after).
+feature (avvik.measures.queries.counts_before_after), for every measure shown at once.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, fun
 
 from avvik.core.db import run
 from avvik.core.timeutil import oslo_today
-from avvik.extensions import db
 from avvik.measures.models import FINISHED, Measure, MeasureReport
-from avvik.measures.queries import BeforeAfter, MeasureCounts, category_counts_before_after
+from avvik.measures.queries import BeforeAfter, MeasureCounts, counts_before_after
 from avvik.organizations.models import Unit
 from avvik.reports.models import Report
 from avvik.stats.filters import StatsFilter
@@ -54,7 +53,7 @@ def measure_evaluations(user: User, filters: StatsFilter, *, months: int = 6,
                         ) -> list[MeasureEvaluation]:
     """Every evaluated measure in the selection that has a start date, latest first.
 
-    ``limit``: at most that many (the latest); each measure costs two small queries.
+    ``limit``: at most that many (the latest); their counts take two statements together.
     """
     return evaluations_of(resolve(user, filters), months=months, today=today, limit=limit)
 
@@ -64,18 +63,10 @@ def evaluations_of(chosen: Selection, *, months: int = 6, today: date | None = N
     """``measure_evaluations`` of a resolved selection."""
     statement = _evaluated(chosen.shape, limit is not None)
     found = run(statement, {**chosen.params, "limit": limit}).all()
-    if not found:
-        return []
-    # The measures themselves only for those found (the before/after counts take one).
-    measures = {m.id: m for m in db.session.execute(
-        select(Measure).where(Measure.id.in_([row[0] for row in found]))).scalars()}
-    out = []
-    for measure_id, organization_id in found:
-        measure = measures[measure_id]
-        counts = category_counts_before_after(measure, months, today=today)
-        if counts is not None:
-            out.append(MeasureEvaluation(measure.id, measure.title, organization_id, counts))
-    return out
+    counts = counts_before_after({row.id: row.start_date for row in found}, months,
+                                 today=today)
+    return [MeasureEvaluation(row.id, row.title, row.organization_id, counts[row.id])
+            for row in found]
 
 
 def _in_selection(shape: Shape) -> ColumnElement[bool]:
@@ -98,7 +89,8 @@ def _summary(shape: Shape) -> Select[Any]:
 
 @lru_cache(maxsize=64)
 def _evaluated(shape: Shape, limited: bool) -> Select[Any]:
-    statement = (select(Measure.id, Unit.organization_id).join(Measure.owning_unit)
+    statement = (select(Measure.id, Measure.title, Measure.start_date, Unit.organization_id)
+                 .join(Measure.owning_unit)
                  .where(_in_selection(shape), Measure.evaluated_at.is_not(None),
                         Measure.start_date.is_not(None))
                  .order_by(Measure.evaluated_at.desc(), Measure.id))
