@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
+
 OSLO = ZoneInfo("Europe/Oslo")
 
 
@@ -29,3 +31,9 @@ def oslo_today(now: datetime | None = None) -> date:
     from 23:00 or 22:00 UTC it is already the next day there, whatever the server's own
     zone says."""
     return (now or utcnow()).astimezone(OSLO).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier, when negative); the month's last day
+    when it has fewer days. The first of a month stays the first."""
+    return day + relativedelta(months=months)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from avvik.catalog.models import Category
 from avvik.core.errors import NotFound
-from avvik.core.timeutil import oslo_today
+from avvik.core.timeutil import add_months, oslo_today
 from avvik.extensions import db
 from avvik.measures.models import FINISHED, Measure, MeasureReport, MeasureStatus
 from avvik.measures.services import NOT_A_CASE
@@ -280,11 +280,11 @@ class _Window:
 
 def _window(start: date, months: int, today: date) -> _Window:
     start_month = start.replace(day=1)
-    first_after = start_month if start.day == 1 else _add_months(start_month, 1)
-    before = [_add_months(start_month, -n) for n in range(months, 0, -1)]
-    after = [m for m in (_add_months(first_after, n) for n in range(months))
-             if _add_months(m, 1) <= today.replace(day=1)]
-    return _Window(before, after, _add_months(after[-1], 1) if after else start_month)
+    first_after = start_month if start.day == 1 else add_months(start_month, 1)
+    before = [add_months(start_month, -n) for n in range(months, 0, -1)]
+    after = [m for m in (add_months(first_after, n) for n in range(months))
+             if add_months(m, 1) <= today.replace(day=1)]
+    return _Window(before, after, add_months(after[-1], 1) if after else start_month)
 
 
 def _monthly(measure_id: int, window: _Window) -> Select[tuple[int, str, int]]:
@@ -320,8 +320,3 @@ def counts_shown_in_full(user: User, measure: Measure) -> bool:
         .where(MeasureReport.measure_id == measure.id)
     ).scalars()
     return bool(own & set(counted))
-
-
-def _add_months(first_day: date, n: int) -> date:
-    index = first_day.year * 12 + first_day.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from avvik.catalog.models import Agreement, Category, Transition
 from avvik.core.errors import ValidationFailed
-from avvik.core.timeutil import oslo_today
+from avvik.core.timeutil import add_months, oslo_today
 from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
 from avvik.reports.models import Consequence, Direction
@@ -128,12 +128,6 @@ def parse_filter(args: Mapping[str, Any], *, today: date | None = None) -> Stats
     if errors:
         raise ValidationFailed(errors)
     return StatsFilter(start, end, direction=direction, consequence=consequence, **ids)
-
-
-def add_months(first_day: date, n: int) -> date:
-    """The first day of the month ``n`` months after (or before) ``first_day``'s month."""
-    index = first_day.year * 12 + first_day.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _text(value: Any) -> str | None:

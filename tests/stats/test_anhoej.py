@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from flask_babel import force_locale
 
+from avvik.core.timeutil import add_months
 from avvik.stats.anhoej import analyse, binomial_cdf, crossings_limit, longest_run_limit
-from avvik.stats.filters import add_months
 
 # Anhøj & Olesen 2014, table 1 (and qicharts2's "runs limits" appendix):
 # useful observations -> (upper limit for the longest run, lower limit for crossings).

@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from avvik.core.db import run
+from avvik.core.timeutil import add_months
 from avvik.reports.models import Direction, Report
-from avvik.stats.filters import StatsFilter, add_months
+from avvik.stats.filters import StatsFilter
 from avvik.stats.queries.base import CASE_DATE, Selection, Shape, condition, resolve
 from avvik.users.models import User
 
