@@ -25,6 +25,7 @@ from avvik.auth.passwords import hash_password
 from avvik.core.timeutil import to_oslo
 from avvik.core.workdays import is_working_day
 from avvik.demo.catalog import create_catalog
+from avvik.demo.measures import draw_measures
 from avvik.demo.people import DEMO_PASSWORD, create_people
 from avvik.demo.rules import Router, create_rules
 from avvik.demo.sampling import MONTH_FACTOR, Sampler
@@ -43,7 +44,8 @@ EVENT_COLUMNS = ["id", "report_id", "actor_id", "kind", "text", "data", "created
 @dataclass
 class Loaded:
     cases: int
-    events: int
+    events: int  #: of the cases' own history; the measures' "measure_linked" come on top
+    measures: int = 0
 
 
 def _moments(sampler: Sampler, n: int, years: int) -> list[datetime]:
@@ -145,7 +147,10 @@ def load(n: int, years: int, now: datetime) -> Loaded:
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                                     f" (SELECT max(id) FROM {table}))"))
     db.session.commit()
-    return Loaded(numbering.report_id, numbering.event_id)
+    # The measures dashboard needs measures: drawn over the committed cases, like the demo.
+    measures = draw_measures(sampler.people.leaders, now=now, seed=SEED)
+    db.session.commit()
+    return Loaded(numbering.report_id, numbering.event_id, measures)
 
 
 def _copy_writer():

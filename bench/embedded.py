@@ -56,7 +56,8 @@ def run(world: World) -> dict[str, Any]:
         size = db.session.execute(text("PRAGMA page_count")).scalar() * db.session.execute(
             text("PRAGMA page_size")).scalar()
         db.session.remove()
-    return {"cases": loaded.cases, "events": loaded.events, "load_s": round(load_s, 1),
+    return {"cases": loaded.cases, "events": loaded.events, "measures": loaded.measures,
+            "load_s": round(load_s, 1),
             "sqlite_mb": round(size / 2**20, 1), **routing.figures(values, len(returned)),
             "memory": memory}
 

@@ -64,6 +64,7 @@ def run_steps(w: World, steps: list[str]) -> dict[str, Any]:
         loaded = data.load(w.sizes.pg_cases, w.sizes.years, utcnow())
         data.analyze()
         results["data"] = {"cases": loaded.cases, "events": loaded.events,
+                           "measures": loaded.measures,
                            "load_s": round(time.perf_counter() - begun, 1)}
         _say(f"data: {results['data']}")
         if {"intake", "routing", "dashboards"} & set(steps):

@@ -48,6 +48,7 @@ def format_summary(summary: DemoSummary, seconds: float) -> str:
         f"  Units: {summary.units}  Users: {summary.users}  "
         f"Routing rules: {summary.routing_rules}",
         f"  Cases: {sum(summary.cases.values())} ({statuses})",
+        f"  Measures: {summary.measures}",
         f"Demo logins (password for all: {DEMO_PASSWORD}):",
         *(f"  {username:<{width}}  {what}" for username, what in summary.logins),
     ]

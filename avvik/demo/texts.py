@@ -137,6 +137,26 @@ FORWARD_REASONS = ("Saken gjelder en annen enhet; videresendt.",
                    "Feilrutet; videresendt til rett avdeling.")
 WITHDRAW_REASONS = ("Meldingen ble opprettet ved en feil.", "Dobbeltregistrert.")
 
+#: Measures (tiltak) a unit's leader starts after a run of cases of one kind; the title
+#: is followed by the category's name.
+MEASURE_TITLES = ("Ny sjekkliste", "Opplæring for nyansatte", "Fast rutine for samstemming",
+                  "Revidert prosedyre", "Felles gjennomgang i samarbeidsmøtet",
+                  "Tydeligere ansvarsfordeling", "Påminnelse i journalsystemet",
+                  "Faste telefonmøter før utskrivning", "Oppdatert mal for meldinger")
+MEASURE_DESCRIPTIONS = (
+    "Rutinen gjennomgås på personalmøte og gjøres kjent for alle ansatte.",
+    "Sjekklisten tas i bruk på alle vakter og følges opp av leder.",
+    "Alle nyansatte får opplæring i rutinen den første arbeidsuken.",
+    "Ansvaret for oppgaven legges til en fast funksjon på hver vakt.",
+    "Saken tas opp i samarbeidsmøtet, og partene blir enige om felles praksis.",
+    "Fagutviklingssykepleier følger opp at rutinen blir fulgt.")
+EVALUATION_NOTES = (
+    "Færre avvik av denne typen etter at tiltaket ble innført.",
+    "Antallet avvik er omtrent uendret; rutinen må følges opp videre.",
+    "Tiltaket har virket, og rutinen videreføres.",
+    "Noe nedgang i avvik, men ikke på alle vakter; ny gjennomgang er planlagt.",
+    "Avvikene har gått ned, og sjekklisten er nå en fast del av arbeidet.")
+
 
 def description(rng: random.Random, category_code: str) -> str:
     return rng.choice(DESCRIPTIONS[category_code]).format(when=rng.choice(WHEN))

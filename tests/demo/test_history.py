@@ -178,7 +178,10 @@ def test_timeline_events_follow_the_case(reports: list[Report]) -> None:
         if report.submitted_at:
             assert kinds[0] == "submitted"
         if report.status == S.CLOSED:
-            assert kinds[-1] == "closed" and "answered" in kinds and "routed" in kinds
+            # The case's own life ends at "closed"; a leader may link it to a measure
+            # afterwards (avvik/demo/measures.py).
+            life = [kind for kind in kinds if kind != "measure_linked"]
+            assert life[-1] == "closed" and "answered" in kinds and "routed" in kinds
         assert kinds.count("escalated") >= report.escalation_level
     all_kinds = {e.kind for case in events.values() for e in case}
     assert {"comment", "forwarded", "reopened", "approved", "withdrawn"} <= all_kinds
