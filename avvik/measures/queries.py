@@ -10,15 +10,20 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
+    Executable,
+    Integer,
     Select,
     and_,
+    bindparam,
     case,
     exists,
     func,
-    literal,
     or_,
     select,
     true,
@@ -27,7 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased, selectinload
 
 from avvik.catalog.models import Category
+from avvik.core.db import run
 from avvik.core.errors import NotFound
+from avvik.core.sql import in_codes, in_ids
 from avvik.core.timeutil import add_months, oslo_today
 from avvik.extensions import db
 from avvik.measures.models import FINISHED, Measure, MeasureReport, MeasureStatus
@@ -219,9 +226,10 @@ class BeforeAfter:
         return self.total_after / len(self.after) if self.after else None
 
 
-def month_key(column: ColumnElement[date]) -> ColumnElement[str]:
-    """The event month as "YYYY-MM", in the SQL of the database in use."""
-    if db.session.get_bind().dialect.name == "postgresql":
+def month_key(column: ColumnElement[date], dialect: str | None = None) -> ColumnElement[str]:
+    """The event month as "YYYY-MM", in the SQL of ``dialect`` (default: the database's
+    in use)."""
+    if (dialect or db.session.get_bind().dialect.name) == "postgresql":
         return func.to_char(func.date_trunc("month", column), "YYYY-MM")
     return func.strftime("%Y-%m", column)
 
@@ -243,68 +251,79 @@ def counts_before_after(starts: Mapping[int, date], months: int = 6, *,
     if not starts:
         return {}
     today = today or oslo_today()
-    windows = {measure_id: _window(start, months, today) for measure_id, start in starts.items()}
-    counts: dict[int, dict[str, int]] = {measure_id: {} for measure_id in starts}
-    # One branch per measure: each keeps to its own window, which an index on the event
-    # date can serve, where one window spanning all of them would count years for nothing.
-    branches = [_monthly(measure_id, window) for measure_id, window in windows.items()
-                if window.before]
-    if branches:
-        statement = branches[0] if len(branches) == 1 else union_all(*branches)
-        for measure_id, month, count in db.session.execute(statement):
-            counts[measure_id][month] = count
+    dialect = db.session.get_bind().dialect.name
+    windows = {measure_id: _months_around(start, months, today)
+               for measure_id, start in starts.items()}
+    counts: dict[tuple[int, str], int] = {}
+    if months > 0:
+        params: dict[str, Any] = {}
+        for n, (measure_id, (before, after)) in enumerate(windows.items()):
+            params.update({f"measure_{n}": measure_id, f"since_{n}": before[0],
+                           f"until_{n}": add_months(after[-1] if after else before[-1], 1)})
+        for measure_id, month, count in run(_monthly_counts(dialect, len(windows)), params):
+            counts[measure_id, month] = count
     names: dict[int, list[str]] = {measure_id: [] for measure_id in starts}
-    for measure_id, name in db.session.execute(
-            select(MeasureReport.measure_id, Category.name).distinct()
-            .join(Report, Report.id == MeasureReport.report_id)
-            .join(Category, Category.id == Report.category_id)
-            .where(MeasureReport.measure_id.in_(list(starts)))
-            .order_by(MeasureReport.measure_id, Category.name)):
+    for measure_id, name in run(_category_names(dialect), {"measures": list(starts)}):
         names[measure_id].append(name)
 
     def series(measure_id: int, first_days: list[date]) -> list[MonthCount]:
-        return [MonthCount(m, counts[measure_id].get(f"{m:%Y-%m}", 0)) for m in first_days]
+        return [MonthCount(m, counts.get((measure_id, f"{m:%Y-%m}"), 0)) for m in first_days]
 
     return {measure_id: BeforeAfter(starts[measure_id], names[measure_id],
-                                    series(measure_id, window.before),
-                                    series(measure_id, window.after))
-            for measure_id, window in windows.items()}
+                                    series(measure_id, before), series(measure_id, after))
+            for measure_id, (before, after) in windows.items()}
 
 
-@dataclass(frozen=True)
-class _Window:
-    before: list[date]  #: the first days of the months before the start
-    after: list[date]  #: ... of the whole months after it that have ended by today
-    end: date  #: the first day after the last month counted
-
-
-def _window(start: date, months: int, today: date) -> _Window:
+def _months_around(start: date, months: int, today: date) -> tuple[list[date], list[date]]:
+    """The first days of the months counted before a start, and of the whole months after
+    it that have ended by ``today``."""
     start_month = start.replace(day=1)
     first_after = start_month if start.day == 1 else add_months(start_month, 1)
     before = [add_months(start_month, -n) for n in range(months, 0, -1)]
     after = [m for m in (add_months(first_after, n) for n in range(months))
              if add_months(m, 1) <= today.replace(day=1)]
-    return _Window(before, after, add_months(after[-1], 1) if after else start_month)
+    return before, after
 
 
-def _monthly(measure_id: int, window: _Window) -> Select[tuple[int, str, int]]:
-    """Reports like measure ``measure_id``'s cases, per event month of its window."""
+# Built once per dialect and number of measures, with the measures and their windows as
+# parameters: building a statement of twenty parts anew took longer than running it.
+@lru_cache(maxsize=64)
+def _monthly_counts(dialect: str, measures: int) -> Executable:
+    """Reports like the cases of measure ``measure_<n>``, per event month from
+    ``since_<n>`` until ``until_<n>``: a part per measure, so that each reads only its
+    own kinds' months (a range of ix_reports_kind_event_date each)."""
+    parts = [_monthly_part(dialect, n) for n in range(measures)]
+    return parts[0] if measures == 1 else union_all(*parts)
+
+
+def _monthly_part(dialect: str, n: int) -> Select[tuple[int, str, int]]:
     linked = aliased(Report)
-    kinds = (
-        select(linked.category_id, linked.receiving_organization_id)
-        .join(MeasureReport, MeasureReport.report_id == linked.id)
-        .where(MeasureReport.measure_id == measure_id).distinct().subquery()
-    )
-    month = month_key(Report.event_date)
-    return (select(literal(measure_id).label("measure_id"), month.label("month"),
-                   func.count(Report.id).label("count"))
+    measure_id = bindparam(f"measure_{n}", type_=Integer)
+    kinds = (select(linked.category_id, linked.receiving_organization_id)
+             .join(MeasureReport, MeasureReport.report_id == linked.id)
+             .where(MeasureReport.measure_id == measure_id).distinct().subquery(f"kinds_{n}"))
+    month = month_key(Report.event_date, dialect)
+    # count(*), not of a column: the index holds all the rest, so PostgreSQL need not
+    # visit the table.
+    return (select(measure_id.label("measure_id"), month.label("month"),
+                   func.count().label("count"))
             .select_from(Report)
             .join(kinds, and_(Report.category_id == kinds.c.category_id,
                               Report.receiving_organization_id
                               == kinds.c.receiving_organization_id))
-            .where(Report.status.not_in(NOT_A_CASE), Report.event_date >= window.before[0],
-                   Report.event_date < window.end)
+            .where(in_codes(Report.status, NOT_A_CASE, negate=True),
+                   Report.event_date >= bindparam(f"since_{n}", type_=Date),
+                   Report.event_date < bindparam(f"until_{n}", type_=Date))
             .group_by(month))
+
+
+@lru_cache(maxsize=4)
+def _category_names(dialect: str) -> Select[tuple[int, str]]:
+    return (select(MeasureReport.measure_id, Category.name).distinct()
+            .join(Report, Report.id == MeasureReport.report_id)
+            .join(Category, Category.id == Report.category_id)
+            .where(in_ids(MeasureReport.measure_id, "measures", dialect))
+            .order_by(MeasureReport.measure_id, Category.name))
 
 
 def counts_shown_in_full(user: User, measure: Measure) -> bool:

@@ -25,9 +25,9 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from avvik.core.db import run
+from avvik.core.sql import dialect_name, in_ids
 from avvik.organizations.models import Organization
 from avvik.reports.scope import descendants
-from avvik.stats.sql import dialect_name, in_ids
 from avvik.users.models import Role, User
 
 #: The roles that have dashboards (administrators have them too).

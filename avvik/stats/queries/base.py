@@ -26,11 +26,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, false, or_, true
 
+from avvik.core.sql import dialect_name, in_codes, in_ids
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.scope import descendants
 from avvik.stats.filters import StatsFilter
 from avvik.stats.scope import stats_reach
-from avvik.stats.sql import dialect_name, in_codes, in_ids
 from avvik.users.models import User
 
 NOT_COUNTED = (ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL, ReportStatus.WITHDRAWN)

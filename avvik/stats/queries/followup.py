@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, case, func, select
 
 from avvik.core.db import run
+from avvik.core.sql import in_codes
 from avvik.core.timeutil import utcnow
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.queries import OPEN_STATUSES, overdue_condition
 from avvik.stats.filters import StatsFilter
 from avvik.stats.queries.base import Selection, Shape, condition, resolve, share
 from avvik.stats.queries.names import unit_labels
-from avvik.stats.sql import in_codes
 from avvik.users.models import User
 
 #: The escalation levels counted: 1 parent unit's leader, 2 coordinators, 3 joint committee.

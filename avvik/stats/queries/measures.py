@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, select
 
 from avvik.core.db import run
+from avvik.core.sql import in_codes
 from avvik.core.timeutil import oslo_today
 from avvik.measures.models import FINISHED, Measure, MeasureReport
 from avvik.measures.queries import BeforeAfter, MeasureCounts, counts_before_after
@@ -24,7 +25,6 @@ from avvik.organizations.models import Unit
 from avvik.reports.models import Report
 from avvik.stats.filters import StatsFilter
 from avvik.stats.queries.base import Selection, Shape, condition, resolve
-from avvik.stats.sql import in_codes
 from avvik.users.models import User
 
 
@@ -78,7 +78,7 @@ def _in_selection(shape: Shape) -> ColumnElement[bool]:
 @lru_cache(maxsize=64)
 def _summary(shape: Shape) -> Select[Any]:
     # Open and overdue as avvik.measures.queries.overdue_condition has them, with the
-    # codes written into the SQL (see avvik.stats.sql.in_codes).
+    # codes written into the SQL (see avvik.core.sql.in_codes).
     unfinished = in_codes(Measure.status, FINISHED, negate=True)
     return select(
         func.count(case((unfinished, 1))),

@@ -10,8 +10,8 @@ from sqlalchemy import Select, select
 
 from avvik.catalog.models import Agreement, Category, Transition
 from avvik.core.db import run
+from avvik.core.sql import dialect_name, in_ids
 from avvik.organizations.models import Organization, Unit
-from avvik.stats.sql import dialect_name, in_ids
 
 #: A responsible unit and its receiving organisation; the unit is None for the cases
 #: with the coordinators (or not routed yet).
@@ -58,7 +58,7 @@ def _names(kind: str, ids: set[Any]) -> dict[Any, str]:
 
 @lru_cache(maxsize=16)
 def _statement(kind: str, dialect: str) -> Select[Any]:
-    # Built once, run with the ids found (see avvik.stats.sql).
+    # Built once, run with the ids found (see avvik.core.sql).
     key, name = _KINDS[kind]
     statement = select(key, name).where(in_ids(key, "ids", dialect))
     return statement.join(Unit.organization) if kind == "unit" else statement

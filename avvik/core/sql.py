@@ -1,5 +1,5 @@
-"""How the statistics write their SQL: prepared statements, run on the session's
-connection with ``avvik.core.db.run``.
+"""How statements that run often are written (the statistics, the measures' evaluation):
+prepared statements, run on the session's connection with ``avvik.core.db.run``.
 
 The statements are built once (once per dialect, or once per shape of the selection; see
 ``avvik.stats.queries.base``) and run with their values as parameters, so SQLAlchemy
