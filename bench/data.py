@@ -9,14 +9,12 @@ given here, in order of submission, so that chunks never wait for RETURNING.
 
 from __future__ import annotations
 
-import json
 import queue
 import random
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import insert, text
@@ -24,6 +22,7 @@ from sqlalchemy import insert, text
 from avvik.auth.passwords import hash_password
 from avvik.core.timeutil import to_oslo
 from avvik.core.workdays import is_working_day
+from avvik.demo.bulk import copy_rows
 from avvik.demo.catalog import create_catalog
 from avvik.demo.measures import draw_measures
 from avvik.demo.people import DEMO_PASSWORD, create_people
@@ -101,14 +100,6 @@ class Numbering:
         return reports, events
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict):
-        return json.dumps(value)
-    return value
-
-
 def load(n: int, years: int, now: datetime) -> Loaded:
     """Create the community and ``n`` cases in the app's database; commits."""
     sampler, builder = create_community(now)
@@ -161,9 +152,7 @@ def _copy_writer():
         with connection.cursor() as cursor:
             for table, columns, rows in (("reports", REPORT_COLUMNS, reports),
                                          ("report_events", EVENT_COLUMNS, events)):
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row([_plain(row[c]) for c in columns])
+                copy_rows(cursor, table, columns, rows)
         connection.commit()
     return write
 

@@ -13,18 +13,15 @@ bulk. It serves both the demo (a few thousand cases) and the benchmark's million
 
 from __future__ import annotations
 
-import json
 import random
 from collections import deque
 from collections.abc import Iterable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
     DateTime,
     Select,
     Table,
@@ -38,6 +35,7 @@ from sqlalchemy import (
 from avvik.catalog.models import Category
 from avvik.core.timeutil import OSLO, add_months, as_utc, oslo_today, to_oslo
 from avvik.demo import texts
+from avvik.demo.bulk import copy_rows
 from avvik.extensions import db
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.reports.models import Report, ReportEvent
@@ -268,30 +266,11 @@ def insert_measures(planned: list[PlannedMeasure]) -> None:
 def _insert(table: Table, rows: list[dict[str, Any]]) -> None:
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        _copy(connection, table, rows)
+        # On the session's own DBAPI connection, inside its transaction.
+        with connection.connection.driver_connection.cursor() as cursor:
+            copy_rows(cursor, table.name, list(rows[0]), rows)
         return
     # render_nulls keeps every row of a chunk in one executemany batch.
     statement = insert(table).execution_options(render_nulls=True)
     for start in range(0, len(rows), CHUNK):
         connection.execute(statement, rows[start:start + CHUNK])
-
-
-def _copy(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    # COPY, as bench/data.py writes the cases: executemany sends a statement per row, some
-    # 35 us each, which at a million cases (140,000 rows here) would take seconds. It runs
-    # on the session's own DBAPI connection, inside its transaction.
-    columns = list(rows[0])
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([_plain(row[column]) for column in columns])
-
-
-def _plain(value: Any) -> Any:
-    # What the column types would have made of the value: an enum's value (psycopg
-    # itself would write its name), JSON as text.
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict):
-        return json.dumps(value)
-    return value
