@@ -32,6 +32,7 @@ from tests.tasks.processes import CollectingHandler, SmtpServer, wait_for
 from tests.tasks.system import (
     DESCRIPTION,
     System,
+    Worker,
     database_url,  # noqa: F401  (fixture)
     message_text,
     start_system,
@@ -109,14 +110,20 @@ def assert_each_routed_mail_once(system: System, *report_ids: int) -> None:
     assert all(row["state"] == OutboxState.DONE for row in rows)
 
 
-def test_a_worker_killed_mid_send_is_replaced_and_the_mail_arrives_once(
-        stalling_system: System) -> None:
-    system = stalling_system
+def stall_a_send(system: System) -> tuple[StallingHandler, Worker, int]:
+    """A worker started and a case filed; returns once the worker is inside the SMTP
+    conversation of one of the case's e-mails, waiting for the answer to DATA."""
     handler: StallingHandler = system.smtp.handler
     first = system.start_worker()
     report_id = system.file_case()
-    # The worker is now inside the SMTP conversation, waiting for the answer to DATA.
     wait_for(handler.stalled.is_set, 60, f"the worker to send DATA:\n{first.log()}")
+    return handler, first, report_id
+
+
+def test_a_worker_killed_mid_send_is_replaced_and_the_mail_arrives_once(
+        stalling_system: System) -> None:
+    system = stalling_system
+    handler, first, report_id = stall_a_send(system)
     # Meanwhile a clinician files another case: a slow mail server must not hold the
     # database (on SQLite, a transaction open across the SMTP conversation would).
     started = time.monotonic()
@@ -146,10 +153,7 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_mail_arrives_once(
 def test_with_two_connections_a_killed_worker_repeats_only_what_it_had_sent(
         stalling_system: System) -> None:
     system = stalling_system
-    handler: StallingHandler = system.smtp.handler
-    first = system.start_worker()
-    report_id = system.file_case()
-    wait_for(handler.stalled.is_set, 60, f"the worker to send DATA:\n{first.log()}")
+    handler, first, report_id = stall_a_send(system)
     # The group's other e-mail went out over the second connection meanwhile; the kill
     # comes before the worker could record it as sent.
     system.wait_for_mail(1, timeout=30)
