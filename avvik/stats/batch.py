@@ -29,7 +29,7 @@ from avvik.stats.queries import Dimension, Selection
 from avvik.stats.queries.breakdowns import breakdown_counts, breakdown_rows
 from avvik.stats.queries.counts import PeriodCounts, count_of, period_counts
 from avvik.stats.queries.followup import FollowUp, follow_up
-from avvik.stats.queries.performance import Tally, performance_tallies
+from avvik.stats.queries.performance import Tally, tallies_of
 from avvik.users.models import User
 
 #: The tables that are one breakdown each (avvik.stats.tables), by name.
@@ -106,7 +106,7 @@ class Batch:
     def performance(self) -> dict[int, Tally]:
         """Answer performance tallied per receiving organisation."""
         if self._performance is None:
-            self._performance = performance_tallies(self.user, self.filters)
+            self._performance = tallies_of(self.selection)
         return self._performance
 
     def _count_breakdowns(self, wanted: Dimension | None = None) -> None:
