@@ -246,8 +246,8 @@ def category_counts_before_after(measure: Measure, months: int = 6, *,
 
 def counts_before_after(starts: Mapping[int, date], months: int = 6, *,
                         today: date | None = None) -> dict[int, BeforeAfter]:
-    """``category_counts_before_after`` of several measures, given as {id: start date}, in
-    two statements whatever their number (a dashboard shows up to twenty)."""
+    """``category_counts_before_after`` of several measures, given as {id: start date}: in
+    two statements for up to ``MAX_PARTS`` of them (a dashboard shows twenty)."""
     if not starts:
         return {}
     today = today or oslo_today()
@@ -255,12 +255,14 @@ def counts_before_after(starts: Mapping[int, date], months: int = 6, *,
     windows = {measure_id: _months_around(start, months, today)
                for measure_id, start in starts.items()}
     counts: dict[tuple[int, str], int] = {}
-    if months > 0:
+    ordered = list(windows.items())
+    for first in range(0, len(ordered) if months > 0 else 0, MAX_PARTS):
         params: dict[str, Any] = {}
-        for n, (measure_id, (before, after)) in enumerate(windows.items()):
+        chunk = ordered[first:first + MAX_PARTS]
+        for n, (measure_id, (before, after)) in enumerate(chunk):
             params.update({f"measure_{n}": measure_id, f"since_{n}": before[0],
                            f"until_{n}": add_months(after[-1] if after else before[-1], 1)})
-        for measure_id, month, count in run(_monthly_counts(dialect, len(windows)), params):
+        for measure_id, month, count in run(_monthly_counts(dialect, len(chunk)), params):
             counts[measure_id, month] = count
     names: dict[int, list[str]] = {measure_id: [] for measure_id in starts}
     for measure_id, name in run(_category_names(dialect), {"measures": list(starts)}):
@@ -285,9 +287,14 @@ def _months_around(start: date, months: int, today: date) -> tuple[list[date], l
     return before, after
 
 
+#: Measures counted per statement at most: a page shows twenty; a caller asking for every
+#: evaluated measure gets a statement per twenty, not one of thousands of parts.
+MAX_PARTS = 20
+
+
 # Built once per dialect and number of measures, with the measures and their windows as
 # parameters: building a statement of twenty parts anew took longer than running it.
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=2 * MAX_PARTS)
 def _monthly_counts(dialect: str, measures: int) -> Executable:
     """Reports like the cases of measure ``measure_<n>``, per event month from
     ``since_<n>`` until ``until_<n>``: a part per measure, so that each reads only its

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from avvik.core.timeutil import OSLO
+from avvik.measures import queries
 from avvik.measures.models import MeasureStatus
 from avvik.measures.queries import category_counts_before_after, counts_before_after
 from avvik.measures.services import create_measure
@@ -102,3 +103,20 @@ def test_several_measures_are_counted_together_as_each_alone(world, measure):
                                                 ("2026-07", 1)]
     assert unstarted.id not in together
     assert counts_before_after({}) == {}
+
+
+def test_many_measures_are_counted_twenty_to_a_statement(world, measure, monkeypatch):
+    monkeypatch.setattr(queries, "MAX_PARTS", 2)
+    [first] = measure.reports
+    others = [create_measure(world.ward_leader, [first], measure_input(
+        world.ward.id, status=MeasureStatus.IN_PROGRESS, start_date=date(2026, m, 1)))
+        for m in (4, 5)]
+    today = date(2026, 8, 10)
+    starts = {m.id: m.start_date for m in (measure, *others)}
+
+    with recorded_sql() as statements:
+        together = counts_before_after(starts, months=3, today=today)
+    assert len(data_verbs(statements)) == 3  # two statements of counts, one of names
+
+    assert together == {m.id: category_counts_before_after(m, months=3, today=today)
+                        for m in (measure, *others)}
