@@ -34,7 +34,7 @@ from sqlalchemy.orm import aliased, selectinload
 from avvik.catalog.models import Category
 from avvik.core.db import run
 from avvik.core.errors import NotFound
-from avvik.core.sql import in_codes, in_ids
+from avvik.core.sql import dialect_name, in_codes, in_ids
 from avvik.core.timeutil import add_months, oslo_today
 from avvik.extensions import db
 from avvik.measures.models import FINISHED, Measure, MeasureReport, MeasureStatus
@@ -226,14 +226,6 @@ class BeforeAfter:
         return self.total_after / len(self.after) if self.after else None
 
 
-def month_key(column: ColumnElement[date], dialect: str | None = None) -> ColumnElement[str]:
-    """The event month as "YYYY-MM", in the SQL of ``dialect`` (default: the database's
-    in use)."""
-    if (dialect or db.session.get_bind().dialect.name) == "postgresql":
-        return func.to_char(func.date_trunc("month", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
-
-
 def category_counts_before_after(measure: Measure, months: int = 6, *,
                                  today: date | None = None) -> BeforeAfter | None:
     """The counts behind "did deviations of that kind drop afterwards?" (None without a
@@ -251,10 +243,10 @@ def counts_before_after(starts: Mapping[int, date], months: int = 6, *,
     if not starts:
         return {}
     today = today or oslo_today()
-    dialect = db.session.get_bind().dialect.name
+    dialect = dialect_name()
     windows = {measure_id: _months_around(start, months, today)
                for measure_id, start in starts.items()}
-    counts: dict[tuple[int, str], int] = {}
+    counts: dict[tuple[int, date], int] = {}
     ordered = list(windows.items())
     for first in range(0, len(ordered) if months > 0 else 0, MAX_PARTS):
         params: dict[str, Any] = {}
@@ -262,14 +254,19 @@ def counts_before_after(starts: Mapping[int, date], months: int = 6, *,
         for n, (measure_id, (before, after)) in enumerate(chunk):
             params.update({f"measure_{n}": measure_id, f"since_{n}": before[0],
                            f"until_{n}": add_months(after[-1] if after else before[-1], 1)})
-        for measure_id, month, count in run(_monthly_counts(dialect, len(chunk)), params):
-            counts[measure_id, month] = count
+        # Counted per day and folded into months here, as the statistics count cases
+        # per month (avvik/stats/queries/counts.py): a month computed in SQL would be a
+        # function call per case.
+        for measure_id, day, count in run(_monthly_counts(len(chunk)),
+                                          params).all():
+            month = (measure_id, day.replace(day=1))
+            counts[month] = counts.get(month, 0) + count
     names: dict[int, list[str]] = {measure_id: [] for measure_id in starts}
     for measure_id, name in run(_category_names(dialect), {"measures": list(starts)}):
         names[measure_id].append(name)
 
     def series(measure_id: int, first_days: list[date]) -> list[MonthCount]:
-        return [MonthCount(m, counts.get((measure_id, f"{m:%Y-%m}"), 0)) for m in first_days]
+        return [MonthCount(m, counts.get((measure_id, m), 0)) for m in first_days]
 
     return {measure_id: BeforeAfter(starts[measure_id], names[measure_id],
                                     series(measure_id, before), series(measure_id, after))
@@ -292,27 +289,26 @@ def _months_around(start: date, months: int, today: date) -> tuple[list[date], l
 MAX_PARTS = 20
 
 
-# Built once per dialect and number of measures, with the measures and their windows as
+# Built once per number of measures, with the measures and their windows as
 # parameters: building a statement of twenty parts anew took longer than running it.
-@lru_cache(maxsize=2 * MAX_PARTS)
-def _monthly_counts(dialect: str, measures: int) -> Executable:
-    """Reports like the cases of measure ``measure_<n>``, per event month from
+@lru_cache(maxsize=MAX_PARTS)
+def _monthly_counts(measures: int) -> Executable:
+    """Reports like the cases of measure ``measure_<n>``, per event date from
     ``since_<n>`` until ``until_<n>``: a part per measure, so that each reads only its
     own kinds' months (a range of ix_reports_kind_event_date each)."""
-    parts = [_monthly_part(dialect, n) for n in range(measures)]
+    parts = [_monthly_part(n) for n in range(measures)]
     return parts[0] if measures == 1 else union_all(*parts)
 
 
-def _monthly_part(dialect: str, n: int) -> Select[tuple[int, str, int]]:
+def _monthly_part(n: int) -> Select[tuple[int, date, int]]:
     linked = aliased(Report)
     measure_id = bindparam(f"measure_{n}", type_=Integer)
     kinds = (select(linked.category_id, linked.receiving_organization_id)
              .join(MeasureReport, MeasureReport.report_id == linked.id)
              .where(MeasureReport.measure_id == measure_id).distinct().subquery(f"kinds_{n}"))
-    month = month_key(Report.event_date, dialect)
     # count(*), not of a column: the index holds all the rest, so PostgreSQL need not
     # visit the table.
-    return (select(measure_id.label("measure_id"), month.label("month"),
+    return (select(measure_id.label("measure_id"), Report.event_date,
                    func.count().label("count"))
             .select_from(Report)
             .join(kinds, and_(Report.category_id == kinds.c.category_id,
@@ -321,7 +317,7 @@ def _monthly_part(dialect: str, n: int) -> Select[tuple[int, str, int]]:
             .where(in_codes(Report.status, NOT_A_CASE, negate=True),
                    Report.event_date >= bindparam(f"since_{n}", type_=Date),
                    Report.event_date < bindparam(f"until_{n}", type_=Date))
-            .group_by(month))
+            .group_by(Report.event_date))
 
 
 @lru_cache(maxsize=4)
