@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import Engine, insert, text
 
 from avvik.auth.passwords import hash_password
 from avvik.core.timeutil import to_oslo
 from avvik.core.workdays import is_working_day
-from avvik.demo.bulk import copy_rows
+from avvik.demo.bulk import insert_rows
 from avvik.demo.catalog import create_catalog
 from avvik.demo.measures import draw_measures
 from avvik.demo.people import DEMO_PASSWORD, create_people
@@ -36,8 +36,6 @@ from avvik.reports.models import CaseNumberCounter, Report, ReportEvent
 
 SEED = 2026
 CHUNK = 10_000
-REPORT_COLUMNS = list(Report.__table__.columns.keys())
-EVENT_COLUMNS = ["id", "report_id", "actor_id", "kind", "text", "data", "created_at"]
 
 
 @dataclass
@@ -105,15 +103,15 @@ def load(n: int, years: int, now: datetime) -> Loaded:
     sampler, builder = create_community(now)
     db.session.commit()
     numbering = Numbering()
-    postgres = db.engine.dialect.name == "postgresql"
-    writer = _copy_writer() if postgres else _insert_writer()
+    engine = db.engine  # the writer's thread has no app context to find it in
+    postgres = engine.dialect.name == "postgresql"
     todo: queue.Queue[list[Built] | None] = queue.Queue(maxsize=2)
     failure: list[BaseException] = []
 
     def consume() -> None:  # the database works on one chunk while the next is drawn
         try:
             while (cases := todo.get()) is not None:
-                writer(*numbering.apply(cases))
+                _write(engine, *numbering.apply(cases))
         except BaseException as error:
             failure.append(error)
             while todo.get() is not None:
@@ -144,27 +142,11 @@ def load(n: int, years: int, now: datetime) -> Loaded:
     return Loaded(numbering.report_id, numbering.event_id, measures)
 
 
-def _copy_writer():
-    raw = db.engine.raw_connection()
-    connection = raw.driver_connection
-
-    def write(reports: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
-        with connection.cursor() as cursor:
-            for table, columns, rows in (("reports", REPORT_COLUMNS, reports),
-                                         ("report_events", EVENT_COLUMNS, events)):
-                copy_rows(cursor, table, columns, rows)
-        connection.commit()
-    return write
-
-
-def _insert_writer():
-    engine = db.engine
-
-    def write(reports: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
-        with engine.begin() as connection:
-            connection.execute(insert(Report.__table__), reports)
-            connection.execute(insert(ReportEvent.__table__), events)
-    return write
+def _write(engine: Engine, reports: list[dict[str, Any]],
+           events: list[dict[str, Any]]) -> None:
+    with engine.begin() as connection:
+        insert_rows(connection, Report.__table__, reports)
+        insert_rows(connection, ReportEvent.__table__, events)
 
 
 def analyze() -> None:

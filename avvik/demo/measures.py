@@ -24,9 +24,7 @@ from typing import Any
 from sqlalchemy import (
     DateTime,
     Select,
-    Table,
     func,
-    insert,
     select,
     text,
     type_coerce,
@@ -35,7 +33,7 @@ from sqlalchemy import (
 from avvik.catalog.models import Category
 from avvik.core.timeutil import OSLO, add_months, as_utc, oslo_today, to_oslo
 from avvik.demo import texts
-from avvik.demo.bulk import copy_rows
+from avvik.demo.bulk import insert_rows
 from avvik.extensions import db
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.reports.models import Report, ReportEvent
@@ -253,24 +251,12 @@ def insert_measures(planned: list[PlannedMeasure]) -> None:
     # Links in the order of their cases: the foreign-key checks, most of the cost of
     # writing them, then visit the cases' pages in turn.
     links.sort(key=lambda link: link["report_id"])
-    _insert(Measure.__table__, measures)
-    _insert(MeasureReport.__table__, links)
-    _insert(ReportEvent.__table__, events)
+    connection = db.session.connection()
+    for table, rows in ((Measure.__table__, measures), (MeasureReport.__table__, links),
+                        (ReportEvent.__table__, events)):
+        insert_rows(connection, table, rows)
     if db.session.connection().dialect.name == "postgresql":
         # Ids were given here: the sequence must move past them for the app's own inserts.
         db.session.execute(text("SELECT setval(pg_get_serial_sequence('measures', 'id'), "
                                 "(SELECT max(id) FROM measures))"))
     db.session.flush()
-
-
-def _insert(table: Table, rows: list[dict[str, Any]]) -> None:
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        # On the session's own DBAPI connection, inside its transaction.
-        with connection.connection.driver_connection.cursor() as cursor:
-            copy_rows(cursor, table.name, list(rows[0]), rows)
-        return
-    # render_nulls keeps every row of a chunk in one executemany batch.
-    statement = insert(table).execution_options(render_nulls=True)
-    for start in range(0, len(rows), CHUNK):
-        connection.execute(statement, rows[start:start + CHUNK])
