@@ -9,7 +9,18 @@ from flask import Flask
 from config import Config, load_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATE_DIR = PACKAGE_DIR.parent / "templates"
+
+
+def find_template_dir() -> Path:
+    """The templates: inside an installed package, else beside it in the checkout.
+
+    The build copies the repository's top-level ``templates/`` into the package
+    (setup.py). The packaged copy is looked for first: beside an installed package lies
+    site-packages, where another distribution may have left a ``templates`` folder.
+    """
+    packaged = PACKAGE_DIR / "templates"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
+
 
 BLUEPRINT_MODULES = (
     "avvik.home.views",
@@ -30,7 +41,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or load_config()
     app = Flask(
         "avvik",
-        template_folder=str(TEMPLATE_DIR),
+        template_folder=str(find_template_dir()),
         static_folder=str(PACKAGE_DIR / "static"),
         instance_path=config.INSTANCE_DIR,
         instance_relative_config=False,
@@ -83,8 +94,12 @@ def register_errors(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from avvik.core.templating import init_templating
+    from avvik.organizations.labels import organization_kind_label
+    from avvik.users.labels import role_label
 
     init_templating(app)
+    app.jinja_env.globals.update(role_label=role_label,
+                                 organization_kind_label=organization_kind_label)
 
 
 def register_cli(app: Flask) -> None:
