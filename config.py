@@ -6,9 +6,12 @@ Production refuses to start when a required setting is missing (``ConfigError``)
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -46,7 +49,11 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(
             env("DATABASE_URL", f"sqlite:///{inst / 'avvik.sqlite3'}")
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+        # Bounds on waiting for the database (``database_engine_options``): an outage
+        # costs a request a 503 in seconds, not the web server's whole worker timeout.
+        self.DB_CONNECT_TIMEOUT_SECONDS = int(_seconds("DB_CONNECT_TIMEOUT_SECONDS", "5", 2))
+        #: The longest statement, 0 for none; set for the web server only (``load_config``).
+        self.DB_STATEMENT_TIMEOUT_SECONDS = 0.0
         self.BROKER_URL = env("BROKER_URL", embedded_broker_url())
         self.SMTP_HOST = env("SMTP_HOST", "127.0.0.1")
         self.SMTP_PORT = int(env("SMTP_PORT", "8025") or 8025)
@@ -94,6 +101,13 @@ class Config:
         #: Publish outbox rows to the broker right after each commit (tests turn it off).
         self.OUTBOX_RING = True
         self.CELERY = self._celery_settings()
+
+    @property
+    def SQLALCHEMY_ENGINE_OPTIONS(self) -> dict[str, Any]:
+        # Read when the app is built, so that it fits the URL a test sets afterwards.
+        return database_engine_options(self.SQLALCHEMY_DATABASE_URI,
+                                       self.DB_CONNECT_TIMEOUT_SECONDS,
+                                       self.DB_STATEMENT_TIMEOUT_SECONDS)
 
     def _celery_settings(self) -> dict[str, Any]:
         broker = self.BROKER_URL
@@ -180,15 +194,64 @@ CONFIGS: dict[str, type[Config]] = {
 }
 
 
-def load_config(name: str | None = None) -> Config:
-    """Build the configuration named by ``name`` or ``AVVIK_ENV`` (default: development)."""
+def load_config(name: str | None = None, *, web: bool = False) -> Config:
+    """Build the configuration named by ``name`` or ``AVVIK_ENV`` (default: development).
+
+    ``web``: for the web server, whose statements AVVIK_DB_STATEMENT_TIMEOUT_SECONDS
+    bounds, so that a request answers 503 before gunicorn kills its worker. The worker
+    and the commands (sweeps, migrations, demo data) run theirs to the end.
+    """
     name = name or env("ENV", "development") or "development"
     try:
-        return CONFIGS[name]()
+        config = CONFIGS[name]()
     except KeyError:
         raise ConfigError(
             f"AVVIK_ENV={name!r} is unknown; use one of {', '.join(CONFIGS)}"
         ) from None
+    if web:
+        config.DB_STATEMENT_TIMEOUT_SECONDS = _seconds("DB_STATEMENT_TIMEOUT_SECONDS", "20")
+    return config
+
+
+#: How long SQLite waits for another process's write lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_SECONDS = 10
+
+
+def database_engine_options(url: str, connect_timeout: int, statement_timeout: float
+                            ) -> dict[str, Any]:
+    """Engine options that bound every wait on the database.
+
+    PostgreSQL: libpq's ``connect_timeout`` (per address tried), the pool's wait for a
+    free connection, and ``statement_timeout`` as a startup option, which costs no
+    statement per request. What the URL sets itself wins. SQLite: the busy timeout.
+    """
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+    elif url.startswith("postgresql"):
+        query = make_url(url).query
+        connect_args: dict[str, Any] = {}
+        if "connect_timeout" not in query:
+            connect_args["connect_timeout"] = connect_timeout
+        given = query.get("options", "")
+        startup = " ".join(given) if isinstance(given, tuple) else given
+        if statement_timeout > 0 and "statement_timeout" not in startup:
+            milliseconds = max(1, round(statement_timeout * 1000))
+            connect_args["options"] = f"{startup} -c statement_timeout={milliseconds}".strip()
+        options.update(pool_timeout=connect_timeout, connect_args=connect_args)
+    return options
+
+
+def _seconds(name: str, default: str, minimum: float = 0) -> float:
+    value = (env(name, default) or default).strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not minimum <= seconds < math.inf:
+        raise ConfigError(f"AVVIK_{name}={value!r} must be a number of seconds "
+                          f"of at least {minimum:g}")
+    return seconds
 
 
 #: AVVIK_SMTP_TLS: "off", "starttls" (upgrade a plain connection, port 587) or "ssl"

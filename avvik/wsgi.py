@@ -9,14 +9,16 @@ from __future__ import annotations
 import sys
 
 from avvik.app import create_app
-from config import ConfigError
+from config import ConfigError, load_config
 
 # gunicorn's exit code for "the application could not be loaded": its master stops
 # instead of starting new workers that would fail the same way.
 APP_LOAD_ERROR = 4
 
 try:
-    app = create_app()
+    # web=True: statements are bounded, so that one the database is stuck on costs the
+    # request a 503, not the worker that gunicorn kills on its own timeout.
+    app = create_app(load_config(web=True))
 except ConfigError as error:
     print(f"avvik: {error}", file=sys.stderr, flush=True)
     raise SystemExit(APP_LOAD_ERROR) from None

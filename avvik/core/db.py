@@ -36,7 +36,8 @@ def configure_sqlite(engine: Engine) -> None:
     """Foreign keys on, WAL for a web process and a worker side by side, real SAVEPOINTs.
 
     pysqlite's own transaction handling breaks SAVEPOINT; the SQLAlchemy docs' recipe
-    turns it off and emits BEGIN ourselves.
+    turns it off and emits BEGIN ourselves. The busy timeout is an engine option
+    (config.py), beside PostgreSQL's timeouts.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -46,7 +47,6 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
