@@ -7,17 +7,22 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 	done)
 VENV := .venv
 BIN := $(VENV)/bin
+# Stamps: what running needs (run, migrate, serve), and the development extras on top
+# (test, lint, bench: pytest, ruff, Playwright...).
 INSTALLED := $(VENV)/.installed
+DEV_INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run test install translations migrate demo-data serve lint clean bench bench-quick
+.PHONY: run test install install-dev translations migrate demo-data serve lint clean bench bench-quick
 
 run: translations demo-data
 	$(BIN)/avvik serve
 
-test: translations
+test: translations install-dev
 	$(BIN)/pytest
 
 install: $(INSTALLED)
+
+install-dev: $(DEV_INSTALLED)
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Avvik needs Python 3.11 or newer: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -25,6 +30,11 @@ $(BIN)/python:
 
 # Reinstalled when pyproject.toml changes.
 $(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+# Newer than the runtime stamp, so it follows every reinstall of that one too.
+$(DEV_INSTALLED): $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
@@ -44,14 +54,14 @@ demo-data: migrate
 serve: install
 	$(BIN)/avvik serve
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 
 # Benchmarks (see README, "Benchmarks"): PostgreSQL on 127.0.0.1:5432 and redis-server.
-bench: translations
+bench: translations install-dev
 	$(BIN)/python -m bench.run
 
-bench-quick: translations
+bench-quick: translations install-dev
 	$(BIN)/python -m bench.run --quick
 
 clean:
