@@ -25,6 +25,9 @@ from config import TestingConfig
 from tests.reports.world import World, build_world
 from tests.services import fresh_postgres_database
 
+#: ``clock`` and ``system_clock``, the only way a test learns the time, and the date lane.
+pytest_plugins = ["tests.clock"]
+
 DATABASES = ("sqlite", "postgresql")
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "avvik" / "translations"
 
