@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
-from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.reports import vault
 from avvik.reports.models import Report, ReportStatus
 from tests.conftest import login, new_browser, post_form
 from tests.factories import DEFAULT_PASSWORD
+from tests.reports.world import EVENT_DAY
 
 #: A valid national identity number (fictional), and one with a wrong check digit.
 NATIONAL_ID = "15076500565"
@@ -28,7 +29,6 @@ def browser_for(app, user):
 
 
 def form_data(world, **changes):
-    yesterday = date.today() - timedelta(days=1)
     data = {
         "reporting_unit_id": str(world.home_care_district.id),
         "receiving_organization_id": str(world.hospital.id),
@@ -36,8 +36,8 @@ def form_data(world, **changes):
         "agreement_id": str(world.agreement.id),
         "transition_id": str(world.discharge.id),
         "category_id": str(world.medication.id),
-        "event_date": yesterday.isoformat(),
-        "discovered_date": yesterday.isoformat(),
+        "event_date": EVENT_DAY.isoformat(),
+        "discovered_date": EVENT_DAY.isoformat(),
         "description": "Pasienten kom hjem uten legemiddelliste.",
         "immediate_measures": "Ringte sengeposten.",
         "suggestion": "Sjekkliste ved utskrivning.",
@@ -54,8 +54,10 @@ def reports_of(user) -> list[Report]:
                                    .order_by(Report.id)))
 
 
-def test_new_report_form_is_prefilled_and_groups_categories_by_phase(app, world):
+@pytest.mark.clock
+def test_new_report_form_is_prefilled_and_groups_categories_by_phase(app, world, clock):
     html = browser_for(app, world.reporter).get("/reports/new").get_data(as_text=True)
+    assert html.count(f'max="{clock.today.isoformat()}"') == 2  # today in Norway, not UTC
     assert re.search(rf'<option selected value="{world.home_care_district.id}"', html)
     assert re.search(r'<optgroup label="C Utskrivning" data-group="\d+">', html)
     assert 'data-group="any"' in html  # "Other" is offered in every phase
@@ -66,15 +68,18 @@ def test_new_report_form_is_prefilled_and_groups_categories_by_phase(app, world)
     assert "patient-identity" not in html  # no receiving organisation asks for it
 
 
-def test_filing_a_report_through_the_form_shows_the_case_number(app, world):
+@pytest.mark.clock
+def test_filing_a_report_through_the_form_shows_the_case_number(app, world, clock):
     browser = browser_for(app, world.reporter)
-    response = post_form(browser, "/reports/new", form_data(world))
+    today = clock.today.isoformat()  # Norway's, also when UTC is still on the day before
+    response = post_form(browser, "/reports/new",
+                         form_data(world, event_date=today, discovered_date=today))
     assert response.status_code == 302
     report = reports_of(world.reporter)[0]
     assert report.status == ReportStatus.SUBMITTED
     assert response.headers["Location"] == f"/reports/{report.id}"
     page = browser.get(response.headers["Location"]).get_data(as_text=True)
-    assert re.fullmatch(r"SA-\d{4}-00001", report.case_number)
+    assert report.case_number == f"SA-{clock.today.year}-00001"
     assert report.case_number in page
     assert "Pasienten kom hjem uten legemiddelliste." in page
     assert "Sjekkliste ved utskrivning." in page
@@ -95,7 +100,7 @@ def test_validation_error_keeps_every_typed_value_and_points_at_the_field(app, w
     assert re.search(r'value="minor"[^>]*checked', html)
     assert re.search(r'value="moderate"[^>]*checked', html)
     assert re.search(rf'<option value="{world.medication.id}" selected>', html)
-    assert re.search(rf'value="{(date.today() - timedelta(days=1)).isoformat()}"', html)
+    assert f'value="{EVENT_DAY.isoformat()}"' in html
 
 
 def test_identity_number_in_the_text_is_refused_showing_where_it_is(app, world):
@@ -113,9 +118,10 @@ def test_identity_number_in_the_text_is_refused_showing_where_it_is(app, world):
     assert 'href="#immediate_measures"' not in html  # a wrong check digit is no hit
 
 
-def test_future_date_and_category_of_another_phase_are_refused(app, world):
+@pytest.mark.clock
+def test_future_date_and_category_of_another_phase_are_refused(app, world, clock):
     browser = browser_for(app, world.reporter)
-    tomorrow = (oslo_today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today + timedelta(days=1)).isoformat()
     response = post_form(browser, "/reports/new", form_data(
         world, event_date=tomorrow, discovered_date="",
         category_id=str(world.admission_only.id)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from avvik.catalog.models import Agreement, Category, Transition
 from avvik.organizations.models import Organization, OrganizationKind, Unit
@@ -21,6 +21,10 @@ from tests.factories import (
     make_unit,
     make_user,
 )
+
+#: The event of every case unless a test says otherwise: a fixed day, in the past on any
+#: day the suite runs, so that a test needs no clock unless it is about "today".
+EVENT_DAY = date(2026, 11, 18)
 
 
 @dataclass
@@ -56,8 +60,8 @@ class World:
             reporting_unit_id=self.home_care_district.id,
             receiving_organization_id=self.hospital.id,
             agreement_id=self.agreement.id, transition_id=self.discharge.id,
-            category_id=self.medication.id, event_date=date(2026, 11, 18),
-            discovered_date=date(2026, 11, 19),
+            category_id=self.medication.id, event_date=EVENT_DAY,
+            discovered_date=EVENT_DAY + timedelta(days=1),
             description="Pasienten kom hjem uten legemiddelliste.",
             consequence=Consequence.MINOR, potential_consequence=Consequence.MODERATE,
         )
