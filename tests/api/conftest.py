@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,9 +19,7 @@ from avvik.reports.services import (
 )
 from avvik.routing.services import route_report
 from avvik.users.models import User
-from tests.reports.world import World
-
-EVENT_DAY = date.today() - timedelta(days=4)
+from tests.reports.world import EVENT_DAY, World
 
 
 def bearer(user: User, name: str = "test") -> dict[str, str]:

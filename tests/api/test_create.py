@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.vault import has_identity
@@ -28,12 +27,13 @@ def errors_of(response) -> dict:
     return response.get_json()["errors"]["json"]
 
 
-def test_a_report_is_submitted_and_gets_a_case_number(client, world, reporter_auth):
+@pytest.mark.clock
+def test_a_report_is_submitted_and_gets_a_case_number(client, world, reporter_auth, clock):
     response = client.post(URL, json=report_body(world), headers=reporter_auth)
     assert response.status_code == 201, response.get_json()
     case = response.get_json()
     assert case["status"] == "submitted"
-    assert case["case_number"].startswith(f"SA-{oslo_today().year}-")
+    assert case["case_number"].startswith(f"SA-{clock.today.year}-")  # Norway's year
     assert case["reporting_unit"]["id"] == world.home_care_district.id  # the caller's own
     assert case["receiving_organization"]["id"] == world.hospital.id
     assert case["consequence"] == "minor" and case["has_patient_identity"] is False
@@ -132,8 +132,9 @@ def test_a_form_instead_of_json_is_a_422_for_the_missing_fields(client, reporter
     assert "description" in errors_of(response)
 
 
-def test_rules_of_the_service_answer_per_field(client, world, reporter_auth):
-    tomorrow = (oslo_today() + timedelta(days=1)).isoformat()
+@pytest.mark.clock
+def test_rules_of_the_service_answer_per_field(client, world, reporter_auth, clock):
+    tomorrow = (clock.today + timedelta(days=1)).isoformat()
     body = report_body(world, event_date=tomorrow, discovered_date=None,
                        category_id=world.admission_only.id, receiving_unit_id=world.ward.id,
                        reporting_unit_id=world.ward.id, consequence="death",

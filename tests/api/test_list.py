@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.reports.services import create_draft, submit_report
 from avvik.routing.services import route_report
@@ -57,9 +56,9 @@ def test_filters_narrow_the_list(client, world, reporter_auth):
                        case_number=routed.case_number.lower())) == {routed.id}
 
 
-def test_overdue_cases_are_found_and_marked(client, world, reporter_auth):
+def test_overdue_cases_are_found_and_marked(client, world, reporter_auth, clock):
     late, in_time = case_in(world, "routed"), case_in(world, "routed")
-    late.acknowledge_due_at = utcnow() - timedelta(days=1)
+    late.acknowledge_due_at = clock.now - timedelta(days=1)
     db.session.commit()
     page = listing(client, reporter_auth, overdue="true")
     assert ids(page) == {late.id} and page["items"][0]["is_overdue"] is True
