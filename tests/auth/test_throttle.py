@@ -99,11 +99,11 @@ def test_unknown_name_is_locked_exactly_like_a_known_one(request_context, kari):
         refusal("karl", DEFAULT_PASSWORD, unknown_last + timedelta(minutes=1))
 
 
-def test_locked_page_is_identical_for_known_and_unknown_names(app, client, kari):
-    locked_until = datetime.now(UTC) + timedelta(minutes=10)
+def test_locked_page_is_identical_for_known_and_unknown_names(app, client, kari, clock):
+    locked_until = clock.now + timedelta(minutes=10)
     for name in ("kari", "karl"):
         db.session.add(LoginThrottle(username=name, failures=10, locked_until=locked_until,
-                                     last_failure_at=datetime.now(UTC)))
+                                     last_failure_at=clock.now))
     db.session.flush()
     known = login(client, "kari", DEFAULT_PASSWORD)
     unknown = login(new_browser(app), "karl", DEFAULT_PASSWORD)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from avvik.core.heartbeat import WORKER, WorkerHeartbeat, last_heartbeat, record_heartbeat
 from avvik.extensions import db
+from tests.clock import Clock
 from workers.core import heartbeat
 
 
@@ -22,8 +23,7 @@ def test_recording_again_moves_the_one_row_forward(db_session: object) -> None:
     assert db.session.query(WorkerHeartbeat).count() == 1
 
 
-def test_heartbeat_task_records_the_current_time(db_session: object) -> None:
-    before = datetime.now(UTC)
+def test_heartbeat_task_records_the_current_time(db_session: object, clock: Clock) -> None:
     heartbeat.run()
 
-    assert before <= last_heartbeat() <= datetime.now(UTC)
+    assert last_heartbeat() == clock.now

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from avvik.core.heartbeat import WORKER, record_heartbeat
-from avvik.core.timeutil import utcnow
 from avvik.health.cli import worker_status_command
 from avvik.outbox.services import enqueue
 
@@ -18,8 +17,9 @@ def test_health_is_503_while_no_worker_has_beaten(client):
     assert body["healthy"] is False
 
 
-def test_health_is_200_with_a_fresh_heartbeat_and_reports_the_backlog(client, db_session):
-    record_heartbeat(WORKER, utcnow() - timedelta(seconds=10))
+def test_health_is_200_with_a_fresh_heartbeat_and_reports_the_backlog(client, db_session,
+                                                                      clock):
+    record_heartbeat(WORKER, clock.now - timedelta(seconds=10))
     enqueue("reports.route", {"report_id": 1})
     response = client.get("/health")
     body = response.get_json()
@@ -28,8 +28,8 @@ def test_health_is_200_with_a_fresh_heartbeat_and_reports_the_backlog(client, db
     assert 9 <= body["worker_silent_seconds"] < 60
 
 
-def test_a_silent_worker_makes_it_503(client, db_session):
-    record_heartbeat(WORKER, utcnow() - timedelta(minutes=10))
+def test_a_silent_worker_makes_it_503(client, db_session, clock):
+    record_heartbeat(WORKER, clock.now - timedelta(minutes=10))
     assert client.get("/health").status_code == 503
 
 

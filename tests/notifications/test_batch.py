@@ -15,7 +15,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.notifications import courier, delivery
 from avvik.notifications.delivery import send_due_emails
@@ -122,7 +121,7 @@ def test_one_task_sends_a_sweeps_emails_over_one_connection(world, smtp, app, mo
     assert len(smtp.messages) == 25
 
 
-def test_a_deferred_and_a_refused_address_do_not_hold_back_the_others(world, smtp):
+def test_a_deferred_and_a_refused_address_do_not_hold_back_the_others(world, smtp, clock):
     report = case(world)
     ids = queue(report, ["a@example.org", "busy@example.org", "gone@example.org",
                          "b@example.org"])
@@ -133,21 +132,22 @@ def test_a_deferred_and_a_refused_address_do_not_hold_back_the_others(world, smt
     busy, gone = rows(ids)[1:3]
     assert (busy.state, busy.attempts, busy.last_error) == (
         OutboxState.PENDING, 1, "recipient deferred (450)")
-    assert busy.available_at > utcnow()
+    assert busy.available_at > clock.now
     assert gone.state == OutboxState.DONE
     failed = [e for e in report.events if e.kind == "email_failed"]
     assert [e.data["smtp_code"] for e in failed] == [550]
     assert len(sent_events(report)) == 2
 
 
-def test_rows_in_back_off_or_claimed_by_a_live_worker_are_left_alone(world, smtp, app):
+def test_rows_in_back_off_or_claimed_by_a_live_worker_are_left_alone(world, smtp, app,
+                                                                      clock):
     report = case(world)
     ids = queue(report, [f"p{n}@example.org" for n in range(4)])
     backing_off, claimed, abandoned = rows(ids)[1:]
-    backing_off.available_at = utcnow() + timedelta(minutes=5)
-    claimed.state, claimed.claimed_at = OutboxState.PROCESSING, utcnow()
+    backing_off.available_at = clock.now + timedelta(minutes=5)
+    claimed.state, claimed.claimed_at = OutboxState.PROCESSING, clock.now
     lease = timedelta(seconds=app.config["OUTBOX_LEASE_SECONDS"])
-    abandoned.state, abandoned.claimed_at = OutboxState.PROCESSING, utcnow() - 2 * lease
+    abandoned.state, abandoned.claimed_at = OutboxState.PROCESSING, clock.now - 2 * lease
     db.session.commit()
 
     assert send_due_emails(ids[0]) == "sent 1"

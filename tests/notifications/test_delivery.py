@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from avvik.core.timeutil import OSLO, utcnow
+from avvik.core.timeutil import OSLO
 from avvik.extensions import db
 from avvik.notifications.delivery import send_due_emails
 from avvik.notifications.services import fan_out
@@ -130,7 +130,7 @@ def test_a_refused_address_is_recorded_and_the_coordinators_told(world, smtp):
     assert world.hospital_coordinator.email in delivered  # told of the failure
 
 
-def test_smtp_down_puts_the_emails_back_with_back_off(world, app, db_session):
+def test_smtp_down_puts_the_emails_back_with_back_off(world, app, db_session, clock):
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())
     report = routed_case(world)
     fan_out("mail.routed", {"report_id": report.id})
@@ -144,7 +144,7 @@ def test_smtp_down_puts_the_emails_back_with_back_off(world, app, db_session):
         db.session.refresh(row)
         assert (row.state, row.attempts) == ("pending", 1)
         assert row.last_error.startswith("SMTP unavailable")
-        assert row.available_at > utcnow()  # back-off before the next try
+        assert row.available_at > clock.now  # back-off before the next try
     assert not [e for e in report.events if e.kind == "email_sent"]
 
 
