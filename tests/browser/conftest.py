@@ -44,6 +44,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +53,11 @@ from flask import Flask, got_request_exception
 from werkzeug.serving import make_server
 
 from avvik.app import create_app
-from avvik.core.timeutil import utcnow
 from avvik.demo.people import DEMO_PASSWORD
 from avvik.demo.services import DEFAULT_SEED, load_demo_data
 from avvik.extensions import db
 from config import TestingConfig
+from tests.clock import Clock
 from tests.services import fresh_postgres_database, missing_service
 
 #: Enough cases for the lists to have pages, few enough to load in about a second.
@@ -95,23 +96,26 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module", params=("sqlite", "postgresql"))
-def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                ) -> Iterator[LiveServer]:
+def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                system_clock: Clock) -> Iterator[LiveServer]:
     """The app over HTTP on a fresh database with the demo data, for one test module."""
     instance_dir = tmp_path_factory.mktemp(f"browser-{request.param}")
+    # The browser and the server's threads run on the real clock; the history ends now.
+    now = system_clock.now
     if request.param == "sqlite":
         yield from _serve(f"sqlite:///{instance_dir / 'browser.sqlite3'}", instance_dir,
-                          request.param)
+                          request.param, now)
     else:
         with fresh_postgres_database("avvik_browser") as url:
-            yield from _serve(url, instance_dir, request.param)
+            yield from _serve(url, instance_dir, request.param, now)
 
 
-def _serve(database_url: str, instance_dir: Path, database: str) -> Iterator[LiveServer]:
+def _serve(database_url: str, instance_dir: Path, database: str, now: datetime
+           ) -> Iterator[LiveServer]:
     app = create_app(_config(database_url, instance_dir))
     with app.app_context():
         db.create_all()
-        load_demo_data(now=utcnow(), seed=DEFAULT_SEED, history_size=HISTORY_SIZE,
+        load_demo_data(now=now, seed=DEFAULT_SEED, history_size=HISTORY_SIZE,
                        environment="testing")
         db.session.commit()
         db.session.remove()

@@ -6,7 +6,7 @@ Every page on the way passes axe-core with no serious or critical violation.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -43,7 +43,7 @@ def two_cases_the_leader_receives(live_server: Any) -> tuple[str, list[tuple[int
 
 
 def test_a_leader_takes_a_case_off_a_measure_and_its_timeline_says_so(
-        new_page, live_server, check_accessibility):
+        new_page, live_server, check_accessibility, system_clock):
     ward, [(first_id, first_number), (second_id, second_number)] = \
         two_cases_the_leader_receives(live_server)
     page = new_page(LEADER)
@@ -52,7 +52,7 @@ def test_a_leader_takes_a_case_off_a_measure_and_its_timeline_says_so(
     page.get_by_label("Title").fill(TITLE)
     owner = page.get_by_label("Owning unit")
     owner.select_option(value=owner.locator("option", has_text=ward).first.get_attribute("value"))
-    page.get_by_label("Due date").fill((date.today() + timedelta(days=60)).isoformat())
+    page.get_by_label("Due date").fill((system_clock.today + timedelta(days=60)).isoformat())
     page.get_by_label("Further cases").fill(second_number)
     page.get_by_role("button", name="Create measure").click()
 

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from avvik.extensions import db
 from avvik.outbox.models import OutboxState
 from avvik.users.models import User
 from tests.conftest import new_browser
+from tests.reports.world import EVENT_DAY
 from tests.services import free_port
 from tests.tasks.private_redis import PrivateRedis
 from tests.tasks.processes import CollectingHandler, SmtpServer, wait_for
@@ -249,7 +250,7 @@ def _token_for(system: System, user_id: int) -> str:
 
 def _api_body(system: System) -> dict[str, Any]:
     """The body of ``POST /api/v1/reports`` for the usual case (tests/api's shape)."""
-    ids, event_day = system.cast.ids, date.today() - timedelta(days=3)
+    ids, event_day = system.cast.ids, EVENT_DAY  # the workers run on the real clock
     return {
         "receiving_organization_id": ids["hospital"], "agreement_id": ids["agreement"],
         "transition_id": ids["discharge"], "category_id": ids["medication"],

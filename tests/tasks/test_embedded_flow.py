@@ -12,7 +12,7 @@ import json
 import signal
 import subprocess
 import urllib.request
-from datetime import date, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.reports.world import EVENT_DAY
 from tests.services import free_port
 from tests.tasks.processes import clean_environment, log_text, stop_process, wait_for
 from tests.tasks.system import AVVIK, DESCRIPTION, message_text
@@ -57,8 +58,8 @@ def case_body(catalog: dict[str, Any]) -> dict[str, Any]:
         "agreement_id": pick(catalog["agreements"], "number", AGREEMENT),
         "transition_id": pick(catalog["transitions"], "code", TRANSITION),
         "category_id": pick(catalog["categories"], "code", CATEGORY),
-        "event_date": (date.today() - timedelta(days=3)).isoformat(),
-        "discovered_date": (date.today() - timedelta(days=2)).isoformat(),
+        "event_date": EVENT_DAY.isoformat(),  # the system runs on the real clock
+        "discovered_date": (EVENT_DAY + timedelta(days=1)).isoformat(),
         "description": DESCRIPTION, "consequence": "minor",
         "potential_consequence": "moderate",
     }
