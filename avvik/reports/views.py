@@ -154,8 +154,8 @@ def _report_form_view(report: Report | None) -> ResponseReturnValue:
     elif request.method == "POST":
         status = 400
     return render_template("reports/form.html", form=form, report=report,
-                           has_identity=report is not None and vault.has_identity(report),
-                           today=utcnow().date()), status
+                           has_identity=report is not None and vault.has_identity(report)
+                           ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
