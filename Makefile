@@ -12,13 +12,17 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev translations migrate demo-data serve lint clean bench bench-quick
+.PHONY: run test test-fast install install-dev translations migrate demo-data serve lint clean bench bench-quick
 
 run: translations demo-data
 	$(BIN)/avvik serve
 
 test: translations install-dev
 	$(BIN)/pytest
+
+# Every test but the `slow` ones, which start processes: for while you work.
+test-fast: translations install-dev
+	$(BIN)/pytest -m "not slow"
 
 install: $(INSTALLED)
 
