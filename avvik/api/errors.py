@@ -2,6 +2,8 @@
 
 Validation errors of the services take the same shape as the schemas' ones,
 ``{"errors": {"json": {"field": ["message", ...]}}}``, so a client reads both alike.
+A database outage is the app's handler's (avvik/core/outage.py): 503 with Retry-After,
+as problem details (RFC 9457) saying whether the request may have been saved.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Error pages in the site's layout, and the CSRF failure that keeps what was typed."""
+"""Error pages in the site's layout, the CSRF failure that keeps what was typed, and the
+503 of a database outage (avvik/core/outage.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from avvik.core.errors import NotFound, PermissionDenied
+from avvik.core.outage import (
+    DATABASE_ERRORS,
+    is_outage,
+    outage_problem,
+    recover_from_outage,
+    retry_after,
+    track_commits,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,6 +79,20 @@ def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(_error: Exception) -> Any:
         return _render_status(500)
+
+    track_commits()
+    for database_error in DATABASE_ERRORS:
+        app.register_error_handler(database_error, database_unavailable)
+
+
+def database_unavailable(error: Exception) -> Any:
+    """503 for an outage, in the browser and on the API alike; any other error a 500."""
+    if not is_outage(error):
+        raise error
+    outcome = recover_from_outage(error)
+    if wants_json():
+        return outage_problem(outcome)
+    return render_template("errors/503.html", outcome=outcome), 503, retry_after()
 
 
 def _render_status(code: int) -> Any:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from werkzeug.wrappers import Response
 
+from avvik.core.outage import retry_after
 from avvik.health.services import health
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
-def check() -> tuple[Response, int]:
+def check() -> tuple[Response, int, dict[str, str]]:
     status = health()
-    return jsonify(status.as_dict()), 200 if status.healthy else 503
+    if status.healthy:
+        return jsonify(status.as_dict()), 200, {}
+    return jsonify(status.as_dict()), 503, retry_after()
