@@ -94,8 +94,12 @@ def register_errors(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from avvik.core.templating import init_templating
+    from avvik.organizations.labels import organization_kind_label
+    from avvik.users.labels import role_label
 
     init_templating(app)
+    app.jinja_env.globals.update(role_label=role_label,
+                                 organization_kind_label=organization_kind_label)
 
 
 def register_cli(app: Flask) -> None:

@@ -10,8 +10,6 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from avvik.core.labels import organization_kind_label, role_label
-
 
 @dataclass(frozen=True)
 class NavItem:
@@ -83,7 +81,5 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
         navigation=navigation,
         current_locale=lambda: str(get_locale()),
-        role_label=role_label,
-        organization_kind_label=organization_kind_label,
     )
     app.jinja_env.filters["oslo"] = oslo_datetime

@@ -14,7 +14,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from avvik.core.forms import AppForm
-from avvik.core.labels import ORGANIZATION_KIND_LABELS
+from avvik.organizations.labels import ORGANIZATION_KIND_LABELS
 from avvik.organizations.models import HealthCommunity
 
 

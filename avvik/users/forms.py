@@ -11,8 +11,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import Length
 from wtforms.widgets import Select, html_params
 
-from avvik.core.labels import ROLE_LABELS
 from avvik.organizations.forms import CheckedByService, ServiceForm, int_or_none, strip
+from avvik.users.labels import ROLE_LABELS
 
 LANGUAGE_CHOICES = [("", _l("As the browser asks")), ("nb", "Norsk (bokmål)"),
                     ("en", "English")]

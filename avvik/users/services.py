@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 
 from avvik.auth.passwords import hash_password, password_problems
 from avvik.core.errors import ValidationFailed
-from avvik.core.labels import role_label
 from avvik.core.permissions import require_admin
 from avvik.extensions import db
 from avvik.organizations.models import Unit
+from avvik.users.labels import role_label
 from avvik.users.models import Membership, Role, User
 
 #: Lower-case letters, digits and . _ @ - ; user names are stored lower-cased.

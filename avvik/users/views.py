@@ -21,11 +21,11 @@ from werkzeug.wrappers import Response
 from avvik.core.errors import NotFound
 from avvik.core.formviews import removed, saved, toggled
 from avvik.core.http_errors import keeps_input_on_csrf_failure
-from avvik.core.labels import role_label
 from avvik.core.permissions import admin_required
 from avvik.organizations.queries import get_or_404 as get
 from avvik.users import queries, services
 from avvik.users.forms import EditUserForm, MembershipForm, NewUserForm
+from avvik.users.labels import role_label
 from avvik.users.models import Membership, User
 
 bp = Blueprint("users", __name__, url_prefix="/users")

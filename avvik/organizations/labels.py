@@ -1,20 +1,10 @@
-"""Translated display names for the enums that templates show."""
+"""Translated display names of the kinds of organisation, for forms and templates."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
 from avvik.organizations.models import OrganizationKind
-from avvik.users.models import Role
-
-ROLE_LABELS = {
-    Role.REPORTER: _l("Reporter"),
-    Role.HANDLER: _l("Case handler"),
-    Role.LEADER: _l("Leader"),
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.QUALITY_ADVISER: _l("Quality adviser"),
-    Role.SECRETARIAT: _l("Joint committee secretariat"),
-}
 
 ORGANIZATION_KIND_LABELS = {
     OrganizationKind.HOSPITAL_TRUST: _l("Hospital trust"),
@@ -22,10 +12,6 @@ ORGANIZATION_KIND_LABELS = {
     OrganizationKind.PRIVATE_INSTITUTION: _l("Private institution"),
     OrganizationKind.GP_OFFICE: _l("GP office"),
 }
-
-
-def role_label(role: Role | str) -> str:
-    return str(ROLE_LABELS.get(Role(role), role))
 
 
 def organization_kind_label(kind: OrganizationKind | str) -> str:
