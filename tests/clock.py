@@ -106,6 +106,7 @@ def _chosen_moments(option: str) -> dict[str, datetime]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _chosen_moments(config.getoption("--clock"))  # a mistyped moment stops the run here
     wall = config.getoption("--wall-clock")
     if wall:
         travel = time_machine.travel(_utc(datetime.fromisoformat(wall)), tick=True)
