@@ -6,8 +6,10 @@ Production refuses to start when a required setting is missing (``ConfigError``)
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +31,24 @@ def instance_dir() -> Path:
     return Path(env("INSTANCE_DIR", str(PROJECT_ROOT / "instance"))).resolve()
 
 
-def embedded_broker_url() -> str:
-    # A broker that needs no server: Kombu's filesystem transport. The outbox makes up
-    # for a message that this transport could lose while in flight.
-    return "filesystem://"
+#: Longest path for the embedded broker's unix socket (Linux allows 107 bytes).
+MAX_SOCKET_PATH = 100
+
+
+def embedded_broker_url(inst: Path) -> str:
+    """The broker that ``avvik serve`` starts itself: Valkey on a unix socket, so that
+    development runs on the production transport (Redis) with the same settings."""
+    return f"redis+socket://{embedded_broker_socket(inst)}"
+
+
+def embedded_broker_socket(inst: Path) -> Path:
+    path = inst / "broker" / "valkey.sock"
+    if len(str(path)) <= MAX_SOCKET_PATH:
+        return path
+    # A deep instance folder: the socket goes to a short folder of this user's, named
+    # after the instance folder, so that every process of the instance finds it.
+    digest = hashlib.sha256(str(inst).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"avvik-{os.getuid()}-{digest}" / "valkey.sock"
 
 
 class Config:
@@ -54,7 +70,7 @@ class Config:
         self.DB_CONNECT_TIMEOUT_SECONDS = int(_seconds("DB_CONNECT_TIMEOUT_SECONDS", "5", 2))
         #: The longest statement, 0 for none; set for the web server only (``load_config``).
         self.DB_STATEMENT_TIMEOUT_SECONDS = 0.0
-        self.BROKER_URL = env("BROKER_URL", embedded_broker_url())
+        self.BROKER_URL = env("BROKER_URL", embedded_broker_url(inst))
         self.SMTP_HOST = env("SMTP_HOST", "127.0.0.1")
         self.SMTP_PORT = int(env("SMTP_PORT", "8025") or 8025)
         self.SMTP_TIMEOUT = 10
@@ -110,35 +126,18 @@ class Config:
                                        self.DB_STATEMENT_TIMEOUT_SECONDS)
 
     def _celery_settings(self) -> dict[str, Any]:
-        broker = self.BROKER_URL
-        options: dict[str, Any] = {}
-        if broker.startswith("filesystem://"):
-            queue_dir = Path(self.INSTANCE_DIR) / "broker"
-            options = {
-                "data_folder_in": str(queue_dir / "queue"),
-                "data_folder_out": str(queue_dir / "queue"),
-                "control_folder": str(queue_dir / "control"),
-                "store_processed": False,
-                # Kombu polls the folder once a second by default; a routed case takes
-                # three hops (route, fan-out, send), each waiting up to a poll.
-                "polling_interval": 0.1,
-            }
-        else:
-            # Work of a killed worker comes back after the visibility timeout; keep it short
-            # and keep retry back-off below it (architecture.md, "Celery").
-            options = {"visibility_timeout": 300, "unacked_restore_throttle": 5}
         return {
-            "broker_url": broker,
-            "broker_transport_options": options,
+            "broker_url": self.BROKER_URL,
+            # Work of a killed worker comes back after the visibility timeout; keep it short
+            # and keep retry back-off below it (architecture.md, "Celery"). Kombu's Redis
+            # transport looks for such work every 10 seconds; it has no option to tune that.
+            "broker_transport_options": {"visibility_timeout": 300},
             # One queue per worker test, so that runs sharing a Redis never meet.
             "task_default_queue": env("CELERY_QUEUE", "celery"),
             "broker_connection_retry_on_startup": True,
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
-            # On the filesystem broker Celery's polling loop applies acks only between
-            # two-second waits: with one slot per process a worker whose last tasks await
-            # their acks sits idle for up to 2 s. Redis (event-driven) keeps 1.
-            "worker_prefetch_multiplier": 4 if broker.startswith("filesystem://") else 1,
+            "worker_prefetch_multiplier": 1,
             "task_serializer": "json",
             "result_serializer": "json",
             "accept_content": ["json"],
@@ -172,6 +171,9 @@ class TestingConfig(Config):
         # default with the production setting.
         self.BABEL_DEFAULT_LOCALE = "en"
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(env("DATABASE_URL", "sqlite://"))
+        # No broker runs under the unit tests; the worker tests name a real one.
+        self.BROKER_URL = env("BROKER_URL", "memory://")
+        self.CELERY = self._celery_settings()
 
 
 class ProductionConfig(Config):

@@ -18,11 +18,11 @@ def init_cli(app: Flask) -> None:
     from avvik.api.cli import create_token_command
     from avvik.auth.cli import create_user_command
     from avvik.core.mail_cli import send_test_mail_command
-    from avvik.core.serve import serve_command
     from avvik.demo.cli import demo_data_command
     from avvik.escalation.cli import escalate_command
     from avvik.health.cli import worker_status_command
     from avvik.reports.cli import rotate_identity_key_command
+    from avvik.serving.command import serve_command
 
     for command in (demo_data_command, serve_command, send_test_mail_command,
                     create_user_command, escalate_command, rotate_identity_key_command,

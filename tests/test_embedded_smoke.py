@@ -1,8 +1,8 @@
 """The embedded system end to end, started the way `make run` starts it.
 
-`avvik db upgrade`, `avvik demo-data`, then `avvik serve` (gunicorn, a Celery worker with
-beat on the filesystem broker, the SMTP debugging server): sign in over HTTP, send a test
-e-mail through the real worker, and stop everything with Ctrl-C (SIGINT).
+`avvik db upgrade`, `avvik demo-data`, then `avvik serve` (the embedded Valkey broker,
+gunicorn, a Celery worker, beat, the SMTP debugging server): sign in over HTTP, send a
+test e-mail through the real worker, and stop everything with Ctrl-C (SIGINT).
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from celery.schedules import crontab
 from celery.signals import worker_process_init, worker_process_shutdown, worker_shutdown
 
 from avvik.app import create_app
-from avvik.core.serve import prepare_broker_folders
 from avvik.core.smtp import close_sessions
 from avvik.extensions import db
 from config import ConfigError
@@ -51,7 +50,6 @@ celery.conf.beat_schedule = {
 celery.conf.beat_schedule_filename = str(
     Path(flask_app.config["INSTANCE_DIR"]) / "celerybeat-schedule"
 )
-prepare_broker_folders(flask_app.config["CELERY"])
 
 
 @worker_process_init.connect

@@ -8,8 +8,7 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
-
-from avvik.core.serve import prepare_broker_folders
+from kombu.exceptions import OperationalError
 
 
 @click.command("send-test-mail")
@@ -25,7 +24,11 @@ def send_test_mail_command(address: str, locale: str | None) -> None:
         raise click.BadParameter(str(error), param_hint="ADDRESS") from None
     message_id = f"<test.{uuid.uuid4().hex}@avvik>"
     celery = current_app.extensions["celery"]
-    prepare_broker_folders(current_app.config["CELERY"])
-    # By name: the web side never imports the worker's modules.
-    celery.send_task("mail.send_test", args=[address, message_id, locale])
+    try:
+        # By name: the web side never imports the worker's modules.
+        celery.send_task("mail.send_test", args=[address, message_id, locale])
+    except OperationalError as error:
+        raise click.ClickException(f"the broker does not answer ({error}); start "
+                                   "`avvik serve` (make run) or check AVVIK_BROKER_URL"
+                                   ) from None
     click.echo(f"Queued a test message to {address} (Message-ID {message_id}).")

@@ -1,7 +1,7 @@
-"""The embedded default of `make run` (no Redis) routes and e-mails a submitted case.
+"""The embedded default of `make run` (no server installed) routes and e-mails a filed case.
 
-`avvik db upgrade`, `avvik demo-data`, `avvik serve` (gunicorn, a Celery worker with beat
-on the filesystem broker, the SMTP debugging server that saves .eml files): a reporter
+`avvik db upgrade`, `avvik demo-data`, `avvik serve` (gunicorn, a Celery worker and beat
+on the embedded Valkey broker, the SMTP debugging server that saves .eml files): a reporter
 files a case through the API with a token from `avvik create-token`, and the e-mail of
 the routed case appears under instance/mail, with the case's timeline saying so.
 """

@@ -1,4 +1,4 @@
-"""workers.app, the worker's entry point: its tasks, beat schedule and broker folders."""
+"""workers.app, the worker's entry point: its tasks and beat schedule."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ print(json.dumps({
 
 
 @pytest.mark.slow
-def test_worker_entry_registers_tasks_schedule_and_broker_folders(tmp_path: Path) -> None:
+def test_worker_entry_registers_tasks_and_schedule(tmp_path: Path) -> None:
     env = clean_environment(AVVIK_ENV="development", AVVIK_INSTANCE_DIR=str(tmp_path))
 
     done = subprocess.run([sys.executable, "-c", INSPECT], env=env, capture_output=True,
@@ -35,5 +35,3 @@ def test_worker_entry_registers_tasks_schedule_and_broker_folders(tmp_path: Path
     assert found["heartbeat"] == {"task": "core.heartbeat", "schedule": 30.0}
     assert found["schedule_file"] == str(tmp_path / "celerybeat-schedule")
     assert found["is_flask_apps_celery"] is True
-    assert (tmp_path / "broker" / "queue").is_dir()
-    assert (tmp_path / "broker" / "control").is_dir()

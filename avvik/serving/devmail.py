@@ -2,7 +2,7 @@
 
 Every message it receives is printed (From, To, Subject and the plain-text part) and saved
 as an ``.eml`` file under ``instance/mail/``, so e-mail can be read without a mail server.
-Run it alone with ``python -m avvik.core.devmail [--port 8025] [--dir instance/mail]``.
+Run it alone with ``python -m avvik.serving.devmail [--port 8025] [--dir instance/mail]``.
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ def sample_message() -> EmailMessage:
 def test_debugging_server_prints_the_message_and_saves_it_as_eml(tmp_path: Path) -> None:
     port, mail_dir = free_port(), tmp_path / "mail"
     server = subprocess.Popen(
-        [sys.executable, "-m", "avvik.core.devmail", "--port", str(port), "--dir", str(mail_dir)],
+        [sys.executable, "-m", "avvik.serving.devmail", "--port", str(port),
+         "--dir", str(mail_dir)],
         env=clean_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for(lambda: port_open(port) or server.poll() is not None, 30,
