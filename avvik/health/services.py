@@ -12,10 +12,13 @@ from avvik.core.heartbeat import last_heartbeat
 from avvik.core.timeutil import as_utc, utcnow
 from avvik.extensions import db
 from avvik.outbox.models import OutboxMessage, OutboxState
+from avvik.serving.state import read_processes, state_path
 
 #: The worker counts as silent when its last heartbeat is older than this (beat sends one
 #: every 30 s).
 SILENT_AFTER_SECONDS = 120
+#: How long /health waits for the broker, in seconds.
+BROKER_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 
 
 @dataclass
@@ -28,9 +31,15 @@ class Health:
     outbox_failed: int
     oldest_pending_seconds: float | None
     healthy: bool
+    #: The processes of `avvik serve` (name, pid, running, restarts, last_exit, since),
+    #: only when it runs on this instance folder.
+    processes: list[dict[str, object]] | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        found = asdict(self)
+        if self.processes is None:
+            del found["processes"]
+        return found
 
 
 def check_database() -> str:
@@ -45,7 +54,9 @@ def check_database() -> str:
 def check_broker() -> str:
     celery = current_app.extensions["celery"]
     try:
-        with celery.connection_for_write() as connection:
+        # Socket timeouts too: a broker that accepts connections but never answers (a
+        # hung process behind a unix socket) must not hold /health.
+        with celery.connection_for_write(transport_options=BROKER_TIMEOUTS) as connection:
             connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
         return "ok"
     except Exception as error:  # a broker that cannot be reached, for whatever reason
@@ -69,7 +80,9 @@ def health(now: datetime | None = None) -> Health:
         if oldest_at is not None:
             oldest = (now - as_utc(oldest_at)).total_seconds()
     broker = check_broker()
+    processes = read_processes(state_path(current_app.config["INSTANCE_DIR"]))
     healthy = (database == "ok" and broker == "ok" and silent is not None
-               and silent <= SILENT_AFTER_SECONDS)
+               and silent <= SILENT_AFTER_SECONDS
+               and all(process["running"] for process in processes or []))
     return Health(database, broker, beat.isoformat() if beat else None, silent, pending,
-                  failed, oldest, healthy)
+                  failed, oldest, healthy, processes)
