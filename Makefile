@@ -68,5 +68,7 @@ bench: translations install-dev
 bench-quick: translations install-dev
 	$(BIN)/python -m bench.run --quick
 
+# The database stays; the broker's queued work goes (the outbox sends it again).
 clean:
-	rm -rf $(VENV) instance/broker instance/mail
+	rm -rf $(VENV) instance/broker instance/mail instance/processes.json \
+		instance/celerybeat-schedule*

@@ -1,5 +1,5 @@
 """The embedded default, as ``make run`` has it: ``avvik serve`` (gunicorn with 2
-processes, a Celery worker with embedded beat on Kombu's filesystem broker) on SQLite,
+processes, a Celery worker and beat on the embedded Valkey broker) on SQLite,
 with ``sizes.sqlite_cases`` cases of history. Only SMTP points at the harness's server."""
 
 from __future__ import annotations

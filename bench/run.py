@@ -2,7 +2,7 @@
 beside its floor, written to bench/results/latest.json (quick.json with --quick).
 
 Steps, in order: data (PostgreSQL), intake, routing (Redis), dashboards, lists, escalation,
-embedded (SQLite + filesystem broker). Everything runs on 127.0.0.1: a fresh PostgreSQL
+embedded (SQLite + the embedded Valkey broker). Everything runs on 127.0.0.1: a fresh PostgreSQL
 database (dropped at the end), a private redis-server, an SMTP server in this process.
 """
 
