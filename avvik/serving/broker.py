@@ -36,6 +36,10 @@ def server_binary() -> Path:
         "or set AVVIK_BROKER_URL to a Redis server")
 
 
+def log_file(instance: Path) -> Path:
+    return instance / "broker" / LOG_FILE
+
+
 def server_argv(socket: Path, data_dir: Path) -> list[str]:
     return [
         str(server_binary()),

@@ -64,7 +64,8 @@ def serve_command(port: int | None) -> None:
     try:
         if embedded:
             supervisor.start("broker", broker.server_argv(socket, instance / "broker"),
-                             "the broker (Valkey)")
+                             f"the broker (Valkey, log in {broker.log_file(instance)})",
+                             stop_last=True)
             supervisor.wait_until(lambda: broker.answers(socket), STARTUP_SECONDS,
                                   "the broker")
         if debug_mail:

@@ -60,6 +60,8 @@ class Child:
     deaths: deque[float] = field(default_factory=deque)
     #: When a dead child is to be started again; None while it runs.
     restart_at: float | None = None
+    #: Stopped after the others (see ``Supervisor.stop_all``).
+    stop_last: bool = False
 
     @property
     def pid(self) -> int:
@@ -107,12 +109,12 @@ class Supervisor:
         self.signals_received += 1
 
     def start(self, name: str, argv: list[str], title: str | None = None,
-              env: Mapping[str, str] | None = None) -> Child:
+              env: Mapping[str, str] | None = None, stop_last: bool = False) -> Child:
         """Start ``argv`` as the child ``name`` (``title`` in console lines), with the
         supervisor's environment unless ``env`` is given."""
         child_env = dict(self.env if env is None else env)
         child = Child(name, title or name, argv, child_env, _spawn(argv, child_env),
-                      self.clock(), self.wall_clock())
+                      self.clock(), self.wall_clock(), stop_last=stop_last)
         self.children.append(child)
         self._write_state()
         return child
@@ -170,22 +172,30 @@ class Supervisor:
             time.sleep(POLL_SECONDS)
 
     def stop_all(self) -> None:
-        """SIGTERM every child (last started first), then SIGKILL what remains."""
-        for child in reversed(self.children):
+        """SIGTERM every child (last started first), then SIGKILL what remains.
+
+        Children started with ``stop_last`` (the broker) are stopped once the others have
+        gone: a worker's warm shutdown still hands its unfinished messages back to them.
+        """
+        seen = self.signals_received
+        for stop_last in (False, True):
+            self._stop([c for c in self.children if c.stop_last == stop_last], seen)
+        if self.state_file is not None:
+            remove_state(self.state_file)
+
+    def _stop(self, children: list[Child], seen: int) -> None:
+        for child in reversed(children):
             if child.process.poll() is None:
                 _signal_quietly(child.pid, signal.SIGTERM)
-        seen = self.signals_received
         deadline = time.monotonic() + self.grace_seconds
         while time.monotonic() < deadline and self.signals_received == seen:
-            if all(child.process.poll() is not None for child in self.children):
+            if all(child.process.poll() is not None for child in children):
                 break
             time.sleep(POLL_SECONDS / 2)
-        for child in self.children:
+        for child in children:
             # The group outlives its leader when a grandchild lingers: kill the group.
             _signal_quietly(-child.pid, signal.SIGKILL)
             child.process.wait()
-        if self.state_file is not None:
-            remove_state(self.state_file)
 
     def _write_state(self) -> None:
         if self.state_file is not None:

@@ -144,6 +144,42 @@ def test_stop_all_kills_a_child_that_ignores_sigterm_after_the_grace_period(
     assert stubborn.process.returncode == -signal.SIGKILL
 
 
+#: Told to stop, it looks for a second (SIGTERM's grace) whether the process argv[1] has
+#: gone, and writes what it saw to argv[2]: a worker handing messages back to its broker.
+LOOKS_BACK = textwrap.dedent("""
+    import signal, sys, time
+    from pathlib import Path
+    def gone(pid):
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        except OSError:
+            return True
+    def stop(*_):
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline and not gone(sys.argv[1]):
+            time.sleep(0.02)
+        Path(sys.argv[2]).write_text("gone" if gone(sys.argv[1]) else "there")
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    Path(sys.argv[2]).write_text("ready")
+    time.sleep(60)
+""")
+
+
+@pytest.mark.slow
+def test_a_child_started_to_stop_last_outlives_the_others_stopping(tmp_path: Path) -> None:
+    seen = tmp_path / "seen"
+    supervisor = Supervisor(os.environ, grace_seconds=10)
+    broker = supervisor.start("broker", SLEEPER, stop_last=True)
+    supervisor.start("worker", [sys.executable, "-c", LOOKS_BACK, str(broker.pid), str(seen)])
+    wait_for(lambda: seen.exists() and seen.read_text() == "ready", 10, "the worker")
+
+    supervisor.stop_all()
+
+    assert seen.read_text() == "there"
+    assert broker.process.returncode == -signal.SIGTERM
+
+
 SUPERVISED = textwrap.dedent("""
     import sys
     from avvik.serving.supervisor import StopRequested, Supervisor

@@ -57,7 +57,7 @@ def test_a_killed_worker_is_restarted_while_the_web_answers_and_nothing_filed_is
         assert serve.poll() is None, f"avvik serve exited:\n{log_text(log_path)}"
         base = f"http://127.0.0.1:{port}"
         catalog = api(base, token, "/catalog")
-        worker = served(base, "worker")
+        worker, beat = served(base, "worker"), served(base, "beat")
 
         os.kill(worker["pid"], signal.SIGKILL)
         case = api(base, token, "/reports", case_body(catalog))
@@ -73,6 +73,7 @@ def test_a_killed_worker_is_restarted_while_the_web_answers_and_nothing_filed_is
         again = wait_for(restarted, 30, f"the worker to be restarted:\n{log_text(log_path)}")
         assert set(pages) == {200}
         assert (again["restarts"], again["last_exit"]) == (1, -signal.SIGKILL)
+        assert served(base, "beat") == beat  # beat runs on its own: untouched
         assert ("avvik serve: the Celery worker exited with code -9 (SIGKILL); restart 1 in 1 s"
                 in log_text(log_path))
 
