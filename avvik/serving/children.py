@@ -20,6 +20,14 @@ CELERY = [sys.executable, "-m", "celery", "-A", "workers.app"]
 #: same), so the warning is filtered in the worker's environment, and only there, when
 #: root runs `avvik serve`; a production worker under its own user never meets it.
 ROOT_WARNING_FILTER = "ignore:You're running the worker with superuser privileges"
+#: The worker's and beat's log level on the console. Beat sends the outbox re-send every
+#: ten seconds and the worker logs each task twice: at "info" the banner scrolls away
+#: within a minute under lines that say nothing went wrong. AVVIK_LOG_LEVEL=info shows them.
+DEFAULT_LOG_LEVEL = "warning"
+
+
+def celery_log_level() -> str:
+    return (env("LOG_LEVEL", DEFAULT_LOG_LEVEL) or DEFAULT_LOG_LEVEL).lower()
 
 
 def child_environment(port: int) -> dict[str, str]:
@@ -37,7 +45,7 @@ def web_argv(port: int) -> list[str]:
 
 def worker_argv() -> list[str]:
     # One machine, one worker: mingle and gossip only matter between several workers.
-    return [*CELERY, "worker", "--concurrency", "2", "--loglevel", "info",
+    return [*CELERY, "worker", "--concurrency", "2", "--loglevel", celery_log_level(),
             "--without-mingle", "--without-gossip"]
 
 
@@ -45,7 +53,7 @@ def beat_argv() -> list[str]:
     # Beat in a process of its own (as in production), not inside the worker (-B): a
     # worker that dies and is restarted takes no schedule with it. Its schedule file is
     # in the instance folder (workers/app.py).
-    return [*CELERY, "beat", "--loglevel", "info"]
+    return [*CELERY, "beat", "--loglevel", celery_log_level()]
 
 
 def worker_environment(base: Mapping[str, str]) -> dict[str, str]:
