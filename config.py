@@ -114,6 +114,13 @@ class Config:
         self.OUTBOX_REDELIVERY_SECONDS = int(env("OUTBOX_REDELIVERY_SECONDS", "120") or 120)
         #: How often beat runs the resend sweep (the chaos tests shorten it).
         self.OUTBOX_RESEND_SECONDS = float(env("OUTBOX_RESEND_SECONDS", "10") or 10)
+        # A failed try is retried after 2, 4, 8 ... seconds, never longer apart than the
+        # cap, for as long as an outage lasts. After the alarm's number of failed tries a
+        # row counts as failing, and /health is unhealthy while one does or while the
+        # oldest unfinished row is older than the alarm's age.
+        self.OUTBOX_RETRY_CAP_SECONDS = float(env("OUTBOX_RETRY_CAP_SECONDS", "300") or 300)
+        self.OUTBOX_ALARM_ATTEMPTS = int(env("OUTBOX_ALARM_ATTEMPTS", "8") or 8)
+        self.OUTBOX_ALARM_AGE_SECONDS = float(env("OUTBOX_ALARM_AGE_SECONDS", "900") or 900)
         #: Publish outbox rows to the broker right after each commit (tests turn it off).
         self.OUTBOX_RING = True
         self.CELERY = self._celery_settings()

@@ -34,7 +34,8 @@ class Mail:
     user: Any  #: a row of (id, email, full_name, locale, is_active), or None
     facts: dict[str, Any] | None  #: the case's (delivery.case_facts), or None
     outgoing: Outgoing | None = None
-    #: "sent", "refused" (for good), "nothing" (no one to send to), "retry", "untried"
+    #: "sent", "refused" (for good), "nothing" (no one to send to), "retry" (the server
+    #: is away or defers it), "broken" (it would not render), "untried"
     outcome: str = ""
     error: str = ""
     code: int = 0  #: the SMTP code of a refusal

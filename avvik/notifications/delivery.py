@@ -29,7 +29,8 @@ from avvik.notifications.courier import LATE, Flight, Mail, dispatch
 from avvik.notifications.services import queue_email
 from avvik.outbox.dispatch import publish, ring_committed
 from avvik.outbox.models import OutboxMessage
-from avvik.outbox.runner import Claimed, claim_batch, settle
+from avvik.outbox.retry import Failing
+from avvik.outbox.runner import Claimed, Failure, claim_batch, settle
 from avvik.reports.events import record_event
 from avvik.reports.models import Report, ReportEvent
 from avvik.reports.services import mark_answer_delivered
@@ -195,21 +196,15 @@ def _render(mail: Mail) -> None:
                                      payload["message_id"], locale=mail.user.locale)
     except Exception as error:  # one bad e-mail must not hold back the others
         log.exception("outbox %s: the e-mail could not be rendered", mail.row.id)
-        mail.outcome, mail.error = "retry", f"{type(error).__name__}: {error}"
+        mail.outcome, mail.error = "broken", f"{type(error).__name__}: {error}"
 
 
 def _record(mails: list[Mail], now: datetime) -> None:
-    """Timeline lines for what was sent or refused; every row's outcome (no commit)."""
+    """Timeline lines for what was sent, refused or is late; every row's outcome (no
+    commit)."""
     if not mails:
         return
-    sent_at = utcnow()
-    events = [{"report_id": mail.facts["id"], "actor_id": None, "kind": "email_sent",
-               "text": "", "created_at": sent_at,
-               "data": {"template": mail.row.payload["template"], "user_id": mail.user.id,
-                        "recipient": mail.user.full_name}}
-              for mail in mails if mail.outcome == "sent" and mail.facts is not None]
-    if events:
-        db.session.execute(insert(ReportEvent.__table__), events)
+    _timeline("email_sent", [mail for mail in mails if mail.outcome == "sent"])
     for mail in mails:
         if (mail.outcome == "sent" and mail.facts is not None
                 and mail.row.payload["template"] == "case_answered"
@@ -219,15 +214,39 @@ def _record(mails: list[Mail], now: datetime) -> None:
             report = db.session.get(Report, mail.facts["id"]) if mail.facts else None
             _record_refusal(db.session.get(User, mail.user.id), report, mail.row.payload,
                             mail.code)
-    settle([mail.row.id for mail in mails if mail.outcome in ("sent", "refused", "nothing")],
-           [(mail.row, mail.error) for mail in mails if mail.outcome == "retry"],
-           [mail.row for mail in mails if mail.outcome == "untried"], now)
+    alarmed = {row.id for row in settle(
+        [mail.row.id for mail in mails if mail.outcome in ("sent", "nothing")],
+        [_failure(mail) for mail in mails if mail.outcome in ("retry", "broken", "refused")],
+        [mail.row for mail in mails if mail.outcome == "untried"], now)}
+    # The case is told once that an e-mail about it is late: when its tries began to
+    # count as failing; "email_sent" follows when it goes out.
+    _timeline("email_delayed", [mail for mail in mails if mail.row.id in alarmed])
     db.session.flush()
+
+
+def _timeline(kind: str, mails: list[Mail]) -> None:
+    """One line per e-mail on its case's timeline, in one statement."""
+    moment = utcnow()
+    events = [{"report_id": mail.facts["id"], "actor_id": None, "kind": kind, "text": "",
+               "created_at": moment,
+               "data": {"template": mail.row.payload["template"], "user_id": mail.user.id,
+                        "recipient": mail.user.full_name}}
+              for mail in mails if mail.facts is not None and mail.user is not None]
+    if events:
+        db.session.execute(insert(ReportEvent.__table__), events)
+
+
+def _failure(mail: Mail) -> Failure:
+    if mail.outcome == "refused":
+        return Failure(mail.row, f"recipient refused ({mail.code})", Failing.FINAL)
+    kind = Failing.FAULT if mail.outcome == "broken" else Failing.OUTAGE
+    return Failure(mail.row, mail.error, kind)
 
 
 def _record_refusal(user: User, report: Report | None, payload: dict[str, Any],
                     code: int) -> None:
-    """A refused address is written down and the coordinators are told; no retry."""
+    """A refused address is written down and the coordinators are told. The row fails
+    (``_failure``) for an administrator to re-queue once the address is mended."""
     organization_ids = {m.unit.organization_id for m in user.memberships}
     if report is not None:
         record_event(report, "email_failed", None, template=payload["template"],

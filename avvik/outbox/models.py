@@ -22,7 +22,9 @@ class OutboxState(enum.StrEnum):
     PENDING = "pending"  #: waiting to be done (again, after a failure: see available_at)
     PROCESSING = "processing"  #: claimed by a worker; reclaimable once the lease expires
     DONE = "done"
-    FAILED = "failed"  #: gave up after the last attempt; an operator must look
+    #: Will not succeed as it is (a recipient refused for good, an error of ours that
+    #: outlasted the retries); an administrator re-queues it once it is mended.
+    FAILED = "failed"
 
 
 class OutboxMessage(db.Model):
@@ -49,3 +51,6 @@ class OutboxMessage(db.Model):
     #: When a worker claimed it; a claim older than the lease is taken to be a dead worker.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its tries began to count as failing (AVVIK_OUTBOX_ALARM_ATTEMPTS): /health
+    #: says so from then on, and the case's timeline was told once, then.
+    alarmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

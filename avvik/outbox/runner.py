@@ -3,7 +3,8 @@
 A task first claims its row with a conditional UPDATE (pending, or processing with an
 expired lease -> processing). A redelivered message, a second worker or a resent copy
 finds nothing to claim and returns. Success marks the row done in the same transaction
-as the work; failure puts it back with an exponential back-off, or fails it for good.
+as the work; failure puts it back with a back-off, or fails it for good when it will
+not pass by itself (avvik/outbox/retry.py).
 
 Work that is cheap per row and costly per task (e-mail) is claimed in batches instead:
 ``claim_batch`` takes the task's own row and other due rows of the same task at once,
@@ -24,17 +25,15 @@ from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.outbox.dispatch import ring_committed
 from avvik.outbox.models import OutboxMessage, OutboxState
+from avvik.outbox.retry import (
+    Failing,
+    RetryLater,
+    after_failure,
+    failing_kind,
+    next_attempt,
+)
 
 log = logging.getLogger(__name__)
-
-#: Give up (state failed) after this many attempts.
-MAX_ATTEMPTS = 12
-#: Back-off after a failure: 2 s, 4 s, 8 s ... capped (below Redis' visibility timeout).
-BACKOFF_CAP_SECONDS = 300
-
-
-class RetryLater(Exception):
-    """Raised by a handler for a failure that may pass (SMTP down, a lock)."""
 
 
 def claim(message_id: int, now: datetime) -> bool:
@@ -46,14 +45,10 @@ def claim(message_id: int, now: datetime) -> bool:
                    (OutboxMessage.state == OutboxState.PROCESSING)
                    & (OutboxMessage.claimed_at < now - lease)))
         .values(state=OutboxState.PROCESSING, claimed_at=now,
-                attempts=OutboxMessage.attempts + 1)
+                attempts=next_attempt(OutboxMessage.attempts))
     )
     db.session.commit()
     return result.rowcount == 1
-
-
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(2 ** attempts, BACKOFF_CAP_SECONDS))
 
 
 def run_outbox_message(message_id: int, handler: Callable[[dict[str, Any]], None], *,
@@ -65,13 +60,14 @@ def run_outbox_message(message_id: int, handler: Callable[[dict[str, Any]], None
     message = db.session.get(OutboxMessage, message_id)
     try:
         handler(dict(message.payload))
-    except RetryLater as error:
-        db.session.rollback()
-        return _failed(message_id, str(error), now)
     except Exception as error:
         db.session.rollback()
-        log.exception("outbox %s (%s) failed", message_id, message.task)
-        return _failed(message_id, f"{type(error).__name__}: {error}", now)
+        kind = failing_kind(error)
+        if kind == Failing.FAULT:
+            log.exception("outbox %s (%s) failed", message_id, message.task)
+        said = str(error) if isinstance(error, RetryLater) else (
+            f"{type(error).__name__}: {error}")
+        return _failed(message_id, said, kind, now)
     message.state = OutboxState.DONE
     message.done_at = utcnow()
     message.last_error = None
@@ -80,27 +76,24 @@ def run_outbox_message(message_id: int, handler: Callable[[dict[str, Any]], None
     return "done"
 
 
-def _failed(message_id: int, error: str, now: datetime) -> str:
+def _failed(message_id: int, error: str, kind: Failing, now: datetime) -> str:
     message = db.session.get(OutboxMessage, message_id)
-    message.last_error = error[:2000]
-    if message.attempts >= MAX_ATTEMPTS:
-        message.state = OutboxState.FAILED
-        outcome = "failed"
-    else:
-        message.state = OutboxState.PENDING
-        message.available_at = now + backoff(message.attempts)
-        message.dispatched_at = None
-        outcome = "retry"
+    values = after_failure(message.attempts, message.alarmed_at is not None, kind, error,
+                           now)
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                       .values(values))
     db.session.commit()
-    return outcome
+    return "failed" if values["state"] == OutboxState.FAILED else "retry"
 
 
 class Claimed(NamedTuple):
-    """A row taken by ``claim_batch``: its id, attempts so far (this one included), payload."""
+    """A row taken by ``claim_batch``: its id, attempts so far (this one included), payload,
+    and whether it counted as failing already."""
 
     id: int
     attempts: int
     payload: dict[str, Any]
+    alarmed: bool = False
 
 
 def claim_batch(task: str, size: int, now: datetime, *, own: int | None = None,
@@ -116,10 +109,10 @@ def claim_batch(task: str, size: int, now: datetime, *, own: int | None = None,
     has one writer at a time.
     """
     table = OutboxMessage.__table__
-    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    expired = now - timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     taking = {"state": OutboxState.PROCESSING, "claimed_at": now,
-              "attempts": table.c.attempts + 1}
-    returning = (table.c.id, table.c.attempts, table.c.payload)
+              "attempts": next_attempt(table.c.attempts)}
+    returning = (table.c.id, table.c.attempts, table.c.payload, table.c.alarmed_at)
     rows: list[Any] = []
     if own is not None:
         rows += db.session.execute(
@@ -127,7 +120,7 @@ def claim_batch(task: str, size: int, now: datetime, *, own: int | None = None,
                                 or_((table.c.state == OutboxState.PENDING)
                                     & (table.c.available_at <= now),
                                     (table.c.state == OutboxState.PROCESSING)
-                                    & (table.c.claimed_at < now - lease)))
+                                    & (table.c.claimed_at < expired)))
             .values(taking).returning(*returning)).all()
         if rows:
             after = own
@@ -144,33 +137,41 @@ def claim_batch(task: str, size: int, now: datetime, *, own: int | None = None,
         rows += db.session.execute(
             update(table).where(table.c.id.in_(select(near.c.id)))
             .values(taking).returning(*returning)).all()
-    return sorted((Claimed(row.id, row.attempts, dict(row.payload)) for row in rows),
-                  key=lambda row: row.id)
+    return sorted((Claimed(row.id, row.attempts, dict(row.payload), row.alarmed_at is not None)
+                   for row in rows), key=lambda row: row.id)
 
 
-def settle(done: Iterable[int], failures: Iterable[tuple[Claimed, str]],
-           untried: Iterable[Claimed], now: datetime) -> None:
+class Failure(NamedTuple):
+    """A claimed row whose try failed: the error, and what kind of failure it was."""
+
+    row: Claimed
+    error: str
+    kind: Failing = Failing.OUTAGE
+
+
+def settle(done: Iterable[int], failures: Iterable[Failure], untried: Iterable[Claimed],
+           now: datetime) -> list[Claimed]:
     """Record the outcome of claimed rows, in the caller's transaction (it commits).
 
-    ``done`` rows are finished; ``failures`` are retried with back-off (or failed for
-    good, as ``run_outbox_message`` does); ``untried`` rows go back as they were before
-    the claim, due at once, for another task to take.
+    ``done`` rows are finished; ``failures`` are retried with back-off, or failed for
+    good, as ``run_outbox_message`` does; ``untried`` rows go back as they were before
+    the claim, due at once, for another task to take. Returns the rows that began to
+    count as failing with this try.
     """
     table = OutboxMessage.__table__
     done = list(done)
     if done:
         db.session.execute(update(table).where(table.c.id.in_(done)).values(
             state=OutboxState.DONE, done_at=utcnow(), last_error=None))
-    for row, error in failures:
-        values: dict[str, Any] = {"last_error": error[:2000]}
-        if row.attempts >= MAX_ATTEMPTS:
-            values["state"] = OutboxState.FAILED
-        else:
-            values.update(state=OutboxState.PENDING, available_at=now + backoff(row.attempts),
-                          dispatched_at=None)
+    alarmed = []
+    for row, error, kind in failures:
+        values = after_failure(row.attempts, row.alarmed, kind, error, now)
         db.session.execute(update(table).where(table.c.id == row.id).values(values))
+        if "alarmed_at" in values:
+            alarmed.append(row)
     untried_ids = [row.id for row in untried]
     if untried_ids:
         db.session.execute(update(table).where(table.c.id.in_(untried_ids)).values(
             state=OutboxState.PENDING, available_at=now, dispatched_at=None,
             attempts=table.c.attempts - 1))
+    return alarmed

@@ -133,7 +133,8 @@ def test_a_deferred_and_a_refused_address_do_not_hold_back_the_others(world, smt
     assert (busy.state, busy.attempts, busy.last_error) == (
         OutboxState.PENDING, 1, "recipient deferred (450)")
     assert busy.available_at > clock.now
-    assert gone.state == OutboxState.DONE
+    # Refused for good: failed at once, for an administrator to re-queue once mended.
+    assert (gone.state, gone.last_error) == (OutboxState.FAILED, "recipient refused (550)")
     failed = [e for e in report.events if e.kind == "email_failed"]
     assert [e.data["smtp_code"] for e in failed] == [550]
     assert len(sent_events(report)) == 2
