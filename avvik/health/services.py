@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from avvik.core.heartbeat import last_heartbeat
-from avvik.core.timeutil import as_utc, utcnow
+from avvik.core.timeutil import utcnow
 from avvik.extensions import db
-from avvik.outbox.models import OutboxMessage, OutboxState
+from avvik.outbox.queries import Backlog, backlog
 from avvik.serving.state import read_processes, state_path
 
 #: The worker counts as silent when its last heartbeat is older than this (beat sends one
@@ -31,6 +31,10 @@ class Health:
     outbox_failed: int
     oldest_pending_seconds: float | None
     healthy: bool
+    #: Outbox rows still retried whose tries count as failing (an outage that lasts).
+    outbox_failing: int = 0
+    #: Why it is not healthy, one line each; empty when it is.
+    problems: list[str] = field(default_factory=list)
     #: The processes of `avvik serve` (name, pid, running, restarts, last_exit, since),
     #: only when it runs on this instance folder.
     processes: list[dict[str, object]] | None = None
@@ -68,21 +72,30 @@ def health(now: datetime | None = None) -> Health:
     database = check_database()
     beat = last_heartbeat() if database == "ok" else None
     silent = (now - beat).total_seconds() if beat else None
-    pending = failed = 0
-    oldest = None
-    if database == "ok":
-        pending, oldest_at = db.session.execute(
-            select(func.count(), func.min(OutboxMessage.created_at)).where(
-                OutboxMessage.state.in_([OutboxState.PENDING, OutboxState.PROCESSING]))
-        ).one()
-        failed = db.session.execute(select(func.count()).where(
-            OutboxMessage.state == OutboxState.FAILED)).scalar_one()
-        if oldest_at is not None:
-            oldest = (now - as_utc(oldest_at)).total_seconds()
+    outbox = backlog(now) if database == "ok" else Backlog(0, 0, 0, None)
     broker = check_broker()
     processes = read_processes(state_path(current_app.config["INSTANCE_DIR"]))
-    healthy = (database == "ok" and broker == "ok" and silent is not None
-               and silent <= SILENT_AFTER_SECONDS
-               and all(process["running"] for process in processes or []))
-    return Health(database, broker, beat.isoformat() if beat else None, silent, pending,
-                  failed, oldest, healthy, processes)
+    problems = _problems(database, broker, silent, outbox, processes)
+    return Health(database, broker, beat.isoformat() if beat else None, silent,
+                  outbox.pending, outbox.failed, outbox.oldest_seconds, not problems,
+                  outbox_failing=outbox.failing, problems=problems, processes=processes)
+
+
+def _problems(database: str, broker: str, silent: float | None, outbox: Backlog,
+              processes: list[dict[str, object]] | None) -> list[str]:
+    config = current_app.config
+    problems = [f"{name}: {state}" for name, state in
+                (("database", database), ("broker", broker)) if state != "ok"]
+    if silent is None or silent > SILENT_AFTER_SECONDS:
+        problems.append("worker: no heartbeat" if silent is None
+                        else f"worker: silent for {silent:.0f} s")
+    problems += [f"process {process['name']}: not running" for process in processes or []
+                 if not process["running"]]
+    if outbox.failing:
+        problems.append(f"outbox: {outbox.failing} message(s) failing, still retried "
+                        f"(see /outbox/)")
+    age = config["OUTBOX_ALARM_AGE_SECONDS"]
+    if outbox.oldest_seconds is not None and outbox.oldest_seconds > age:
+        problems.append(f"outbox: the oldest message not done is "
+                        f"{outbox.oldest_seconds:.0f} s old (more than {age:.0f} s)")
+    return problems
