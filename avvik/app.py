@@ -33,6 +33,7 @@ BLUEPRINT_MODULES = (
     "avvik.reports.views",
     "avvik.measures.views",
     "avvik.dashboards.views",
+    "avvik.outbox.views",
 )
 
 

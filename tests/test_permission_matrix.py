@@ -42,7 +42,7 @@ SEES = {
 }
 PUBLIC = {"static", "health.check", "auth.login", "home.set_language",
           "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
-ADMIN_BLUEPRINTS = {"organizations", "users", "catalog", "routing"}
+ADMIN_BLUEPRINTS = {"organizations", "users", "catalog", "routing", "outbox"}
 STATS_ENDPOINTS = re.compile(r"^(dashboards\.|api\.stats_table$)")
 ROLES = ["reporter", "kommune_leader", "kommune_coordinator", "ward_handler", "ward_leader",
          "hospital_coordinator", "quality_adviser", "secretary", "outsider", "admin"]

@@ -29,6 +29,7 @@ NAVIGATION: tuple[tuple[object, str, str], ...] = (
     (_l("Users"), "users.index", "admin"),
     (_l("Agreements and categories"), "catalog.index", "admin"),
     (_l("Routing rules"), "routing.index", "admin"),
+    (_l("Outbox"), "outbox.index", "admin"),
     (_l("Profile"), "auth.profile", "everyone"),
 )
 

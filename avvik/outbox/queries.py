@@ -1,15 +1,18 @@
-"""Read side of the outbox: the backlog /health reports."""
+"""Read side of the outbox: the backlog /health reports, the rows an administrator sees."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, func, or_, select
 
 from avvik.core.timeutil import as_utc
 from avvik.extensions import db
 from avvik.outbox.models import OutboxMessage, OutboxState
+
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,12 @@ class Backlog:
 
 def unfinished() -> ColumnElement[bool]:
     return OutboxMessage.state.in_([OutboxState.PENDING, OutboxState.PROCESSING])
+
+
+def troubled() -> ColumnElement[bool]:
+    """Rows an administrator should see: failed, or failing and still retried."""
+    return or_(OutboxMessage.state == OutboxState.FAILED,
+               unfinished() & OutboxMessage.alarmed_at.is_not(None))
 
 
 def backlog(now: datetime) -> Backlog:
@@ -38,3 +47,8 @@ def backlog(now: datetime) -> Backlog:
     oldest = (now - as_utc(oldest_at)).total_seconds() if oldest_at is not None else None
     return Backlog(pending, failing, failed, oldest)
 
+
+def troubled_page(*, page: int) -> Pagination:
+    """Failed and failing rows, oldest first."""
+    query = select(OutboxMessage).where(troubled()).order_by(OutboxMessage.id)
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)

@@ -7,12 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app, has_request_context
-from sqlalchemy import Insert, bindparam, exists, insert, select
+from sqlalchemy import ColumnElement, Insert, bindparam, exists, insert, select, update
 
+from avvik.core.permissions import require_admin
 from avvik.core.rows import keep_as_loaded
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.outbox.models import OutboxMessage, OutboxState
+from avvik.outbox.queries import troubled
+from avvik.users.models import User
 
 #: Session info key under which new outbox rows wait for the commit (see dispatch):
 #: (id, task, stamped) each.
@@ -115,3 +118,32 @@ def enqueue_many(jobs: Iterable[Job]) -> list[int]:
     _remember_new([(i, row["task"]) for i, row in zip(ids, rows, strict=True)],
                   stamped=stamp is not None)
     return ids
+
+
+def requeue_message(actor: User, message: OutboxMessage, *,
+                    now: datetime | None = None) -> bool:
+    """Have a failed or failing row tried again at once, its tries counted from nought.
+
+    False when there is nothing to re-queue: it is done, or a worker is trying it now.
+    """
+    require_admin(actor)
+    return _requeue(OutboxMessage.id == message.id, now or utcnow()) == 1
+
+
+def requeue_troubled(actor: User, *, now: datetime | None = None) -> int:
+    """``requeue_message`` for every failed and failing row; returns how many."""
+    require_admin(actor)
+    return _requeue(troubled(), now or utcnow())
+
+
+def _requeue(which: ColumnElement[bool], now: datetime) -> int:
+    # A row a worker holds (processing) is being tried already: left to that try.
+    rows = db.session.execute(
+        update(OutboxMessage)
+        .where(which, OutboxMessage.state.in_([OutboxState.PENDING, OutboxState.FAILED]))
+        .values(state=OutboxState.PENDING, available_at=now, attempts=0, alarmed_at=None,
+                dispatched_at=None)
+        .returning(OutboxMessage.id, OutboxMessage.task)).all()
+    # Rung after the commit, as new work is.
+    _remember_new([(row.id, row.task) for row in rows], stamped=False)
+    return len(rows)
