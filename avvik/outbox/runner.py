@@ -102,8 +102,10 @@ def claim_batch(task: str, size: int, now: datetime, *, own: int | None = None,
     commits; the claims hold from then on).
 
     Row ``own`` (the task's own, if given) is claimed as ``claim`` does, once it is due;
-    the others are the first due pending rows after it - rows queued together lie
-    together - or, when it was not to be had, after id ``after``.
+    the others are the first due rows after it - rows queued together lie together - or,
+    when it was not to be had, after id ``after``. Due rows are pending ones whose time
+    has come and claimed ones whose lease has expired: a worker killed while it held a
+    batch had them all, and one message for the first brings back every one.
     Each row's own message, when it comes, finds it taken and returns. PostgreSQL
     skips rows that another worker is claiming this instant (``SKIP LOCKED``); SQLite
     has one writer at a time.
@@ -128,10 +130,13 @@ def claim_batch(task: str, size: int, now: datetime, *, own: int | None = None,
         # Walked in primary-key order from ``after``: ``state || ''`` keeps the planner off
         # the state index, which it favours while its statistics predate a sweep's
         # thousands of new rows, and which then reads and sorts every pending row.
+        state = table.c.state + ""
         near = (select(table.c.id)
                 .where(table.c.id > after, table.c.task == task,
-                       (table.c.state + "") == OutboxState.PENDING.value,
-                       table.c.available_at <= now)
+                       or_((state == OutboxState.PENDING.value)
+                           & (table.c.available_at <= now),
+                           (state == OutboxState.PROCESSING.value)
+                           & (table.c.claimed_at < expired)))
                 .order_by(table.c.id).limit(size - len(rows))
                 .with_for_update(skip_locked=True).cte("near"))
         rows += db.session.execute(

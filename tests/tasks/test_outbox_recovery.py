@@ -1,5 +1,9 @@
 """Recovery of the outbox, with real workers, Redis, PostgreSQL or SQLite and SMTP: a
-mail server away for longer than the retries' alarm.
+mail server away for longer than the retries' alarm, and a worker killed while it holds
+a full batch.
+
+The batch's e-mails are queued as a sweep queues them (outside a request, many at once,
+then rung after the commit), about one case whose own routing e-mails are out of the way.
 """
 
 from __future__ import annotations
@@ -9,14 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select, update
 
+from avvik.extensions import db
 from avvik.health.services import health
-from avvik.outbox.models import OutboxState
+from avvik.notifications.services import email_job
+from avvik.outbox.dispatch import ring_committed
+from avvik.outbox.models import OutboxMessage, OutboxState
+from avvik.outbox.services import enqueue_many
+from avvik.users.models import User
+from tests.services import free_port
 from tests.tasks.private_redis import PrivateRedis
-from tests.tasks.processes import wait_for
+from tests.tasks.processes import SmtpServer, wait_for
 from tests.tasks.system import System, database_url, start_system  # noqa: F401
 from tests.tasks.test_chaos import (  # noqa: F401  (redis: fixture)
     LEASE,
+    StallingHandler,
     assert_each_routed_mail_once,
     redis,
 )
@@ -62,3 +74,67 @@ def test_an_smtp_outage_longer_than_the_retries_alarm_costs_time_not_email(
     status = system.read(health)
     assert status.outbox_failing == 0
     assert not [p for p in status.problems if p.startswith("outbox")], status
+
+
+#: A worker claims e-mails in groups (avvik/notifications/delivery.py GROUP_SIZE): while
+#: it sends one group it holds the next, so it holds two when the test kills it.
+HELD = 100
+
+
+def queue_mail(system: System, count: int) -> list[int]:
+    """``count`` e-mails about one routed case, queued and rung as a sweep does."""
+    ring = system.app.config["OUTBOX_RING"]
+    system.app.config["OUTBOX_RING"] = False
+    try:
+        report_id = system.file_case(routed=True)
+    finally:
+        system.app.config["OUTBOX_RING"] = ring
+    db.session.execute(update(OutboxMessage).values(state=OutboxState.DONE))
+    cast = system.cast
+    people = [db.session.get(User, person.id) for person in (
+        cast.ward_handler, cast.ward_leader, cast.clinic_leader, cast.hospital_coordinator,
+        cast.secretary)]
+    ids = enqueue_many(email_job(people[n % len(people)], "escalation",
+                                 f"burst:{report_id}:{n}", report_id=report_id,
+                                 extra={"level": 1}) for n in range(count))
+    db.session.commit()
+    ring_committed()
+    db.session.remove()
+    return ids
+
+
+def in_state(system: System, state: OutboxState) -> int:
+    return system.read(lambda: db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == state)))
+
+
+@pytest.fixture
+def stalling_system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                    database_url: str, redis: PrivateRedis) -> Iterator[System]:  # noqa: F811
+    smtp = SmtpServer(free_port())
+    smtp.handler = StallingHandler()
+    yield from start_system(tmp_path, monkeypatch, database_url, redis.url, smtp=smtp,
+                            SMTP_CONNECTIONS="1", **LEASE)
+
+
+def test_a_killed_worker_holding_a_full_batch_is_relieved_of_all_of_it_at_once(
+        stalling_system: System) -> None:
+    system = stalling_system
+    handler: StallingHandler = system.smtp.handler
+    first = system.start_worker()
+    queue_mail(system, HELD)
+    wait_for(handler.stalled.is_set, 60, f"the worker to send DATA:\n{first.log()}")
+    wait_for(lambda: in_state(system, OutboxState.PROCESSING) == HELD, 30,
+             f"the worker to hold {HELD} e-mails")
+    first.kill()
+    handler.release.set()  # the server gives up on the dead connection; nothing kept
+
+    # Its claims expire after one lease; the new worker's beat sends them out again, and
+    # the new worker takes every expired claim, not one per round of the sweep.
+    system.start_worker(beat=True)
+    lease = int(LEASE["OUTBOX_LEASE_SECONDS"])
+    system.wait_for_mail(HELD, timeout=lease + 4 * float(LEASE["OUTBOX_RESEND_SECONDS"]) + 5)
+    rows = system.wait_until_settled(timeout=30)
+    assert len(system.mail()) == HELD
+    system.assert_no_message_twice()
+    assert {row["state"] for row in rows} == {OutboxState.DONE}
