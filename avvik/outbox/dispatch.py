@@ -155,12 +155,51 @@ def resend_due(now: datetime | None = None) -> int:
             & (OutboxMessage.claimed_at < now - lease),
         )).order_by(OutboxMessage.id).limit(1000)
     ).all()
-    sent = publish_all((message_id, task) for message_id, task in rows)
-    if sent:
-        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(sent))
-                           .values(dispatched_at=now))
     db.session.commit()
-    return len(sent)
+    return len(_stamp_and_publish([(message_id, task) for message_id, task in rows], [],
+                                  now))
+
+
+def _stamp_and_publish(unstamped: list[tuple[int, str]], stamped: list[tuple[int, str]],
+                       now: datetime) -> list[int]:
+    """Publish the rows, ``unstamped`` ones stamped ``dispatched_at`` first, in a
+    transaction of their own; clear the stamp of what could not be published.
+
+    The stamp is committed before any worker hears of the rows: a write to them after
+    the publishing would hold their locks while the workers claim them, and PostgreSQL's
+    ``SKIP LOCKED`` would leave them behind, pending with an idle worker, until the
+    redelivery time.
+    """
+    messages = sorted(unstamped + stamped)
+    if not messages:
+        return []
+    try:
+        if unstamped:
+            db.session.execute(update(OutboxMessage).where(
+                OutboxMessage.id.in_([i for i, _task in unstamped]))
+                .values(dispatched_at=now))
+            db.session.commit()
+    except SQLAlchemyError as error:  # the sweep publishes them at its next round
+        db.session.rollback()
+        log.warning("outbox: %d message(s) not stamped, left to the sweep: %s",
+                    len(unstamped), type(error).__name__)
+        messages = sorted(stamped)
+    published = publish_all(messages)
+    sent = set(published)
+    unsent = [i for i, _task in messages if i not in sent]
+    if unsent:
+        try:
+            # Only a row still waiting for its message: one a worker took meanwhile (a
+            # resent copy, a neighbour's batch) keeps what it has.
+            db.session.execute(update(OutboxMessage).where(
+                OutboxMessage.id.in_(unsent), OutboxMessage.state == OutboxState.PENDING)
+                .values(dispatched_at=None))
+            db.session.commit()
+        except SQLAlchemyError as error:  # sent again once the redelivery time is over
+            db.session.rollback()
+            log.warning("outbox: dispatch times of %s not cleared: %s", unsent,
+                        type(error).__name__)
+    return published
 
 
 def _remember_committed(session: Session) -> None:
@@ -190,28 +229,12 @@ def init_outbox_dispatch(app: Flask) -> None:
 def ring_committed() -> None:
     """Publish the outbox rows committed by this session so far (call after commit).
 
-    A row written with its ``dispatched_at`` stamped (in a request) needs no write when
-    it is published; one that is not published loses its stamp, so that the sweep sends
-    it at its next round. Other rows get their ``dispatched_at`` once published.
+    A row written with its ``dispatched_at`` stamped (in a request) needs no write before
+    it is published; other rows are stamped first (``_stamp_and_publish``). A row that
+    is not published loses its stamp, so that the sweep sends it at its next round.
     """
     committed = db.session.info.pop(COMMITTED_KEY, None)
     if not committed or not current_app.config.get("OUTBOX_RING", True):
         return
-    now = utcnow()
-    published = set(publish_all((message_id, task) for message_id, task, _ in committed))
-    sent = [i for i, _task, stamped in committed if i in published and not stamped]
-    unsent = [i for i, _task, stamped in committed if i not in published and stamped]
-    if not (sent or unsent):
-        return
-    try:
-        if sent:
-            db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(sent))
-                               .values(dispatched_at=now))
-        if unsent:
-            db.session.execute(update(OutboxMessage).where(
-                OutboxMessage.id.in_(unsent), OutboxMessage.state == OutboxState.PENDING)
-                .values(dispatched_at=None))
-        db.session.commit()
-    except SQLAlchemyError as error:  # the work is committed; the sweep sends it later
-        db.session.rollback()
-        log.warning("outbox: dispatch times of %s not written: %s", sent + unsent, error)
+    _stamp_and_publish([(i, task) for i, task, stamped in committed if not stamped],
+                       [(i, task) for i, task, stamped in committed if stamped], utcnow())

@@ -1,19 +1,21 @@
 """Recovery of the outbox, with real workers, Redis, PostgreSQL or SQLite and SMTP: a
-mail server away for longer than the retries' alarm, and a worker killed while it holds
-a full batch.
+mail server away for longer than the retries' alarm, a worker killed while it holds a
+full batch, and a sweep's burst of e-mails that two workers claim side by side.
 
-The batch's e-mails are queued as a sweep queues them (outside a request, many at once,
-then rung after the commit), about one case whose own routing e-mails are out of the way.
+The batch's and the burst's e-mails are queued as a sweep queues them (outside a
+request, many at once, then rung after the commit), about one case whose own routing
+e-mails are out of the way.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from avvik.extensions import db
 from avvik.health.services import health
@@ -24,7 +26,7 @@ from avvik.outbox.services import enqueue_many
 from avvik.users.models import User
 from tests.services import free_port
 from tests.tasks.private_redis import PrivateRedis
-from tests.tasks.processes import SmtpServer, wait_for
+from tests.tasks.processes import SmtpServer, redis_broker_url, wait_for
 from tests.tasks.system import System, database_url, start_system  # noqa: F401
 from tests.tasks.test_chaos import (  # noqa: F401  (redis: fixture)
     LEASE,
@@ -138,3 +140,57 @@ def test_a_killed_worker_holding_a_full_batch_is_relieved_of_all_of_it_at_once(
     assert len(system.mail()) == HELD
     system.assert_no_message_twice()
     assert {row["state"] for row in rows} == {OutboxState.DONE}
+
+
+#: An escalation sweep's worth of e-mails (the fault probe's sweep queued ~1,370).
+BURST = 1370
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_workers_send_a_sweeps_burst_without_waiting_for_a_redelivery(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:  # noqa: F811
+    # The sweep sends no row a second time within the test: whatever the claims leave
+    # behind stays behind.
+    for system in start_system(tmp_path, monkeypatch, database_url,
+                               redis_broker_url(), OUTBOX_REDELIVERY_SECONDS="3600"):
+        system.start_worker()
+        system.start_worker()
+        slow_to_write_after_publishing(system, monkeypatch)
+        queue_mail(system, BURST)
+        system.wait_for_mail(BURST, timeout=120)
+        system.wait_until_settled(timeout=30)
+        assert len(system.mail()) == BURST
+        system.assert_no_message_twice()
+
+
+def slow_to_write_after_publishing(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loaded database: a write to the outbox rows that comes after their publishing
+    comes once the workers have started on them, and holds its locks while they claim."""
+    celery = system.app.extensions["celery"]
+    published: list[str] = []
+    send_task = celery.send_task
+
+    def counted(name: str, *args: Any, **kwargs: Any) -> Any:
+        published.append(name)
+        return send_task(name, *args, **kwargs)
+
+    def claimed() -> int:
+        with db.engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(OutboxMessage).where(
+                OutboxMessage.task == "mail.send", OutboxMessage.state != OutboxState.PENDING))
+
+    def until(check: Any) -> None:
+        with contextlib.suppress(AssertionError):  # a slow database, not a stopped one
+            wait_for(check, 10, "the workers", interval=0.001)
+
+    def late(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if published and statement.startswith("UPDATE outbox_messages"):
+            until(claimed)
+
+    def held(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if published and statement.startswith("UPDATE outbox_messages"):
+            until(lambda: len(system.smtp.messages) >= claimed())
+
+    monkeypatch.setattr(celery, "send_task", counted)
+    event.listen(db.engine, "before_cursor_execute", late)
+    event.listen(db.engine, "after_cursor_execute", held)
