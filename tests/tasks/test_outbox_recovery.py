@@ -149,8 +149,8 @@ BURST = 1370
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_workers_send_a_sweeps_burst_without_waiting_for_a_redelivery(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:  # noqa: F811
-    # The sweep sends no row a second time within the test: whatever the claims leave
-    # behind stays behind.
+    # No beat, and the redelivery an hour away: whatever the claims leave behind stays
+    # behind, and only the ring's messages can get the e-mails out.
     for system in start_system(tmp_path, monkeypatch, database_url,
                                redis_broker_url(), OUTBOX_REDELIVERY_SECONDS="3600"):
         system.start_worker()
