@@ -251,7 +251,7 @@ class ListFilterForm(AppForm):
     view = SelectField(_l("List"), [Optional()], validate_choice=False)
     status = SelectMultipleField(
         _l("Status"), [Optional()],
-        choices=[(s.value, str(label)) for s, label in STATUS_LABELS.items()])
+        choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
     overdue = BooleanField(_l("Only overdue cases"))
     agreement = _select(_l("Agreement"))
     transition = _select(_l("Transition"))
@@ -263,7 +263,7 @@ class ListFilterForm(AppForm):
     cases = SelectField(_l("Cases"), [Optional()], validate_choice=False,
                         choices=[("open", _l("Open cases")), ("all", _l("All cases"))])
     sort = SelectField(_l("Sort by"), [Optional()], validate_choice=False,
-                       choices=[(k, str(v)) for k, v in SORT_LABELS.items()])
+                       choices=list(SORT_LABELS.items()))
     order = SelectField(_l("Order"), [Optional()], validate_choice=False,
                         choices=[("desc", _l("Descending")), ("asc", _l("Ascending"))])
     page = IntegerField(_l("Page"), [Optional(), NumberRange(min=1)])
