@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from celery.schedules import crontab
-from celery.signals import worker_process_init, worker_process_shutdown, worker_shutdown
+from celery.signals import (
+    beat_init,
+    worker_process_init,
+    worker_process_shutdown,
+    worker_shutdown,
+)
 
 from avvik.app import create_app
 from avvik.core.smtp import close_sessions
@@ -50,6 +55,14 @@ celery.conf.beat_schedule = {
 celery.conf.beat_schedule_filename = str(
     Path(flask_app.config["INSTANCE_DIR"]) / "celerybeat-schedule"
 )
+
+
+@beat_init.connect
+def first_heartbeat(**_kwargs: Any) -> None:
+    """Beat sends the first heartbeat as it starts, not one interval later: /health calls
+    the worker silent until one is recorded, and a fresh `make run` would be unhealthy
+    until then."""
+    celery.send_task("core.heartbeat")
 
 
 @worker_process_init.connect

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.tasks.embedded import api, case_body, routed_mail, serving
+from tests.tasks.embedded import api, case_body, get, routed_mail, serving
 from tests.tasks.processes import wait_for
 from tests.tasks.system import DESCRIPTION, message_text
 
@@ -35,6 +35,9 @@ def test_make_run_system_routes_a_filed_case_and_mails_the_responsible_unit(
             return found if "routed" in kinds and "email_sent" in kinds else None
 
         routed = wait_for(timeline, 30, "routed and email_sent on the case's timeline")
+        # Beat's first heartbeat goes when it starts, not one interval later.
+        wait_for(lambda: get(f"{base}/health")[0] == 200, 10,
+                 f"a healthy /health:\n{get(f'{base}/health')[1]!r}")
         assert routed["status"] == "routed"
         assert routed["responsible_unit"]["name"] == "Indremedisinsk avdeling"
         assert routed["routing_basis"] == "rule"
