@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from avvik.demo.people import DEMO_PASSWORD
+
 pytestmark = pytest.mark.slow
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -43,3 +45,63 @@ def test_the_filter_checkboxes_are_square_and_full_size(new_page, check_accessib
     page.goto("/measures/")  # a checkbox outside the case pages' own styles
     drawn = box(page, "#overdue")
     assert round(drawn["width"]) == round(drawn["height"]) == TOGGLE_PX, drawn
+
+
+def bokmal_page(new_page: Any, user: str) -> Any:
+    """Signed in as ``user`` in bokmål, chosen on the login page: kept in this browser's
+    session only, so the user's saved language stays as other tests expect it."""
+    page = new_page()
+    page.goto("/auth/login")
+    page.get_by_role("button", name="Norsk (bokmål)").click()
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+    page.get_by_label("Brukernavn").fill(user)
+    page.get_by_label("Passord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+    return page
+
+
+def overflow(page: Any) -> dict[str, int]:
+    """How far the page, and the list inside its frame, are wider than what shows them."""
+    return page.evaluate("""() => {
+        const frame = document.querySelector('.table-wrap');
+        return {page: document.documentElement.scrollWidth - window.innerWidth,
+                list: frame.scrollWidth - frame.clientWidth};
+    }""")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("user", "path"), [("melder.kommune", "/reports/"),
+                                            ("koordinator.kommune", "/reports/?view=organization")],
+                         ids=["reporter", "coordinator"])
+def test_the_case_list_fits_the_screen_and_shows_the_answer_deadline(
+        new_page, check_accessibility, viewport, user, path):
+    page = bokmal_page(new_page, user)
+    page.set_viewport_size(viewport)
+    page.goto(path)
+    assert overflow(page) == {"page": 0, "list": 0}
+
+    deadline = page.locator("td[data-label='Svar innen']:not(:empty)").first
+    expect(deadline).to_be_visible()
+    drawn = deadline.bounding_box()
+    assert drawn is not None, "the deadline is drawn"
+    assert drawn["x"] >= 0 and drawn["x"] + drawn["width"] <= viewport["width"], drawn
+    labels = page.eval_on_selector_all(
+        "table.card-table tbody tr:first-child td",
+        "cells => cells.map(c => getComputedStyle(c, '::before').content)")
+    if viewport is PHONE:
+        # A card: the row's fields one under the other, each named by its column.
+        headers = page.locator("table.card-table thead th").all_inner_texts()
+        assert labels == [f'"{header}"' for header in headers]
+        assert "Svar innen" in headers
+        cells = page.locator("table.card-table tbody tr").first.locator("td")
+        tops = [cells.nth(i).bounding_box()["y"] for i in range(cells.count())
+                if cells.nth(i).is_visible()]
+        assert tops == sorted(tops) and len(set(tops)) == len(tops), tops
+    else:
+        assert set(labels) == {"none"}  # the header row names the columns
+        header = page.get_by_role("columnheader", name="Svar innen")
+        right = header.bounding_box()["x"] + header.bounding_box()["width"]
+        frame = page.locator(".table-wrap").bounding_box()
+        assert right <= frame["x"] + frame["width"] + 0.5, (right, frame)
+    check_accessibility(page)
