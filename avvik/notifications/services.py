@@ -60,11 +60,18 @@ def _unique(users: list[User]) -> list[User]:
     return list(seen.values())
 
 
+#: The events that start a round of routing (avvik.routing.services.enqueue_routing).
+ROUND_STARTS = ("submitted", "approved", "reopened", "forwarded")
+
+
 def notify_routed(report: Report) -> int:
+    """Tell the responsible unit; a case back after a reopening says so, not "new case"."""
     people = recipients.responsible_people(report.responsible_unit,
                                            report.receiving_organization_id)
+    starts = [event.kind for event in report.events if event.kind in ROUND_STARTS]
+    template = "case_reopened" if starts[-1:] == ["reopened"] else "case_routed"
     for user in people:
-        queue_email(user, "case_routed", f"routed:{report.id}:{_stamp(report.routed_at)}",
+        queue_email(user, template, f"routed:{report.id}:{_stamp(report.routed_at)}",
                     report=report)
     return len(people)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,13 @@ from avvik.extensions import db
 from avvik.notifications.delivery import send_due_emails
 from avvik.notifications.services import fan_out
 from avvik.outbox.models import OutboxMessage
-from avvik.reports.services import add_comment, answer_report, create_draft, submit_report
+from avvik.reports.services import (
+    add_comment,
+    answer_report,
+    create_draft,
+    reopen_report,
+    submit_report,
+)
 from avvik.routing.services import route_report
 from tests.services import free_port
 from tests.tasks.processes import SmtpServer
@@ -106,6 +112,30 @@ def test_the_answer_reaching_the_reporter_makes_the_case_closable(world, smtp):
     drain()
     assert world.reporter.email in [to[0] for to, _ in smtp.messages]
     assert report.answer_delivered_at is not None
+
+
+def test_a_reopened_case_is_mailed_as_back_with_the_unit_not_as_a_new_case(world, smtp):
+    world.ward_handler.locale, world.ward_leader.locale = "nb", "en"
+    report = routed_case(world)
+    answer_report(world.ward_handler, report, "Årsak", "Tiltak", now=MONDAY)
+    drain()
+    first_round = {to[0]: message["Subject"] for to, message in smtp.messages}
+    assert first_round[world.ward_handler.email] == f"Ny sak {report.case_number} til " \
+                                                    "enheten din"
+    before = len(smtp.messages)
+    reopen_report(world.reporter, report, "Svaret forklarer ikke årsaken.")
+    route_report(report, now=MONDAY + timedelta(days=7))
+    drain()
+    subjects = {to[0]: message["Subject"] for to, message in smtp.messages[before:]}
+    assert subjects == {
+        world.ward_handler.email: f"Sak {report.case_number} er gjenåpnet og tilbake hos "
+                                  "enheten din",
+        world.ward_leader.email: f"Case {report.case_number} was reopened and is back with "
+                                 "your unit"}
+    for _, message in smtp.messages[before:]:
+        text = message.get_body(("plain",)).get_content()
+        assert "Ny sak" not in text and "New case" not in text
+        assert "ikke årsaken" not in text  # the reason stays in Avvik: it is free text
 
 
 def test_comment_mails_at_most_once_per_ten_minutes_per_person(world, smtp):
