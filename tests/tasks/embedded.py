@@ -7,6 +7,7 @@ token from `avvik create-token`, and read /health and the routing e-mails.
 
 from __future__ import annotations
 
+import html
 import http.cookiejar
 import json
 import re
@@ -33,8 +34,9 @@ REPORTER = "melder.kommune"
 DEMO_USER, DEMO_PASSWORD = "leder.kommune", "avvik-demo-2026"
 #: The demo community's rule for this category routes to Indremedisinsk avdeling.
 CATEGORY, TRANSITION, AGREEMENT = "C-LEGEMIDDELLISTE", "C1", "5"
-CSRF_TOKEN = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
-VALUE = re.compile(r'value="([^"]+)"')
+FORM = re.compile(r"<form\b.*?</form>", re.DOTALL)
+HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+NAME, VALUE = re.compile(r'name="([^"]+)"'), re.compile(r'value="([^"]*)"')
 
 
 def avvik(env: dict[str, str], *args: str) -> str:
@@ -145,7 +147,7 @@ def is_routing_mail(message: EmailMessage, report_id: int) -> bool:
 
 
 class Browser:
-    """A person's browser over HTTP: a cookie jar, and each form's CSRF token sent back."""
+    """A person's browser over HTTP: a cookie jar, and each form's hidden inputs sent back."""
 
     def __init__(self, base: str) -> None:
         self.base = base
@@ -160,12 +162,24 @@ class Browser:
             return response.geturl(), response.read().decode()
 
     def submit(self, path: str, fields: dict[str, Any]) -> tuple[str, str]:
-        """Load the form at ``path`` and post ``fields`` with its CSRF token."""
-        _url, form = self.open(path)
-        field = CSRF_TOKEN.search(form)
-        assert field, f"no CSRF token on {path}:\n{form[:2000]}"
-        return self.open(path, {"csrf_token": VALUE.search(field.group(0)).group(1),
-                                **fields})
+        """Load the page at ``path`` and post ``fields`` with the hidden inputs (the CSRF
+        token and the like) of its form that has most of them, as a browser would."""
+        _url, page = self.open(path)
+        form = max(FORM.findall(page), default="",
+                   key=lambda form: sum(f'name="{name}"' in form for name in fields))
+        hidden = hidden_inputs(form)
+        assert "csrf_token" in hidden, f"no form with a CSRF token on {path}:\n{page[:2000]}"
+        return self.open(path, {**hidden, **fields})
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> tuple[str, str]:
         return self.submit("/auth/login", {"username": username, "password": password})
+
+
+def hidden_inputs(form: str) -> dict[str, str]:
+    """The names and values of the hidden inputs of a form's HTML."""
+    found: dict[str, str] = {}
+    for tag in HIDDEN_INPUT.findall(form):
+        name, value = NAME.search(tag), VALUE.search(tag)
+        if name:
+            found[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return found
