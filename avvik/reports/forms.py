@@ -107,6 +107,10 @@ class ReportForm(AppForm):
         render_kw={"autocomplete": "off", "data-keep": "no", "inputmode": "numeric"})
     submit = SubmitField(_l("Submit report"))
     save_draft = SubmitField(_l("Save as draft"))
+    #: New on every page of the form (avvik.reports.submissions): a second post of the same
+    #: page finds the report the first one saved. Not named like the report's column, so
+    #: that the form never takes a saved report's token as its own.
+    form_token = HiddenField()
 
     #: Set by ``offer_choices`` for the grouped selects and the identity section.
     receiving_unit_groups: Groups
@@ -138,6 +142,11 @@ class ReportForm(AppForm):
             [(a.id, f"{a.number} {a.title}") for a in catalog.active_agreements(community_id)]
             if community_id else [], _l("Choose agreement"))
         self.transition_groups, self.category_groups = _phase_groups(community_id)
+
+    def issue_token(self, token: str) -> None:
+        """Give a page of the form its token; a post shown again keeps the one it sent."""
+        if not self.is_submitted() or not self.form_token.data:
+            self.form_token.data = token
 
     def wants_identity(self) -> bool:
         return self.receiving_organization_id.data in self.identity_org_ids

@@ -18,6 +18,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -108,6 +109,12 @@ class Report(db.Model):
         # month around its start (avvik/measures/queries.py): a range of this index each.
         Index("ix_reports_kind_event_date", "category_id", "receiving_organization_id",
               "event_date", postgresql_include=["status"]),
+        # A form posted twice (two taps, a resend after a lost answer) carries the same
+        # token: the second INSERT or UPDATE fails here, also when both run at once, and
+        # the page answers with the first one's case. Only form-filed reports have one.
+        Index("uq_reports_reporter_submission_token", "reporter_id", "submission_token",
+              unique=True, postgresql_where=text("submission_token IS NOT NULL"),
+              sqlite_where=text("submission_token IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,6 +185,9 @@ class Report(db.Model):
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When the patient identity was deleted from the vault (shown on the case).
     identity_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The one-time token of the report form that last saved the report (a hidden
+    #: field, new on each page): a repeated post of that form finds this report.
+    submission_token: Mapped[str | None] = mapped_column(String(64))
     #: Optimistic locking: two handlers acting at once never lose an update.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -17,11 +17,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
@@ -30,7 +41,7 @@ from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.organizations.models import HealthCommunity, Unit
-from avvik.reports import labels, presenting, scope, vault
+from avvik.reports import labels, presenting, scope, submissions, vault
 from avvik.reports.forms import (
     AnswerForm,
     CommentForm,
@@ -113,16 +124,45 @@ def _report_form(report: Report | None = None) -> ReportForm:
     form = ReportForm(obj=report)
     units = sorted({m.unit for m in me.memberships if m.unit.is_active}, key=lambda u: u.name)
     form.offer_choices(units, default_reporting_unit_id(me))
+    form.issue_token(submissions.new_token())
     return form
 
 
 def _save(form: ReportForm, report: Report | None) -> Report:
     me, data = _me(), form.to_input()
+    token = submissions.usable(form.form_token.data)
     if not form.submit.data:
-        return update_draft(me, report, data) if report else create_draft(me, data)
-    if report is None:
-        return file_report(me, data)  # validated once, every problem at once
-    return submit_report(me, report, data)
+        return (update_draft(me, report, data, submission_token=token) if report
+                else create_draft(me, data, submission_token=token))
+    if report is None:  # validated once, every problem at once
+        return file_report(me, data, submission_token=token)
+    return submit_report(me, report, data, submission_token=token)
+
+
+def _saved(saved: Report, report: Report | None) -> Response:
+    """Where a successful post of the report form leads: the draft, or the case."""
+    _forget_kept(keep_key("report", report.id if report else "new"),
+                 keep_key("report", saved.id))
+    if saved.status == ReportStatus.DRAFT:
+        flash(_("The draft is saved. You find it under My reports."), "success")
+        return redirect(url_for(".edit", report_id=saved.id))
+    flash(_("Report %(number)s is submitted.", number=saved.case_number)
+          if saved.status != ReportStatus.AWAITING_APPROVAL else
+          _("Report %(number)s is waiting for your leader's approval.",
+            number=saved.case_number), "success")
+    return redirect(url_for(".detail", report_id=saved.id))
+
+
+def _sent_before(report: Report | None) -> Response | None:
+    """The first answer again, when this post repeats one that saved a report already.
+
+    Checked before anything else: the repeat of a submission finds a case that is no
+    longer a draft, and must not be told that only drafts can be changed.
+    """
+    if request.method != "POST" or g.get("csrf_failed"):
+        return None
+    earlier = submissions.saved_with(_me(), request.form.get("form_token"))
+    return _saved(earlier, report) if earlier is not None else None
 
 
 def _report_form_view(report: Report | None) -> ResponseReturnValue:
@@ -136,21 +176,19 @@ def _report_form_view(report: Report | None) -> ResponseReturnValue:
             db.session.rollback()  # nothing half-saved
             form.apply_errors(error)
             status = 422
-        except StaleDataError:
+        except (IntegrityError, StaleDataError) as error:
             db.session.rollback()
+            # The same page posted twice at once: the other post saved it (the token's
+            # unique index, or the draft's version, stopped this one).
+            repeated = _sent_before(report)
+            if repeated is not None:
+                return repeated
+            if isinstance(error, IntegrityError):
+                raise
             form.form_errors.append(str(CHANGED))
             status = 409
         else:
-            _forget_kept(keep_key("report", report.id if report else "new"),
-                         keep_key("report", saved.id))
-            if saved.status == ReportStatus.DRAFT:
-                flash(_("The draft is saved. You find it under My reports."), "success")
-                return redirect(url_for(".edit", report_id=saved.id))
-            flash(_("Report %(number)s is submitted.", number=saved.case_number)
-                  if saved.status != ReportStatus.AWAITING_APPROVAL else
-                  _("Report %(number)s is waiting for your leader's approval.",
-                    number=saved.case_number), "success")
-            return redirect(url_for(".detail", report_id=saved.id))
+            return _saved(saved, report)
     elif request.method == "POST":
         status = 400
     return render_template("reports/form.html", form=form, report=report,
@@ -161,13 +199,16 @@ def _report_form_view(report: Report | None) -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 def new() -> ResponseReturnValue:
-    return _report_form_view(None)
+    return _sent_before(None) or _report_form_view(None)
 
 
 @bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 def edit(report_id: int) -> ResponseReturnValue:
     report = _visible(report_id)
+    repeated = _sent_before(report)
+    if repeated is not None:
+        return repeated
     if report.status != ReportStatus.DRAFT or report.reporter_id != _me().id:
         flash(_("Only a draft can be changed, and only by its reporter."), "error")
         return redirect(url_for(".detail", report_id=report.id))

@@ -34,25 +34,31 @@ def default_reporting_unit_id(user: User) -> int | None:
     return ranked[0].unit_id if ranked else None
 
 
-def create_draft(actor: User, data: ReportInput, *, now: datetime | None = None) -> Report:
+def create_draft(actor: User, data: ReportInput, *, now: datetime | None = None,
+                 submission_token: str | None = None) -> Report:
     """Save what the reporter has so far; nothing is sent anywhere."""
-    return file_report(actor, data, draft=True, now=now)
+    return file_report(actor, data, draft=True, now=now, submission_token=submission_token)
 
 
 def file_report(actor: User, data: ReportInput, *, draft: bool = False,
-                now: datetime | None = None) -> Report:
+                now: datetime | None = None, submission_token: str | None = None) -> Report:
     """A new report from one input: submitted at once, or kept a draft with ``draft``.
 
     What ``create_draft`` and then ``submit_report`` do, with the input validated once
     and the report and its first timeline line written with one INSERT each, without a
     flush (``avvik.core.rows``). The rows the validation loaded are set on the report,
     so nothing is loaded twice and the answer needs no query.
+
+    ``submission_token`` is the report form's one-time token (avvik.reports.submissions):
+    a second report with the same token of the same reporter breaks a unique index
+    (IntegrityError), however close together the two arrive.
     """
     now = now or utcnow()
     data.reporting_unit_id = data.reporting_unit_id or default_reporting_unit_id(actor)
     choices = validate_report(data, actor, complete=not draft, now=now)
     # A new report has no timeline to load: start it empty, kept in memory.
-    report = Report(reporter=actor, status=ReportStatus.DRAFT, created_at=now, events=[])
+    report = Report(reporter=actor, status=ReportStatus.DRAFT, created_at=now, events=[],
+                    submission_token=submission_token)
     _apply(report, data, choices)
     if not draft:
         _mark_submitted(report, now)
@@ -70,21 +76,27 @@ def file_report(actor: User, data: ReportInput, *, draft: bool = False,
 
 
 def update_draft(actor: User, report: Report, data: ReportInput, *,
-                 now: datetime | None = None) -> Report:
+                 now: datetime | None = None, submission_token: str | None = None) -> Report:
     if report.reporter_id != actor.id:
         raise PermissionDenied()
     require(report, Step.SUBMIT)  # only drafts are edited
     data.reporting_unit_id = data.reporting_unit_id or report.reporting_unit_id
     choices = validate_report(data, actor, complete=False, now=now)
     _apply(report, data, choices)
+    _remember_token(report, submission_token)
     db.session.flush()
     _store_identity(report, data)
     return report
 
 
 def submit_report(actor: User, report: Report, data: ReportInput | None = None, *,
-                  now: datetime | None = None) -> Report:
-    """Submit a draft (with the latest input): it gets its case number and goes on."""
+                  now: datetime | None = None, submission_token: str | None = None
+                  ) -> Report:
+    """Submit a draft (with the latest input): it gets its case number and goes on.
+
+    Two submissions of one draft at the same moment: the second one's UPDATE finds the
+    version changed (StaleDataError) and its case number goes back with its rollback.
+    """
     now = now or utcnow()
     if report.reporter_id != actor.id:
         raise PermissionDenied()
@@ -96,6 +108,7 @@ def submit_report(actor: User, report: Report, data: ReportInput | None = None, 
         _store_identity(report, data)
     else:
         validate_report(_input_from(report), actor, complete=True, now=now)
+    _remember_token(report, submission_token)
     _mark_submitted(report, now)
     record_event(report, "submitted", actor, status=report.status.value)
     db.session.flush()
@@ -181,6 +194,12 @@ def _apply(report: Report, data: ReportInput, choices: Choices) -> None:
     report.agreement = choices.agreement
     report.transition = choices.transition
     report.category = choices.category
+
+
+def _remember_token(report: Report, token: str | None) -> None:
+    # The latest form page that saved the draft: its repeat finds the draft by it.
+    if token is not None:
+        report.submission_token = token
 
 
 def _store_identity(report: Report, data: ReportInput) -> None:
