@@ -1,6 +1,6 @@
 """Import every model so that ``db.metadata`` knows all tables (Alembic, create_all)."""
 
-from avvik.api.models import ApiToken
+from avvik.api.models import ApiToken, IdempotencyKey
 from avvik.audit.models import AuditEntry
 from avvik.auth.models import LoginSession, LoginThrottle
 from avvik.catalog.models import Agreement, Category, Phase, Transition
@@ -23,7 +23,8 @@ from avvik.users.models import Membership, Role, User
 __all__ = [
     "Agreement", "ApiToken", "AuditEntry", "CaseNumberCounter", "Category", "Consequence",
     "Direction",
-    "HealthCommunity", "LoginSession", "LoginThrottle", "Measure", "MeasureReport",
+    "HealthCommunity", "IdempotencyKey", "LoginSession", "LoginThrottle", "Measure",
+    "MeasureReport",
     "MeasureStatus", "Membership", "Organization",
     "OrganizationKind", "OutboxMessage", "OutboxState", "PatientIdentity", "Phase", "Report",
     "ReportEvent", "ReportStatus", "Role", "RoutingRule", "Transition", "Unit", "User",

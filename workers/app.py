@@ -34,6 +34,7 @@ except ConfigError as error:
 celery = flask_app.extensions["celery"]
 
 # Importing a task module is what registers its @shared_task functions with the worker.
+import workers.api  # noqa: E402
 import workers.core  # noqa: E402
 import workers.escalation  # noqa: E402
 import workers.mail  # noqa: E402
@@ -50,6 +51,8 @@ celery.conf.beat_schedule = {
                       "schedule": crontab(hour=7, minute=0, day_of_week="monday")},
     "delete-expired-identities": {"task": "reports.delete_expired_identities",
                                   "schedule": crontab(hour=2, minute=30)},
+    "purge-idempotency-keys": {"task": "api.purge_idempotency_keys",
+                               "schedule": crontab(hour=2, minute=45)},
 }
 # Beat remembers when it last sent each task; keep that file with the other state.
 celery.conf.beat_schedule_filename = str(

@@ -1,10 +1,10 @@
-"""Personal bearer tokens for the REST API."""
+"""Personal bearer tokens for the REST API, and the Idempotency-Keys of its POSTs."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvik.core.db import UTCDateTime
@@ -38,3 +38,32 @@ class ApiToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}… of user {self.user_id}>"
+
+
+class IdempotencyKey(db.Model):
+    """A POST sent with an ``Idempotency-Key`` header, and what it answered.
+
+    Written in the transaction of the work itself: the key exists exactly when the work
+    does. A retry with the same key is answered from here (avvik/api/idempotency.py).
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        # One answer per key and user, also for two requests at the same moment.
+        UniqueConstraint("user_id", "key"),
+        # The daily purge deletes by age.
+        Index("ix_idempotency_keys_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: As the client sent it; its scope is the user, so clients need not coordinate.
+    key: Mapped[str] = mapped_column(String(255))
+    #: SHA-256 (hex) of the method, path and JSON body: the same key on another request is
+    #: refused. A hash, so no text of the case is kept twice.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    #: The status the first request answered (201 or 200); a retry answers the same.
+    response_status: Mapped[int] = mapped_column(SmallInteger)
+    #: The case the first request made or acted on; a retry answers with it as it is now.
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,7 +1,8 @@
 """The cases: ``/api/v1/reports`` and one POST per step. Same services as the pages.
 
 A case the caller may not see is 404, exactly like one that does not exist. Services
-flush; each view commits once.
+flush; each POST commits once, in ``answered_once``, which also honours an
+``Idempotency-Key`` (avvik/api/idempotency.py).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 
-from avvik.api.auth import api_user, commit_keeping_loaded
+from avvik.api.auth import api_user
 from avvik.api.blueprint import bp
+from avvik.api.idempotency import answered_once
 from avvik.api.queries import MAX_ID
 from avvik.api.schemas import (
     AnswerIn,
@@ -79,10 +81,15 @@ def list_cases(status: list, order: str, page: int, per_page: int, **filters: An
             "pages": result.pages}
 
 
+LOCATION = {"Location": {"description": "The case's URL.", "schema": {"type": "string"}}}
+
+
 @bp.route("/reports", methods=["POST"], tags=TAGS)
 @bp.arguments(ReportIn)
-@bp.response(201, ReportOut)
+@bp.response(201, ReportOut, headers=LOCATION)
 @_documented(401)
+# The answer is built from what was just written, still in memory: no reloading.
+@answered_once(201, visible_report, keep_loaded=True, location=True)
 def create(body: dict[str, Any]) -> Report:
     """File a report: submitted at once, or kept a draft when "draft" is true."""
     keep_draft = body.pop("draft")
@@ -91,8 +98,6 @@ def create(body: dict[str, Any]) -> Report:
                               else v) for k, v in body.items()},
                        patient_identity=PatientIdentityInput(**identity) if identity else None)
     report = file_report(api_user(), data, draft=keep_draft)
-    # The answer is built from what was just written, still in memory: no reloading.
-    commit_keeping_loaded()
     known_identity(report, data.patient_identity is not None)
     return report
 
@@ -111,11 +116,11 @@ def _step(rule: str, summary: str, schema: type | None = None, status: int = 200
         def view(*args: Any, report_id: int) -> Report:
             report = visible_report(report_id)
             act(report, *args)
-            db.session.commit()
             return report
 
         view.__name__ = act.__name__
         view.__doc__ = summary
+        view = answered_once(status, visible_report)(view)
         if schema is not None:
             view = bp.arguments(schema)(view)
         view = _documented(401, 403, 404, 409)(bp.response(status, ReportOut)(view))
