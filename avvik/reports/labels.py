@@ -24,6 +24,12 @@ STATUS_LABELS = {
     ReportStatus.WITHDRAWN: _l("Withdrawn"),
 }
 
+#: The tag of a case past a deadline names the deadline (avvik.reports.queries.passed_deadlines).
+OVERDUE_LABELS = {
+    "acknowledge": _l("Acknowledgement overdue"),
+    "answer": _l("Answer overdue"),
+}
+
 #: The design system's colour for each status tag (the text says it too).
 STATUS_COLORS = {
     ReportStatus.DRAFT: "neutral",
@@ -86,6 +92,10 @@ def status_label(status: ReportStatus | str) -> str:
 
 def status_color(status: ReportStatus | str) -> str:
     return STATUS_COLORS.get(ReportStatus(status), "neutral")
+
+
+def overdue_label(deadline: str) -> str:
+    return str(OVERDUE_LABELS[deadline])
 
 
 def consequence_label(value: Consequence | str | None) -> str:

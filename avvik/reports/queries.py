@@ -62,13 +62,23 @@ def overdue_condition(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def is_overdue(report: Report, now: datetime | None = None) -> bool:
+def passed_deadlines(report: Report, now: datetime | None = None) -> tuple[str, ...]:
+    """The deadlines of the case that have passed with their step not done: "acknowledge",
+    "answer", both or none. A page says which, so that an acknowledgement left late is not
+    read as a late answer beside an answer deadline still ahead."""
     now = now or utcnow()
-    if report.status == ReportStatus.ROUTED and report.acknowledge_due_at \
+    passed = []
+    if report.status == ReportStatus.ROUTED and report.acknowledge_due_at is not None \
             and report.acknowledge_due_at < now:
-        return True
-    return report.status in (ReportStatus.ROUTED, ReportStatus.ACKNOWLEDGED) and \
-        report.answer_due_at is not None and report.answer_due_at < now
+        passed.append("acknowledge")
+    if report.status in (ReportStatus.ROUTED, ReportStatus.ACKNOWLEDGED) and \
+            report.answer_due_at is not None and report.answer_due_at < now:
+        passed.append("answer")
+    return tuple(passed)
+
+
+def is_overdue(report: Report, now: datetime | None = None) -> bool:
+    return bool(passed_deadlines(report, now))
 
 
 def filtered(user: User, filters: ReportFilter, now: datetime | None = None) -> Select:

@@ -53,7 +53,7 @@ from avvik.reports.forms import (
     StepForm,
 )
 from avvik.reports.models import Report, ReportStatus
-from avvik.reports.queries import available_views, is_overdue, list_reports
+from avvik.reports.queries import available_views, list_reports, passed_deadlines
 from avvik.reports.services import (
     acknowledge_report,
     add_comment,
@@ -111,6 +111,7 @@ def _never_cache(response: Response) -> Response:
 def _template_helpers() -> dict[str, Any]:
     return {"status_label": labels.status_label, "status_color": labels.status_color,
             "consequence_label": labels.consequence_label, "keep_key": keep_key,
+            "overdue_label": labels.overdue_label,
             "CONSEQUENCE_LEVELS": labels.CONSEQUENCE_LEVELS,
             "identity_excerpts": presenting.identity_excerpts,
             "kept_saved": lambda: session.pop("kept_saved", [])}
@@ -276,7 +277,7 @@ def _render_case(report: Report, bound: dict[str, Any] | None = None,
     events = list(report.events)
     return render_template(
         "reports/detail.html", report=report, viewer=viewer, forms=forms, events=events,
-        deadlines=presenting.deadlines(report, now), overdue=is_overdue(report, now),
+        deadlines=presenting.deadlines(report, now), overdue=passed_deadlines(report, now),
         names=presenting.timeline_names(report, events)), status
 
 
@@ -371,4 +372,5 @@ def index() -> ResponseReturnValue:
     page = list_reports(me, filters, page=form.page.data or 1, per_page=PER_PAGE)
     return render_template("reports/index.html", form=form, page=page, problems=problems,
                            views=views, current=filters.view, now=utcnow(),
-                           is_overdue=is_overdue, view_labels=labels.LIST_VIEW_LABELS)
+                           passed_deadlines=passed_deadlines,
+                           view_labels=labels.LIST_VIEW_LABELS)

@@ -130,14 +130,34 @@ def test_overdue_cases_stand_out_in_words(app, world, clock):
     html = browser.get("/reports/?view=inbox").get_data(as_text=True)
     rows = {number: row for row in re.findall(r"<tr.*?</tr>", html, re.S)
             for number in case_numbers(row)}
-    assert "Overdue" in rows[late.case_number]
-    assert "the deadline has passed" in rows[late.case_number]  # for screen readers
+    assert "Acknowledgement overdue" in rows[late.case_number]
+    assert "Answer overdue" in rows[late.case_number]
     assert "data-overdue" in rows[late.case_number]
-    assert "Overdue" not in rows[on_time.case_number]
+    assert "overdue" not in rows[on_time.case_number].lower()
     only_late = browser.get("/reports/?view=inbox&overdue=y").get_data(as_text=True)
     assert case_numbers(only_late) == [late.case_number]
     page = browser.get(f"/reports/{late.id}").get_data(as_text=True)
     assert "working days past the deadline" in page
+
+
+@pytest.mark.clock
+def test_a_late_acknowledgement_is_not_shown_as_a_late_answer(app, world, clock):
+    # Ten days back: past the 2 working days to acknowledge on any date (holidays and
+    # all), well before the 15 to answer.
+    case = routed_case(world, routed_at=clock.now - timedelta(days=10))
+    assert case.acknowledge_due_at < clock.now < case.answer_due_at
+    browser = browser_for(app, world.ward_handler)
+    html = browser.get("/reports/?view=inbox").get_data(as_text=True)
+    [row] = [row for row in re.findall(r"<tr.*?</tr>", html, re.S)
+             if case.case_number in row]
+    assert "Acknowledgement overdue" in row and "Answer overdue" not in row
+    page = browser.get(f"/reports/{case.id}").get_data(as_text=True)
+    heading = re.search(r"<h1.*?</h1>", page, re.S).group(0)
+    assert "Acknowledgement overdue" in heading and "Answer overdue" not in heading
+    acknowledge_report(world.ward_handler, case)
+    db.session.flush()
+    html = browser.get("/reports/?view=inbox").get_data(as_text=True)
+    assert "overdue" not in html.split(case.case_number, 1)[1].split("</tr>", 1)[0]
 
 
 @pytest.mark.clock
