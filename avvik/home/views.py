@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from avvik.core.urls import safe_next_url
+from avvik.core.urls import page_to_return_to
 from avvik.extensions import db
 
 bp = Blueprint("home", __name__)
@@ -19,11 +19,12 @@ def index() -> str:
 
 @bp.post("/language")
 def set_language() -> Response:
-    """Switch the interface language; saved on the user when signed in."""
+    """Switch the interface language (saved on the user when signed in) and go back to
+    the page, or the nearest one a browser can load when that page was a form's result."""
     locale = request.form.get("locale")
     if locale in ("nb", "en"):
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
-    return redirect(safe_next_url(request.form.get("next")))
+    return redirect(page_to_return_to(request.form.get("next")))
