@@ -40,7 +40,7 @@ SEES = {
             "ward_leader", "hospital_coordinator", "admin"},
     "foreign": {"outsider", "hospital_coordinator", "admin"},
 }
-PUBLIC = {"static", "health.check", "auth.login", "home.set_language",
+PUBLIC = {"static", "health.check", "auth.login", "home.set_language", "home.favicon",
           "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
 ADMIN_BLUEPRINTS = {"organizations", "users", "catalog", "routing", "outbox"}
 STATS_ENDPOINTS = re.compile(r"^(dashboards\.|api\.stats_table$)")

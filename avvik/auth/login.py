@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from avvik.users.models import User
 
 #: Endpoints anyone may reach without signing in. Everything else requires a login.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "home.set_language", "health.check"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "home.set_language", "home.favicon",
+                              "health.check"})
 
 #: Endpoints that never use the sign-in session: the public API, the token API (avvik/api
 #: checks the bearer token itself and answers 401 JSON) and the API's documentation.

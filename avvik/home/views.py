@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session
+from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -15,6 +15,12 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 def index() -> str:
     return render_template("home/index.html", memberships=current_user.memberships)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon browsers and bookmark tools ask for at the root whatever the page links."""
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.post("/language")
