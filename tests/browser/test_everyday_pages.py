@@ -29,3 +29,19 @@ def test_pages_load_their_icon_and_nothing_fails(new_page, check_accessibility):
     expect(icon).to_have_attribute("type", "image/svg+xml")
     answer = page.request.get("/favicon.ico")  # asked for by tools that read no page
     assert answer.status == 200 and answer.body()[:4] == b"\x00\x00\x01\x00"
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800},
+                                      {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_a_case_with_several_text_forms_says_once_that_unsent_text_is_kept(
+        new_page, check_accessibility, viewport):
+    page = new_page("leder.sykehus")  # leads the ward the demo routes medication cases to
+    page.set_viewport_size(viewport)
+    page.goto("/reports/?view=inbox&status=routed")
+    page.locator("table tbody a[href^='/reports/']").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Case SA-")
+    assert page.locator("form[data-keep-key]").count() >= 3  # answer, forward, comment
+    notice = page.get_by_text("Text you have not sent yet is kept on this device")
+    expect(notice).to_have_count(1)
+    expect(notice).to_be_visible()  # the script ran and keeps text here
+    check_accessibility(page)

@@ -135,6 +135,17 @@ def test_forward_sends_the_case_to_another_unit_with_the_reason(app, world):
     assert "Gjelder kirurgisk pasient." in html
 
 
+def test_the_notice_about_kept_text_is_said_once_however_many_forms_keep_text(app, world):
+    report = routed_case(world)
+    html = browser_for(app, world.ward_handler).get(f"/reports/{report.id}").get_data(
+        as_text=True)
+    keeping = html.count("data-keep-key=")
+    assert keeping >= 3  # answer, forward and comment: each keeps its unsent text
+    assert html.count("Text you have not sent yet is kept on this device") == 1
+    assert html.count("data-keep-notice") == 1
+    assert html.count("data-keep-restored") == keeping  # what came back, form by form
+
+
 def test_reporter_withdraws_before_acknowledgement(app, world):
     report = routed_case(world)
     reporter = browser_for(app, world.reporter)

@@ -97,7 +97,7 @@
     if (kept && kept.values && restore(form, kept.values, kept.at > since && since > 0)) {
       show(form, "[data-keep-restored]");
     }
-    show(form, "[data-keep-notice]");
+    show(document, "[data-keep-notice]");  // said once on the page, not per form
     function save() {
       try { store.setItem(key, JSON.stringify({ at: Date.now(), values: snapshot(form) })); }
       catch (e) { /* storage full: nothing more to do */ }
