@@ -20,7 +20,9 @@ from werkzeug.routing.converters import (
 from avvik.auth.login import PUBLIC_ENDPOINTS, SESSIONLESS_PREFIXES
 
 #: Changing the allow-list is a security decision: this test makes it a visible one.
-REVIEWED_PUBLIC_ENDPOINTS = {"auth.login", "static", "home.set_language", "health.check"}
+#: The site's icon (home.favicon) is public like the static files it is one of.
+REVIEWED_PUBLIC_ENDPOINTS = {"auth.login", "static", "home.set_language", "home.favicon",
+                             "health.check"}
 #: The token API ("api.") answers 401 itself; its documentation ("api-docs.") is public.
 REVIEWED_SESSIONLESS_PREFIXES = ("api_public.", "api.", "api-docs.")
 
