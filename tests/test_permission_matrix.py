@@ -44,6 +44,10 @@ PUBLIC = {"static", "health.check", "auth.login", "home.set_language", "home.fav
           "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
 ADMIN_BLUEPRINTS = {"organizations", "users", "catalog", "routing", "outbox"}
 STATS_ENDPOINTS = re.compile(r"^(dashboards\.|api\.stats_table$)")
+#: The token pages are for the roles that set up integrations; revoking is every owner's.
+TOKEN_ENDPOINTS = {"api_tokens.index", "api_tokens.create"}
+TOKEN_ROLES = {"kommune_coordinator", "hospital_coordinator", "quality_adviser", "secretary",
+               "admin"}
 ROLES = ["reporter", "kommune_leader", "kommune_coordinator", "ward_handler", "ward_leader",
          "hospital_coordinator", "quality_adviser", "secretary", "outsider", "admin"]
 
@@ -120,6 +124,8 @@ def expected_denial(endpoint: str, user: User, role: str, case: str | None) -> i
     if blueprint in ADMIN_BLUEPRINTS and not user.is_admin:
         return 403
     if STATS_ENDPOINTS.match(endpoint) and not may_view_stats(user):
+        return 403
+    if endpoint in TOKEN_ENDPOINTS and role not in TOKEN_ROLES:
         return 403
     return None
 

@@ -6,11 +6,24 @@ from collections.abc import Sequence
 
 from avvik.api.models import ApiToken
 from avvik.extensions import db
-from avvik.users.models import User
+from avvik.users.models import Role, User
+
+#: The roles that set up integrations, and so are offered personal API tokens: the
+#: coordinators (the organisation's quality system, its cases to and from the others), the
+#: quality advisers and the secretariat (figures and exports for their reports).
+#: Clinicians file and answer cases in the pages; administrators have them too.
+TOKEN_ROLES = (Role.COORDINATOR, Role.QUALITY_ADVISER, Role.SECRETARIAT)
 
 #: The largest id a row can have (32-bit keys); larger ids in URLs or bodies are refused
 #: up front, since SQLite cannot even bind them.
 MAX_ID = 2**31 - 1
+
+
+def offers_api_tokens(user: User) -> bool:
+    """Whether the profile offers ``user`` API tokens and the token page is theirs. A token
+    an operator makes with ``avvik create-token`` (an integration's own account) works
+    whatever the roles."""
+    return bool(user.is_admin or user.has_role(*TOKEN_ROLES))
 
 
 def tokens_of(user: User) -> Sequence[ApiToken]:

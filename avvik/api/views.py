@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from avvik.api.forms import NewTokenForm
-from avvik.api.queries import token_of, tokens_of
+from avvik.api.queries import offers_api_tokens, token_of, tokens_of
 from avvik.api.services import create_token, revoke_token
 from avvik.core.errors import ValidationFailed
 from avvik.core.http_errors import keeps_input_on_csrf_failure
@@ -22,14 +22,21 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
+@bp.app_template_global("offers_api_tokens")
+def _offers_api_tokens() -> bool:
+    return offers_api_tokens(_me())
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
+    _require_token_role()
     return _render(NewTokenForm(formdata=None))
 
 
 @bp.post("/")
 @keeps_input_on_csrf_failure
 def create() -> ResponseReturnValue:
+    _require_token_role()
     form = NewTokenForm()
     if form.validate_on_submit():
         try:
@@ -52,7 +59,14 @@ def revoke(token_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash(_("The token “%(name)s” is revoked and no longer works.", name=token.name),
           "success")
-    return redirect(url_for("api_tokens.index"))
+    # Back to the list, or to the profile of an owner the list is not for.
+    return redirect(url_for("api_tokens.index" if offers_api_tokens(_me()) else "auth.profile"))
+
+
+def _require_token_role() -> None:
+    # Revoking stays open to every owner: a token can always be stopped.
+    if not offers_api_tokens(_me()):
+        abort(403)
 
 
 def _render(form: NewTokenForm, new_token: str | None = None,

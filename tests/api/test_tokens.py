@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from flask import render_template
 from sqlalchemy import select
 
 from avvik.api.models import ApiToken
@@ -11,11 +10,17 @@ from avvik.api.services import authenticate_token, create_token, hash_token, rev
 from avvik.core.errors import NotFound, ValidationFailed
 from avvik.core.timeutil import as_utc
 from avvik.extensions import db
+from avvik.users.models import Role, User
 from tests.api.conftest import bearer
 from tests.conftest import csrf_token_from, login, post_form
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, make_unit, make_user
 
 CATALOG = "/api/v1/catalog"
+
+
+def integration_user(username: str, role: Role = Role.QUALITY_ADVISER) -> User:
+    """Someone the token page is for: a role that sets up integrations."""
+    return make_user(username, roles=[(role, make_unit())])
 
 
 def test_only_a_hash_and_a_prefix_of_the_token_are_stored(db_session):
@@ -79,7 +84,7 @@ def test_posts_without_a_token_get_401_not_a_csrf_error(client, db_session):
 
 
 def test_the_session_cookie_of_a_signed_in_browser_does_not_open_the_api(client, db_session):
-    make_user("kari")
+    integration_user("kari")
     assert login(client, "kari", DEFAULT_PASSWORD).status_code == 302
     assert client.get("/api-tokens/").status_code == 200  # signed in for pages
     assert client.get(CATALOG).status_code == 401
@@ -102,7 +107,7 @@ def test_the_token_page_needs_a_signed_in_user(client, db_session):
 
 
 def test_a_token_created_on_the_page_is_shown_once_and_works(client, db_session):
-    make_user("kari")
+    integration_user("kari")
     login(client, "kari", DEFAULT_PASSWORD)
     response = post_form(client, "/api-tokens/", {"name": "Kvalitetssystem"})
     assert response.status_code == 200
@@ -117,7 +122,7 @@ def test_a_token_created_on_the_page_is_shown_once_and_works(client, db_session)
 
 
 def test_a_token_without_a_name_is_refused_on_the_page(client, db_session):
-    make_user("kari")
+    integration_user("kari")
     login(client, "kari", DEFAULT_PASSWORD)
     response = post_form(client, "/api-tokens/", {"name": ""})
     assert response.status_code == 200 and 'aria-invalid="true"' in response.get_data(
@@ -126,7 +131,7 @@ def test_a_token_without_a_name_is_refused_on_the_page(client, db_session):
 
 
 def test_a_token_is_revoked_on_the_page_by_its_owner_only(client, db_session):
-    kari = make_user("kari")
+    kari = integration_user("kari")
     other = make_user("ola")
     mine, my_plain = create_token(kari, "min")
     theirs, their_plain = create_token(other, "deres")
@@ -149,7 +154,7 @@ def test_a_token_is_revoked_on_the_page_by_its_owner_only(client, db_session):
 
 
 def test_revoking_on_the_page_needs_the_csrf_token(client, db_session):
-    kari = make_user("kari")
+    kari = integration_user("kari")
     token, _plain = create_token(kari, "min")
     db.session.commit()
     login(client, "kari", DEFAULT_PASSWORD)
@@ -174,7 +179,44 @@ def test_create_token_command_refuses_an_unknown_user(app, db_session):
     assert result.exit_code == 1 and "nobody" in result.output
 
 
-def test_the_profile_section_links_to_the_token_page(app, db_session):
-    with app.test_request_context("/auth/profile"):
-        html = render_template("api/_profile_section.html")
+def test_the_profile_section_links_to_the_token_page(app, client, db_session):
+    integration_user("kari")
+    login(client, "kari", DEFAULT_PASSWORD)
+    html = client.get("/auth/profile").get_data(as_text=True)
     assert 'href="/api-tokens/"' in html
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.QUALITY_ADVISER, Role.SECRETARIAT,
+                                  "admin"])
+def test_the_roles_that_set_up_integrations_are_offered_tokens(client, db_session, role):
+    if role == "admin":
+        make_user("kari", is_admin=True)
+    else:
+        integration_user("kari", role)
+    login(client, "kari", DEFAULT_PASSWORD)
+    assert "API tokens" in client.get("/auth/profile").get_data(as_text=True)
+    assert client.get("/api-tokens/").status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.REPORTER, Role.HANDLER, Role.LEADER, None])
+def test_clinicians_are_not_offered_tokens(client, db_session, role):
+    make_user("kari", roles=[(role, make_unit())] if role else [])
+    login(client, "kari", DEFAULT_PASSWORD)
+    profile = client.get("/auth/profile").get_data(as_text=True)
+    assert "API tokens" not in profile and "/api-tokens/" not in profile
+    assert client.get("/api-tokens/").status_code == 403
+    assert post_form(client, "/api-tokens/", {"name": "Eget skript"},
+                     token_from="/auth/profile").status_code == 403
+    assert db.session.scalars(select(ApiToken)).all() == []
+
+
+def test_a_token_an_operator_made_works_and_its_owner_may_revoke_it(client, db_session):
+    nurse = make_user("kari", roles=[(Role.REPORTER, make_unit())])
+    token, plain = create_token(nurse, "Journalsystem")  # as avvik create-token makes it
+    db.session.commit()
+    assert client.get(CATALOG, headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+    login(client, "kari", DEFAULT_PASSWORD)
+    csrf = csrf_token_from(client.get("/auth/profile").get_data(as_text=True))
+    revoked = client.post(f"/api-tokens/{token.id}/revoke", data={"csrf_token": csrf})
+    assert revoked.status_code == 302 and revoked.headers["Location"] == "/auth/profile"
+    assert client.get(CATALOG, headers={"Authorization": f"Bearer {plain}"}).status_code == 401

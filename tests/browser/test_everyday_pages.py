@@ -45,3 +45,20 @@ def test_a_case_with_several_text_forms_says_once_that_unsent_text_is_kept(
     expect(notice).to_have_count(1)
     expect(notice).to_be_visible()  # the script ran and keeps text here
     check_accessibility(page)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800},
+                                      {"width": 390, "height": 844}], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("user", "offered"), [("melder.kommune", False),
+                                               ("leder.sykehus", False),
+                                               ("koordinator.kommune", True),
+                                               ("kvalitet", True)])
+def test_the_profile_offers_api_tokens_only_to_roles_that_set_up_integrations(
+        new_page, check_accessibility, viewport, user, offered):
+    page = new_page(user)
+    page.set_viewport_size(viewport)
+    page.goto("/auth/profile")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="API tokens")).to_have_count(1 if offered else 0)
+    check_accessibility(page)
+    assert page.request.get("/api-tokens/").status == (200 if offered else 403)
