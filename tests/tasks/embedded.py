@@ -34,6 +34,8 @@ REPORTER = "melder.kommune"
 DEMO_USER, DEMO_PASSWORD = "leder.kommune", "avvik-demo-2026"
 #: The demo community's rule for this category routes to Indremedisinsk avdeling.
 CATEGORY, TRANSITION, AGREEMENT = "C-LEGEMIDDELLISTE", "C1", "5"
+#: The Message-ID of a case's routing e-mail (avvik/notifications/services.py).
+ROUTING_MESSAGE_ID = re.compile(r"<routed\.(\d+)\.")
 FORM = re.compile(r"<form\b.*?</form>", re.DOTALL)
 HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
 NAME, VALUE = re.compile(r'name="([^"]+)"'), re.compile(r'value="([^"]*)"')
@@ -139,11 +141,13 @@ def routed_mail(mail_dir: Path, report_id: int) -> list[EmailMessage]:
     """The routing e-mails of a case that the mail debugging server saved."""
     messages = [message_from_bytes(path.read_bytes(), policy=policy.default)
                 for path in sorted(mail_dir.glob("*.eml"))]
-    return [m for m in messages if is_routing_mail(m, report_id)]
+    return [m for m in messages if routing_case(m) == report_id]
 
 
-def is_routing_mail(message: EmailMessage, report_id: int) -> bool:
-    return message["Message-ID"].startswith(f"<routed.{report_id}.")
+def routing_case(message: EmailMessage) -> int | None:
+    """The case whose routing e-mail this is, or None for another e-mail."""
+    found = ROUTING_MESSAGE_ID.match(message["Message-ID"])
+    return int(found.group(1)) if found else None
 
 
 class Browser:

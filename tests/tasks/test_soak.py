@@ -19,7 +19,7 @@ import json
 import os
 import signal
 import time
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,7 +43,7 @@ from tests.tasks.embedded import (
     api,
     case_body,
     get,
-    is_routing_mail,
+    routing_case,
     serving,
 )
 from tests.tasks.processes import SmtpServer, wait_for
@@ -152,25 +152,32 @@ def routing_recipients(report_ids: list[int]) -> dict[int, set[str]] | None:
         if len(reports) != len(set(report_ids)) or any(
                 report.status != ReportStatus.ROUTED for report in reports):
             return None
-        return {report.id: {user.email for user in responsible_people(
-            report.responsible_unit, report.receiving_organization_id)}
-            for report in reports}
+        people: dict[tuple[int | None, int], set[str]] = {}
+        for report in reports:
+            unit = (report.responsible_unit_id, report.receiving_organization_id)
+            if unit not in people:
+                people[unit] = {user.email for user in responsible_people(
+                    report.responsible_unit, report.receiving_organization_id)}
+        return {report.id: people[report.responsible_unit_id,
+                                  report.receiving_organization_id] for report in reports}
     finally:
         db.session.remove()  # no transaction left open on the instance's SQLite
 
 
-def routing_mail(smtp: SmtpServer, report_id: int) -> dict[str, set[str]]:
-    """Each recipient of a case's routing e-mails, with the Message-IDs it received."""
-    found: dict[str, set[str]] = {}
+def routing_mail(smtp: SmtpServer) -> dict[int, dict[str, set[str]]]:
+    """Per case, each recipient of its routing e-mails with the Message-IDs it received."""
+    found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for _recipients, message in list(smtp.messages):
-        if is_routing_mail(message, report_id):
-            found.setdefault(message["To"], set()).add(message["Message-ID"])
+        report_id = routing_case(message)
+        if report_id is not None:
+            found[report_id][message["To"]].add(message["Message-ID"])
     return found
 
 
 def unsent(expected: dict[int, set[str]], smtp: SmtpServer) -> list[tuple[int, str]]:
+    found = routing_mail(smtp)
     return [(report_id, address) for report_id, addresses in expected.items()
-            for address in addresses - set(routing_mail(smtp, report_id))]
+            for address in sorted(addresses - set(found[report_id]))]
 
 
 def settled_health(base: str) -> dict[str, Any] | None:
@@ -182,9 +189,11 @@ def settled_health(base: str) -> dict[str, Any] | None:
 
 def assert_one_routing_mail_each(expected: dict[int, set[str]], smtp: SmtpServer) -> None:
     """Each case's routing e-mails reached exactly its recipients, one Message-ID each."""
+    mail = routing_mail(smtp)
+    assert set(mail) == set(expected), set(mail) ^ set(expected)
     for report_id, addresses in expected.items():
         assert addresses, f"case {report_id} has no one to tell"
-        found = routing_mail(smtp, report_id)
+        found = mail[report_id]
         assert set(found) == addresses, (report_id, found, addresses)
         assert all(len(ids) == 1 for ids in found.values()), (report_id, found)
 
@@ -192,13 +201,14 @@ def assert_one_routing_mail_each(expected: dict[int, set[str]], smtp: SmtpServer
 def assert_duplicates_only_in_flight(smtp: SmtpServer, window: tuple[int, int]) -> None:
     """An e-mail that came twice was sent by the killed worker and again after the kill."""
     at_kill, gone = window
-    ids = [message["Message-ID"] for _recipients, message in list(smtp.messages)]
-    twice = {mid for mid, count in Counter(ids).items() if count > 1}
+    places: dict[str, list[int]] = defaultdict(list)
+    for index, (_recipients, message) in enumerate(list(smtp.messages)):
+        places[message["Message-ID"]].append(index)
+    twice = {mid: found for mid, found in places.items() if len(found) > 1}
     assert len(twice) <= IN_FLIGHT_AT_MOST, len(twice)
-    for mid in twice:
-        places = [index for index, found in enumerate(ids) if found == mid]
-        assert len(places) == 2, (mid, places)
-        assert places[0] < gone and places[1] >= at_kill, (mid, places, window)
+    for mid, found in twice.items():
+        assert len(found) == 2, (mid, found)
+        assert found[0] < gone and found[1] >= at_kill, (mid, found, window)
 
 
 def assert_healthy_but_while_the_worker_was_down(answers: list[dict[str, Any]]) -> None:
