@@ -96,9 +96,10 @@ def register_errors(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from avvik.core.templating import init_templating
     from avvik.organizations.labels import organization_kind_label
+    from avvik.stats.scope import may_view_stats
     from avvik.users.labels import role_label
 
-    init_templating(app)
+    init_templating(app, audiences={"stats": may_view_stats})
     app.jinja_env.globals.update(role_label=role_label,
                                  organization_kind_label=organization_kind_label)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +19,9 @@ class NavItem:
     active: bool
 
 
-#: (label, endpoint, who sees it). Features add their entries here as they arrive.
+#: (label, endpoint, who sees it). Features add their entries here as they arrive; an
+#: audience other than "everyone" and "admin" is a rule the app passes to
+#: ``init_templating`` (core knows no feature's rules).
 NAVIGATION: tuple[tuple[object, str, str], ...] = (
     (_l("Start"), "home.index", "everyone"),
     (_l("Reports"), "reports.index", "everyone"),
@@ -58,19 +61,18 @@ def navigation() -> list[NavItem]:
     return items
 
 
+#: Where the app keeps the audiences' rules: name -> does the current user belong to it.
+AUDIENCES_KEY = "avvik_navigation_audiences"
+
+
 def _audience_sees(audience: str) -> bool:
+    if audience == "everyone":
+        return True
     if audience == "admin":
         return bool(getattr(current_user, "is_admin", False))
-    if audience == "stats":
-        return _may_view_stats()
-    return True
-
-
-def _may_view_stats() -> bool:
-    # Imported here: core must not depend on a feature at import time.
-    from avvik.stats.scope import may_view_stats
-
-    return current_user.is_authenticated and may_view_stats(current_user)
+    rule = current_app.extensions[AUDIENCES_KEY].get(audience)
+    # An audience without a rule sees nothing: a menu entry fails closed.
+    return bool(rule and current_user.is_authenticated and rule(current_user))
 
 
 def oslo_datetime(moment: datetime | None, format: str = "short") -> str:
@@ -78,7 +80,10 @@ def oslo_datetime(moment: datetime | None, format: str = "short") -> str:
     return "" if moment is None else format_datetime(moment, format)
 
 
-def init_templating(app: Flask) -> None:
+def init_templating(app: Flask, audiences: dict[str, Callable[..., bool]]) -> None:
+    """Give templates the navigation and the date filter; ``audiences`` maps each menu
+    audience to a rule taking the signed-in user."""
+    app.extensions[AUDIENCES_KEY] = dict(audiences)
     app.jinja_env.globals.update(
         navigation=navigation,
         current_locale=lambda: str(get_locale()),
