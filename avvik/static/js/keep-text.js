@@ -5,12 +5,19 @@
    A form opts in with data-keep-key="avvik:<user>:<form>:<draft id or new>"; the optional
    data-keep-since (the server's last save, ISO time) lets newer kept text win over it.
    Fields marked data-keep="no" (the patient's identity), CSRF tokens and hidden fields are
-   never stored. After a successful save the server names the saved keys on the next page
-   (data-kept-saved) and they are removed. Kept text older than a week is dropped. */
+   never stored, nor is a field whose text looks like a national identity number: any 11
+   digits with at most one space, dot or dash between them, wider than the server's guard
+   (which also checks the check digits) so that nothing it refuses is ever kept. A form the
+   server refused for such a number carries data-keep-refused: its kept text is deleted,
+   not brought back. After a successful save the server names the saved keys on the next
+   page (data-kept-saved) and they are removed. Kept text lasts one shift (MAX_AGE_MS):
+   older text is deleted on every page that loads this script, and signing out deletes all
+   of it (sign-out.js), because home-care PCs are shared. */
 (function () {
   "use strict";
   var PREFIX = "avvik:";
-  var MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+  var MAX_AGE_MS = 12 * 3600 * 1000;  // one shift; the form's notice says 12 hours
+  var IDENTITY_NUMBER = /\d(?:[ .\-]?\d){10}/;
   var store;
   try {
     store = window.localStorage;
@@ -27,12 +34,20 @@
       if (key) { store.removeItem(key); }
     });
   });
+  function holdsIdentity(values) {
+    return Object.keys(values || {}).some(function (name) {
+      return IDENTITY_NUMBER.test(String(values[name]));
+    });
+  }
+
   for (var i = store.length - 1; i >= 0; i -= 1) {
     var key = store.key(i);
     if (key && key.indexOf(PREFIX) === 0) {
       try {
         var old = JSON.parse(store.getItem(key));
-        if (!old || Date.now() - old.at > MAX_AGE_MS) { store.removeItem(key); }
+        if (!old || !(Date.now() - old.at <= MAX_AGE_MS) || holdsIdentity(old.values)) {
+          store.removeItem(key);  // expired, or kept before numbers were left out
+        }
       } catch (e) { store.removeItem(key); }
     }
   }
@@ -47,7 +62,7 @@
   function snapshot(form) {
     var values = {};
     forEach(form.elements, function (el) {
-      if (!keepable(el)) { return; }
+      if (!keepable(el) || IDENTITY_NUMBER.test(el.value || "")) { return; }
       if (el.type === "radio" || el.type === "checkbox") {
         if (el.checked) { values[el.name] = el.value; }
       } else if (el.value) {
@@ -93,6 +108,7 @@
     var key = form.getAttribute("data-keep-key");
     var since = Date.parse(form.getAttribute("data-keep-since") || "") || 0;
     var kept = null;
+    if (form.hasAttribute("data-keep-refused")) { store.removeItem(key); }
     try { kept = JSON.parse(store.getItem(key)); } catch (e) { kept = null; }
     if (kept && kept.values && restore(form, kept.values, kept.at > since && since > 0)) {
       show(form, "[data-keep-restored]");
