@@ -41,7 +41,7 @@ def test_a_case_with_several_text_forms_says_once_that_unsent_text_is_kept(
     page.locator("table tbody a[href^='/reports/']").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Case SA-")
     assert page.locator("form[data-keep-key]").count() >= 3  # answer, forward, comment
-    notice = page.get_by_text("Text you have not sent yet is kept on this device")
+    notice = page.get_by_text("Text you have not sent yet is kept in this browser")
     expect(notice).to_have_count(1)
     expect(notice).to_be_visible()  # the script ran and keeps text here
     check_accessibility(page)

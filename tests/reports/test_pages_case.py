@@ -141,7 +141,7 @@ def test_the_notice_about_kept_text_is_said_once_however_many_forms_keep_text(ap
         as_text=True)
     keeping = html.count("data-keep-key=")
     assert keeping >= 3  # answer, forward and comment: each keeps its unsent text
-    assert html.count("Text you have not sent yet is kept on this device") == 1
+    assert html.count("Text you have not sent yet is kept in this browser") == 1
     assert html.count("data-keep-notice") == 1
     assert html.count("data-keep-restored") == keeping  # what came back, form by form
 

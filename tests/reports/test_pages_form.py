@@ -64,7 +64,7 @@ def test_new_report_form_is_prefilled_and_groups_categories_by_phase(app, world,
     assert "Minor" in html and "a dose given two hours late" in html
     assert '<legend class="ds-label">Actual consequence</legend>' in html
     assert 'type="radio"' in html and 'name="potential_consequence"' in html
-    assert "kept on this device" in html
+    assert "kept in this browser on this device" in html
     assert "patient-identity" not in html  # no receiving organisation asks for it
 
 
