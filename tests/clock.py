@@ -58,11 +58,17 @@ MOMENTS = {"ordinary": ORDINARY, **AWKWARD}
 class Clock:
     """Now and today as the code under test sees them."""
 
-    def __init__(self, traveller: time_machine.Traveller | None = None) -> None:
-        self._traveller = traveller
+    def __init__(self, moved: time_machine.Traveller | None = None) -> None:
+        self._moved = moved
 
     @property
     def now(self) -> datetime:
+        if self._moved is not None:  # the moment the test stands at
+            seconds, nanoseconds = divmod(self._moved.time_ns(), 1_000_000_000)
+            return datetime.fromtimestamp(seconds, UTC) + timedelta(
+                microseconds=nanoseconds // 1000)
+        # ``system_clock``: the one place the tests read the real clock, for systems in
+        # other processes and browsers that no fixture can move.
         return utcnow()
 
     @property
@@ -70,8 +76,8 @@ class Clock:
         return oslo_today(self.now)
 
     def shift(self, delta: timedelta) -> None:
-        assert self._traveller is not None, "the system clock cannot be moved"
-        self._traveller.shift(delta)
+        assert self._moved is not None, "the system clock cannot be moved"
+        self._moved.shift(delta)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -157,8 +163,8 @@ def clock_moment(request: pytest.FixtureRequest) -> datetime:
 @pytest.fixture
 def clock(clock_moment: datetime) -> Iterator[Clock]:
     # Time stands still: the "now" a test computes is the one the code under test reads.
-    with time_machine.travel(_utc(clock_moment), tick=False) as traveller:
-        yield Clock(traveller)
+    with time_machine.travel(_utc(clock_moment), tick=False) as coordinates:
+        yield Clock(coordinates)
 
 
 @pytest.fixture(scope="session")
