@@ -16,7 +16,6 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from avvik.app import create_app
 from avvik.core.errors import IllegalTransition
 from avvik.core.timeutil import OSLO
 from avvik.extensions import db
@@ -24,32 +23,16 @@ from avvik.reports.models import Report, ReportStatus
 from avvik.reports.services import answer_report, create_draft, submit_report
 from avvik.routing.services import route_report
 from avvik.users.models import User
-from tests.conftest import make_test_config
+from tests.races import race_app
 from tests.reports.world import build_world
-from tests.services import fresh_postgres_database
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=OSLO)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def shared_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    def build(url: str) -> Flask:
-        application = create_app(make_test_config(url, tmp_path))
-        with application.app_context():
-            db.create_all()
-        return application
-
-    if request.param == "sqlite":
-        application = build(f"sqlite:///{tmp_path / 'race.sqlite3'}")
+    with race_app(request.param, tmp_path) as application:
         yield application
-        with application.app_context():
-            db.engine.dispose()
-        return
-    with fresh_postgres_database("avvik_race") as url:
-        application = build(url)
-        yield application
-        with application.app_context():
-            db.engine.dispose()
 
 
 def run_together(app: Flask, count: int, work: Callable[[int], object]) -> list[object]:
