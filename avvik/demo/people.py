@@ -33,9 +33,9 @@ LAST_NAMES = (
 
 #: Units whose staff file reports (the others lead or administer).
 REPORTING_TAGS = ("department", "district", "nursing_home", "emergency", "allocation",
-                  "rehab_ward")
+                  "rehab_ward", "coordinating")
 #: Units that have case handlers besides their leader.
-HANDLER_TAGS = ("department", "emergency", "allocation", "rehab_ward")
+HANDLER_TAGS = ("department", "emergency", "allocation", "rehab_ward", "coordinating")
 
 
 @dataclass

@@ -41,6 +41,8 @@ class Rule:
 def create_rules(c: Community, cat: CatalogIds) -> list[Rule]:
     """Create the routing rules; flush. Returns them as plain values."""
     hf = c.hospital
+    hf_ke = hf.tagged("coordinating")[0]
+    rehabilitation = hf.unit("Avdeling for fysikalsk medisin og rehabilitering")
     plan: list[tuple[int, int, dict[str, int], str]] = [
         (hf.id, hf.unit("Indremedisinsk avdeling").id,
          {"category_id": cat.categories["C-LEGEMIDDELLISTE"]},
@@ -48,34 +50,53 @@ def create_rules(c: Community, cat: CatalogIds) -> list[Rule]:
         (hf.id, hf.unit("Indremedisinsk avdeling").id,
          {"category_id": cat.categories["C-RESEPTER"]},
          "Resepter ved utskrivning til Indremedisinsk avdeling"),
-        (hf.id, hf.unit("Akuttmottaket").id, {"agreement_id": cat.agreements[3]},
+        (hf.id, hf.unit("Akuttmottaket").id, {"agreement_id": cat.agreements["3"]},
          "Innleggelse (tjenesteavtale 3) til Akuttmottaket"),
-        (hf.id, hf.unit("Akuttmottaket").id, {"agreement_id": cat.agreements[11]},
+        (hf.id, hf.unit("Akuttmottaket").id, {"agreement_id": cat.agreements["11"]},
          "Akuttmedisinsk kjede (tjenesteavtale 11) til Akuttmottaket"),
-        (hf.id, hf.unit("Føde- og barselavdelingen").id, {"agreement_id": cat.agreements[8]},
+        (hf.id, hf.unit("Føde- og barselavdelingen").id, {"agreement_id": cat.agreements["8"]},
          "Jordmortjenester (tjenesteavtale 8) til Føde- og barselavdelingen"),
-        (hf.id, hf.unit("Barneavdelingen").id, {"agreement_id": cat.agreements[13]},
-         "Barn og unge (tjenesteavtale 13) til Barneavdelingen"),
+        (hf.id, hf.unit("Barneavdelingen").id, {"agreement_id": cat.agreements["L2"]},
+         "Barn og unge (lokal delavtale L2) til Barneavdelingen"),
+        (hf.id, hf.unit("Habiliteringstjenesten for barn og unge").id,
+         {"agreement_id": cat.agreements["L2"], "transition_id": cat.transitions["D4"]},
+         "Barn og unge med individuell plan til Habiliteringstjenesten for barn og unge"),
+        (hf.id, rehabilitation.id,
+         {"category_id": cat.categories["B-HABILITERING-REHABILITERING"]},
+         f"Behov for habilitering eller rehabilitering til {rehabilitation.name}"),
+        (hf.id, rehabilitation.id, {"transition_id": cat.transitions["D5"]},
+         f"Habilitering og rehabilitering i kommunen til {rehabilitation.name}"),
     ]
+    plan += [(hf.id, hf_ke.id, {"transition_id": cat.transitions[code]},
+              f"{what} (overgang {code}) til {hf_ke.name}")
+             for code, what in (("C6", "Individuell plan og koordinator"),
+                                ("D4", "Individuell plan og koordinator"),
+                                ("E4", "Lærings- og mestringstilbud"))]
     for m in c.municipalities:
         allocation = m.tagged("allocation")[0]
         emergency = m.tagged("emergency")[0]
         home_care = m.tagged("home_care")[0]
+        ke = m.tagged("coordinating")[0]
         plan += [
-            (m.id, allocation.id, {"agreement_id": cat.agreements[5]},
+            (m.id, allocation.id, {"agreement_id": cat.agreements["5"]},
              f"Utskrivningsklare pasienter (tjenesteavtale 5) til {allocation.name}"),
             (m.id, allocation.id, {"transition_id": cat.transitions["C1"]},
              f"Utskrivningsklar-meldinger til {allocation.name}"),
             (m.id, allocation.id, {"category_id": cat.categories["C-IKKE-MOTTATT"]},
              f"Utskrivningsklare pasienter som ikke ble tatt imot til {allocation.name}"),
-            (m.id, emergency.id, {"agreement_id": cat.agreements[3]},
+            (m.id, emergency.id, {"agreement_id": cat.agreements["3"]},
              f"Innleggelse (tjenesteavtale 3) til {emergency.name}"),
-            (m.id, emergency.id, {"agreement_id": cat.agreements[4]},
+            (m.id, emergency.id, {"agreement_id": cat.agreements["4"]},
              f"Øyeblikkelig hjelp døgnopphold (tjenesteavtale 4) til {emergency.name}"),
             (m.id, home_care.id, {"transition_id": cat.transitions["A3"],
                                   "category_id": cat.categories["A-INNLEGGELSESRAPPORT"]},
              "Innleggelsesrapporter til hjemmetjenesten"),
         ]
+        plan += [(m.id, ke.id, {"transition_id": cat.transitions[code]},
+                  f"{what} (overgang {code}) til {ke.name}")
+                 for code, what in (("C6", "Individuell plan og koordinator"),
+                                    ("D4", "Individuell plan og koordinator"),
+                                    ("D5", "Habilitering og rehabilitering"))]
     for gp in c.gp_offices:
         plan.append((gp.id, gp.top.id, {}, f"Alle saker til {gp.name}"))
     rehab = c.rehabilitation

@@ -37,6 +37,9 @@ MUNICIPAL_REPORTERS = {
     "D": {"district": 50, "nursing_home": 35, "emergency": 15},
     "E": {"district": 60, "nursing_home": 40},
 }
+#: How often the koordinerende enhet is the side of a case about habilitation,
+#: rehabilitation, individual plans, coordinators or learning and coping services.
+COORDINATING_UNIT_SHARE = 0.5
 #: Seasons: winter pressure on the wards, fewer reports in July and at Christmas.
 MONTH_FACTOR = (1.15, 1.1, 1.05, 0.95, 1.0, 0.95, 0.7, 0.95, 1.05, 1.1, 1.1, 0.9)
 HOUR_WEIGHTS = {7: 4, 8: 8, 9: 10, 10: 10, 11: 9, 12: 8, 13: 9, 14: 10, 15: 7, 16: 4,
@@ -105,13 +108,13 @@ class Sampler:
         hf = self.c.hospital
         if direction == 0:
             reporting = self._municipality()
-            unit = self._municipal_unit(reporting, phase)
+            unit = self._municipal_unit(reporting, phase, cat)
             receiving = hf
-            named = pick_department(rng, hf, phase).id if rng.random() < 0.65 else None
+            named = self._hospital_unit(phase, cat).id if rng.random() < 0.65 else None
         elif direction == 1:
-            reporting, unit = hf, pick_department(rng, hf, phase)
+            reporting, unit = hf, self._hospital_unit(phase, cat)
             receiving = self._municipality()
-            named = (self._municipal_unit(receiving, phase).id if rng.random() < 0.4
+            named = (self._municipal_unit(receiving, phase, cat).id if rng.random() < 0.4
                      else None)
         else:
             partner = (rng.choice(self.c.gp_offices) if rng.random() < 0.83
@@ -133,9 +136,16 @@ class Sampler:
         municipalities = self.c.municipalities
         return self.rng.choices(municipalities, weights=[m.weight for m in municipalities])[0]
 
-    def _municipal_unit(self, municipality: OrgRef, phase: str) -> UnitRef:
+    def _municipal_unit(self, municipality: OrgRef, phase: str, cat: CategoryDef) -> UnitRef:
+        if cat.group == "coordination" and self.rng.random() < COORDINATING_UNIT_SHARE:
+            return municipality.tagged("coordinating")[0]
         tag = _choose(self.rng, MUNICIPAL_REPORTERS[phase])
         return self.rng.choice(municipality.tagged(tag))
+
+    def _hospital_unit(self, phase: str, cat: CategoryDef) -> UnitRef:
+        if cat.group == "coordination" and self.rng.random() < COORDINATING_UNIT_SHARE:
+            return self.c.hospital.tagged("coordinating")[0]
+        return pick_department(self.rng, self.c.hospital, phase)
 
     def make(self, moment: datetime, cat: CategoryDef, phase: str, reporting: OrgRef,
              unit: UnitRef, receiving: OrgRef, named_unit_id: int | None, *,
@@ -144,18 +154,18 @@ class Sampler:
         """A case with everything else drawn: transition, agreement, consequence, dates."""
         rng = self.rng
         transition = rng.choice(cat.transitions or self.phase_transitions[phase])
-        legal_point = _choose(rng, cat.agreements)
+        agreement = _choose(rng, cat.agreements)
         consequence, potential = self._consequences(cat)
         sent_day = to_oslo(moment).date()
         event_date = sent_day - timedelta(days=_choose(rng, {0: 50, 1: 25, 2: 10, 3: 6,
                                                              5: 5, 7: 4}))
         discovered = event_date + (sent_day - event_date) * rng.randint(0, 1)
         return CaseSpec(
-            category=cat, phase=phase, agreement_id=self.cat.agreements[legal_point],
+            category=cat, phase=phase, agreement_id=self.cat.agreements[agreement],
             transition_id=self.cat.transitions[transition],
             category_id=self.cat.categories[cat.code],
-            answer_days=self.cat.answer_days[legal_point], direction=_direction(reporting,
-                                                                                receiving),
+            answer_days=self.cat.answer_days[agreement], direction=_direction(reporting,
+                                                                              receiving),
             reporting_org=reporting, reporting_unit=unit,
             reporter_id=reporter_id or rng.choice(self.people.reporters[unit.id]),
             receiving_org=receiving, receiving_unit_id=named_unit_id,

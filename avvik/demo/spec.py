@@ -21,6 +21,9 @@ DEPARTMENT_WEIGHTS = {
     "Urologisk avdeling": 0.8, "Akuttmottaket": 1.5, "Intensivavdelingen": 0.3,
     # Children's and maternity cases mostly reach these wards through their own rules.
     "Barneavdelingen": 0.05, "Føde- og barselavdelingen": 0.05,
+    # Habilitation and rehabilitation cases mostly reach these through their own rules.
+    "Avdeling for fysikalsk medisin og rehabilitering": 0.2,
+    "Habiliteringstjenesten for barn og unge": 0.05,
 }
 
 
@@ -115,6 +118,9 @@ class Staffing:
     def likely_unit(self, spec: CaseSpec) -> int:
         """Where a coordinator would send a case that no rule caught."""
         org = spec.receiving_org
+        coordinating = org.tagged("coordinating")
+        if spec.category.group == "coordination" and coordinating:
+            return coordinating[0].id
         if org.kind is OrganizationKind.HOSPITAL_TRUST:
             return pick_department(self.rng, org, spec.phase).id
         if org.kind is OrganizationKind.MUNICIPALITY:

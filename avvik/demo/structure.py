@@ -3,6 +3,10 @@ a private rehabilitation institution, each with its unit tree.
 
 Every unit carries a ``tag`` (what kind of service it is) so that people, routing rules
 and the history can pick "the allocation office of this municipality" without names.
+
+The hospital trust and every municipality have a *koordinerende enhet for habilitering og
+rehabilitering* (tag ``coordinating``), an ordinary unit that reports and receives cases:
+the seed guideline asks that these units be visible in the cooperation between the levels.
 """
 
 from __future__ import annotations
@@ -18,12 +22,17 @@ HOSPITAL_NAME = "Fjordvik sykehus HF"
 #: clinic -> departments
 HOSPITAL_CLINICS: dict[str, tuple[str, ...]] = {
     "Medisinsk klinikk": ("Indremedisinsk avdeling", "Geriatrisk avdeling",
-                          "Lungemedisinsk avdeling", "Hjerteavdelingen"),
+                          "Lungemedisinsk avdeling", "Hjerteavdelingen",
+                          "Avdeling for fysikalsk medisin og rehabilitering"),
     "Kirurgisk klinikk": ("Ortopedisk avdeling", "Gastrokirurgisk avdeling",
                           "Urologisk avdeling"),
     "Akuttklinikken": ("Akuttmottaket", "Intensivavdelingen"),
-    "Kvinne- og barneklinikken": ("Barneavdelingen", "Føde- og barselavdelingen"),
+    "Kvinne- og barneklinikken": ("Barneavdelingen", "Føde- og barselavdelingen",
+                                  "Habiliteringstjenesten for barn og unge"),
 }
+#: (clinic, name) of the hospital's koordinerende enhet; a municipality's has MUNICIPAL_KE.
+HOSPITAL_KE = ("Medisinsk klinikk", "Koordinerende enhet for habilitering og rehabilitering")
+MUNICIPAL_KE = "Koordinerende enhet"
 
 
 @dataclass(frozen=True)
@@ -64,8 +73,8 @@ class UnitRef:
     name: str
     organization_id: int
     parent_id: int | None
-    #: top, clinic, department, sector, home_care, district, nursing_home, emergency,
-    #: allocation, rehab_ward
+    #: top, clinic, department, coordinating, sector, home_care, district, nursing_home,
+    #: emergency, allocation, rehab_ward
     tag: str
 
 
@@ -138,6 +147,8 @@ def create_structure() -> Community:
         clinic = hospital.add(clinic_name, "clinic", top)
         for department in departments:
             hospital.add(department, "department", clinic)
+        if clinic_name == HOSPITAL_KE[0]:
+            hospital.add(HOSPITAL_KE[1], "coordinating", clinic)
     trees.append((hospital, 1.0))
 
     for plan in MUNICIPALITIES:
@@ -151,6 +162,7 @@ def create_structure() -> Community:
             tree.add(nursing_home, "nursing_home", sector)
         tree.add(f"{plan.name.removesuffix(' kommune')} legevakt", "emergency", sector)
         tree.add(plan.allocation_office, "allocation", sector)
+        tree.add(MUNICIPAL_KE, "coordinating", sector)
         trees.append((tree, plan.weight))
 
     for name in GP_OFFICES:

@@ -79,10 +79,14 @@ def test_every_municipality_has_home_care_districts_nursing_homes_emergency_and_
         assert "tildelingskontor" in names or "forvaltningskontor" in names
 
 
-def test_catalog_has_the_13_agreements_and_phases_a_to_e_with_transitions_and_categories(
+def test_catalog_has_the_11_agreements_of_the_law_local_ones_and_phases_a_to_e(
         demo: DemoSummary) -> None:
     agreements = db.session.scalars(select(Agreement)).all()
-    assert sorted(a.legal_point for a in agreements) == list(range(1, 14))
+    statutory = [a for a in agreements if a.legal_point is not None]
+    assert sorted(a.legal_point for a in statutory) == list(range(1, 12))
+    local = [a for a in agreements if a.legal_point is None]
+    assert local and all(a.number.startswith("L") and a.title.startswith("Lokal delavtale")
+                         for a in local)
     assert {a.acknowledge_days for a in agreements} == {2}
     answer_days = Counter(a.answer_days for a in agreements)
     assert answer_days.most_common(1)[0][0] == 15 and len(answer_days) > 1
