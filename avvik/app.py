@@ -65,11 +65,14 @@ def register_extensions(app: Flask) -> None:
     from avvik.core.i18n import init_babel
     from avvik.extensions import celery_init_app, csrf, db, migrate
     from avvik.outbox.dispatch import init_outbox_dispatch
+    from avvik.reports.search_index import outside_the_models
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    # The search index is made beside the models, not from them (reports/search_index.py).
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True,
+                     include_name=outside_the_models)
     init_login(app)  # before CSRF: an anonymous POST is sent to sign in, not judged
     csrf.init_app(app)
     init_babel(app)

@@ -8,6 +8,7 @@ be saved half-filled and the API follows the very same rules.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -26,6 +27,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from avvik.catalog import queries as catalog
+from avvik.core.day_field import DayField
 from avvik.core.errors import ValidationFailed
 from avvik.core.forms import AppForm
 from avvik.core.timeutil import oslo_today
@@ -35,6 +37,7 @@ from avvik.reports.labels import CONSEQUENCE_LEVELS, SORT_LABELS, STATUS_LABELS
 from avvik.reports.models import Consequence, ReportStatus
 from avvik.reports.queries import OPEN_STATUSES, ListView, ReportFilter
 from avvik.reports.services.validation import PatientIdentityInput, ReportInput
+from avvik.reports.suggestions import agreements_by_transition, usual_receiver_id
 
 #: (group key, group label, [(value, label)]) for a select with <optgroup>s.
 Groups = list[tuple[str, str, list[tuple[int, str]]]]
@@ -85,8 +88,11 @@ class ReportForm(AppForm):
     category_id = _select(
         _l("Category"), NeededToSubmit(),
         description=_l("The categories offered depend on the phase of the transition."))
-    event_date = DateField(_l("Date of the event"), [Optional(), NeededToSubmit()])
-    discovered_date = DateField(_l("Date discovered"), [Optional()])
+    # Text fields read as dd.mm.yyyy whatever the browser's locale (avvik.core.day_field).
+    event_date = DayField(_l("Date of the event"), [Optional(), NeededToSubmit()])
+    discovered_date = DayField(_l("Date discovered"), [Optional()])
+    #: Shown with the warning about an event long ago (services.validation.OLD_EVENT_DAYS).
+    event_date_confirmed = BooleanField(_l("The date is right"))
     description = TextAreaField(
         _l("What happened?"), [NeededToSubmit()], render_kw={"rows": 6},
         description=_l("Describe the deviation. Never write the patient's name or national "
@@ -118,6 +124,10 @@ class ReportForm(AppForm):
     category_groups: Groups
     identity_org_ids: list[int]
     identity_org_names: list[str]
+    #: Transition id -> the agreements usually chosen with it, most used first.
+    agreement_hints: dict[int, list[int]]
+    receivers: Sequence[Organization]
+    today: date  #: in Norway, for the date fields' "Today" and "Yesterday"
 
     def offer_choices(self, units: Sequence[Unit], default_unit_id: int | None) -> None:
         """Fill the selects with what a reporter of ``units`` may choose."""
@@ -131,17 +141,34 @@ class ReportForm(AppForm):
         orgs = _receiving_organizations(community_id, own.organization_id if own else None)
         self.identity_org_ids = [o.id for o in orgs if o.is_patient_identity_wanted]
         self.identity_org_names = [o.name for o in orgs if o.is_patient_identity_wanted]
-        latest = oslo_today().isoformat()
-        for field in (self.event_date, self.discovered_date):
-            field.render_kw = {"max": latest}
+        self.receivers = orgs
+        self.today = oslo_today()
         self.receiving_organization_id.choices = _with_empty(
             [(o.id, o.name) for o in orgs], _l("Choose organisation"))
         self.receiving_unit_groups = [
             (str(o.id), o.name, [(u.id, u.name) for u in _active_units(o.id)]) for o in orgs]
+        agreements = catalog.active_agreements(community_id) if community_id else []
         self.agreement_id.choices = _with_empty(
-            [(a.id, f"{a.number} {a.title}") for a in catalog.active_agreements(community_id)]
-            if community_id else [], _l("Choose agreement"))
+            [(a.id, f"{a.number} {a.title}") for a in agreements], _l("Choose agreement"))
         self.transition_groups, self.category_groups = _phase_groups(community_id)
+        self.agreement_hints = agreements_by_transition(
+            [o.id for o in orgs] + ([own.organization_id] if own else []),
+            [a.id for a in agreements])
+        # A draft opened again shows the usual agreement for its transition, as the script
+        # would; a post is never given an agreement the reporter did not send.
+        hints = self.agreement_hints.get(self.transition_id.data or 0)
+        if not self.is_submitted() and self.agreement_id.data is None and hints:
+            self.agreement_id.data = hints[0]
+
+    def suggest(self, reporter_id: int) -> None:
+        """A new form's defaults: the usual receiving organisation, the event today."""
+        if self.is_submitted():
+            return
+        if self.receiving_organization_id.data is None:
+            self.receiving_organization_id.data = usual_receiver_id(
+                reporter_id, self.reporting_unit_id.data, self.receivers)
+        if self.event_date.data is None:
+            self.event_date.data = self.today
 
     def issue_token(self, token: str) -> None:
         """Give a page of the form its token; a post shown again keeps the one it sent."""
@@ -166,6 +193,7 @@ class ReportForm(AppForm):
             suggestion=self.suggestion.data or "", consequence=self.consequence.data,
             potential_consequence=self.potential_consequence.data,
             patient_identity=identity if identity.name or identity.national_id else None,
+            event_date_confirmed=bool(self.event_date_confirmed.data),
         )
 
     def apply_errors(self, error: ValidationFailed) -> None:

@@ -125,6 +125,8 @@ def _report_form(report: Report | None = None) -> ReportForm:
     form = ReportForm(obj=report)
     units = sorted({m.unit for m in me.memberships if m.unit.is_active}, key=lambda u: u.name)
     form.offer_choices(units, default_reporting_unit_id(me))
+    if report is None:
+        form.suggest(me.id)
     form.issue_token(submissions.new_token())
     return form
 

@@ -57,7 +57,9 @@ def reports_of(user) -> list[Report]:
 @pytest.mark.clock
 def test_new_report_form_is_prefilled_and_groups_categories_by_phase(app, world, clock):
     html = browser_for(app, world.reporter).get("/reports/new").get_data(as_text=True)
-    assert html.count(f'max="{clock.today.isoformat()}"') == 2  # today in Norway, not UTC
+    # The event is today in Norway (not UTC), shown day first whatever the browser's locale.
+    assert f'data-today="{clock.today.isoformat()}"' in html
+    assert re.search(rf'id="event_date"[^>]*value="{clock.today:%d.%m.%Y}"', html)
     assert re.search(rf'<option selected value="{world.home_care_district.id}"', html)
     assert re.search(r'<optgroup label="C Utskrivning" data-group="\d+">', html)
     assert 'data-group="any"' in html  # "Other" is offered in every phase
@@ -100,7 +102,7 @@ def test_validation_error_keeps_every_typed_value_and_points_at_the_field(app, w
     assert re.search(r'value="minor"[^>]*checked', html)
     assert re.search(r'value="moderate"[^>]*checked', html)
     assert re.search(rf'<option value="{world.medication.id}" selected>', html)
-    assert f'value="{EVENT_DAY.isoformat()}"' in html
+    assert f'value="{EVENT_DAY:%d.%m.%Y}"' in html
 
 
 def test_identity_number_in_the_text_is_refused_showing_where_it_is(app, world):

@@ -27,6 +27,11 @@ from avvik.users.models import User
 #: Free-text fields and their longest allowed length in characters.
 TEXT_LIMITS = {"description": 10_000, "immediate_measures": 5_000, "suggestion": 5_000}
 CONSEQUENCE_ORDER = list(Consequence)
+#: No case reaches back further: a year before this is a slip of the keyboard.
+EARLIEST_EVENT_DATE = date(2000, 1, 1)
+#: An event older than this is asked about once (``event_date_confirmed``) before it is
+#: filed: most such dates are a typing slip, a few are late reports.
+OLD_EVENT_DAYS = 90
 
 
 @dataclass
@@ -53,6 +58,9 @@ class ReportInput:
     consequence: Consequence | None = None
     potential_consequence: Consequence | None = None
     patient_identity: PatientIdentityInput | None = None
+    #: The reporter has seen the warning about an old event date and kept the date. The
+    #: API's callers are not asked (True); the form asks.
+    event_date_confirmed: bool = True
     errors: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
     def clean_texts(self) -> None:
@@ -128,6 +136,14 @@ def _date_errors(data: ReportInput, today: date, complete: bool) -> list[tuple[s
             errors.append(("event_date", str(_l("Give the date of the event."))))
     elif data.event_date > today:
         errors.append(("event_date", str(_l("The date of the event cannot be in the future."))))
+    elif data.event_date < EARLIEST_EVENT_DATE:
+        errors.append(("event_date", str(_l("The date of the event cannot be before %(year)d.",
+                                            year=EARLIEST_EVENT_DATE.year))))
+    elif complete and not data.event_date_confirmed \
+            and (today - data.event_date).days > OLD_EVENT_DAYS:
+        errors.append(("event_date", str(_l(
+            "The event was %(days)d days ago. Check the date; if it is right, tick "
+            "“The date is right” and submit again.", days=(today - data.event_date).days))))
     if data.discovered_date is not None:
         if data.discovered_date > today:
             errors.append(("discovered_date",
