@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -37,3 +37,10 @@ def add_months(day: date, months: int) -> date:
     """The same day ``months`` later (or earlier, when negative); the month's last day
     when it has fewer days. The first of a month stays the first."""
     return day + relativedelta(months=months)
+
+
+def end_of_oslo_week(now: datetime) -> datetime:
+    """Midnight between Sunday and Monday in Norway after ``now`` (in UTC): the end of
+    "this week" there, whatever the weekday or the clock change."""
+    monday = oslo_today(now) + timedelta(days=7 - oslo_today(now).weekday())
+    return datetime.combine(monday, time(0), OSLO).astimezone(UTC)

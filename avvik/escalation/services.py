@@ -124,8 +124,9 @@ def _claim(steps: list[Step], now: datetime) -> dict[int, _Claimed]:
                 query = query.where(table.c.reminder_sent_at.is_(None)).values(
                     reminder_sent_at=now)
             else:
+                # News to the receiving side: its lists mark the case changed.
                 query = query.where(table.c.escalation_level == level - 1).values(
-                    escalation_level=level, escalated_at=now)
+                    escalation_level=level, escalated_at=now, receiving_changed_at=now)
             # Bumping the version makes a handler's stale form fail safely instead of
             # undoing this.
             rows = db.session.execute(query.values(version=table.c.version + 1).returning(

@@ -6,14 +6,17 @@ from typing import Any
 
 from avvik.extensions import db
 from avvik.reports.models import Report, ReportEvent
+from avvik.reports.reads import note_change
 from avvik.users.models import User
 
 
 def record_event(report: Report, kind: str, actor: User | None, text: str = "",
                  **data: Any) -> ReportEvent:
-    """Add one line to the case's timeline (never patient identity in ``text``)."""
+    """Add one line to the case's timeline (never patient identity in ``text``); a line
+    that is news to a side of the case marks it changed there (avvik.reports.reads)."""
     event = new_event(report, kind, actor, text, **data)
     db.session.add(event)
+    note_change(report, kind, actor)
     return event
 
 

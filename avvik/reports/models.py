@@ -115,6 +115,16 @@ class Report(db.Model):
         Index("uq_reports_reporter_submission_token", "reporter_id", "submission_token",
               unique=True, postgresql_where=text("submission_token IS NOT NULL"),
               sqlite_where=text("submission_token IS NOT NULL")),
+        # The start page's work queue (avvik/reports/queue.py) counts what changed lately
+        # in a person's own reports and in their units' inbox, and cases the reporting
+        # side's leaders must approve: each a range of one of these, never a scan.
+        Index("ix_reports_reporter_reporting_changed", "reporter_id", "reporting_changed_at"),
+        Index("ix_reports_responsible_receiving_changed", "responsible_unit_id",
+              "receiving_changed_at"),
+        Index("ix_reports_unrouted_receiving_changed", "receiving_organization_id",
+              "receiving_changed_at", postgresql_where=text("responsible_unit_id IS NULL"),
+              sqlite_where=text("responsible_unit_id IS NULL")),
+        Index("ix_reports_reporting_unit_status", "reporting_unit_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,6 +198,12 @@ class Report(db.Model):
     #: The one-time token of the report form that last saved the report (a hidden
     #: field, new on each page): a repeated post of that form finds this report.
     submission_token: Mapped[str | None] = mapped_column(String(64))
+    #: The last change the reporting side, and the receiving side, has to know of (an
+    #: answer, a comment, a routing: avvik/reports/reads.py). Set without touching
+    #: ``version``: two comments at once must both land. None: nothing new since the
+    #: read markers began.
+    reporting_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    receiving_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Optimistic locking: two handlers acting at once never lose an update.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -233,6 +249,18 @@ class ReportEvent(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class CaseRead(db.Model):
+    """When a person last had a case in front of them: what changed after is unread."""
+
+    __tablename__ = "case_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PatientIdentity(db.Model):

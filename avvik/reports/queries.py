@@ -12,9 +12,10 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 
-from avvik.core.timeutil import utcnow
+from avvik.core.timeutil import end_of_oslo_week, utcnow
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.paging import Order, Page, page_of
+from avvik.reports.reads import BOTH, RECEIVING, REPORTING, unread_condition
 from avvik.reports.scope import Reach, reach_of, visible_condition
 from avvik.users.models import User
 
@@ -52,6 +53,10 @@ class ReportFilter:
     case_number: str | None = None
     sort: str = "created"
     descending: bool = True
+    #: Only cases changed since the user last opened them (avvik/reports/reads.py).
+    unread: bool = False
+    #: Only open cases whose next deadline falls in the rest of this week in Oslo.
+    due_this_week: bool = False
 
 
 def overdue_condition(now: datetime) -> ColumnElement[bool]:
@@ -59,6 +64,19 @@ def overdue_condition(now: datetime) -> ColumnElement[bool]:
         and_(Report.status.in_([ReportStatus.ROUTED, ReportStatus.ACKNOWLEDGED]),
              Report.answer_due_at < now),
         and_(Report.status == ReportStatus.ROUTED, Report.acknowledge_due_at < now),
+    )
+
+
+def due_this_week_condition(now: datetime) -> ColumnElement[bool]:
+    """Open cases whose next deadline is still ahead but before the week ends in Oslo:
+    the acknowledgement of a routed case, else the answer (never one already overdue)."""
+    end = end_of_oslo_week(now)
+    return or_(
+        and_(Report.status == ReportStatus.ROUTED, Report.acknowledge_due_at >= now,
+             Report.answer_due_at >= now,
+             or_(Report.acknowledge_due_at < end, Report.answer_due_at < end)),
+        and_(Report.status == ReportStatus.ACKNOWLEDGED, Report.answer_due_at >= now,
+             Report.answer_due_at < end),
     )
 
 
@@ -86,11 +104,16 @@ def filtered(user: User, filters: ReportFilter, now: datetime | None = None) -> 
     now = now or utcnow()
     reach = reach_of(user)  # the scope and the view both need it: its units are queried
     query = select(Report).where(visible_condition(user, reach))
-    query = query.where(_view_condition(user, filters.view, reach))
+    query = query.where(view_condition(user, filters.view, reach))
     if filters.statuses:
         query = query.where(Report.status.in_(filters.statuses))
     if filters.overdue:
         query = query.where(overdue_condition(now))
+    if filters.due_this_week:
+        query = query.where(due_this_week_condition(now))
+    if filters.unread:
+        query = query.where(unread_condition(user, reach, now,
+                                             sides=UNREAD_SIDES.get(filters.view, BOTH)))
     for name in ("agreement_id", "transition_id", "category_id"):
         value = getattr(filters, name)
         if value is not None:
@@ -126,7 +149,13 @@ def available_views(user: User) -> list[ListView]:
     return views
 
 
-def _view_condition(user: User, view: ListView, reach: Reach) -> ColumnElement[bool]:
+#: What "unread" means in a view: in my reports, news to the reporting side (an answer,
+#: a comment); in the inbox, news to the receiving side (a routing, a comment).
+UNREAD_SIDES = {ListView.MINE: (REPORTING,), ListView.INBOX: (RECEIVING,)}
+
+
+def view_condition(user: User, view: ListView, reach: Reach) -> ColumnElement[bool]:
+    """The cases of one list view; the caller adds the user's scope."""
     if view == ListView.MINE:
         return Report.reporter_id == user.id
     if view == ListView.INBOX:
