@@ -8,6 +8,7 @@ from avvik.core.heartbeat import WorkerHeartbeat
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.organizations.models import HealthCommunity, Organization, OrganizationKind, Unit
 from avvik.outbox.models import OutboxMessage, OutboxState
+from avvik.reports import search_index  # noqa: F401  (made with the tables: create_all)
 from avvik.reports.models import (
     CaseNumberCounter,
     Consequence,

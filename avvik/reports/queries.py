@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from avvik.core.timeutil import end_of_oslo_week, utcnow
+from avvik.reports import search
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.paging import Order, Page, page_of
 from avvik.reports.reads import BOTH, RECEIVING, REPORTING, unread_condition
@@ -38,6 +39,8 @@ SORTS = {
     "case_number": "case_number",
     "created": "created_at",
 }
+#: With a search, the best matches first (avvik/reports/search.py); without, by created.
+RELEVANCE = "relevance"
 
 
 @dataclass
@@ -50,8 +53,9 @@ class ReportFilter:
     category_id: int | None = None
     date_from: date | None = None  #: event date from (inclusive)
     date_to: date | None = None  #: event date to (inclusive)
-    case_number: str | None = None
-    sort: str = "created"
+    case_number: str | None = None  #: exactly this case number
+    search: str | None = None  #: words of the free text, or a case number, whole or its end
+    sort: str = "created"  #: one of SORTS, or RELEVANCE
     descending: bool = True
     #: Only cases changed since the user last opened them (avvik/reports/reads.py).
     unread: bool = False
@@ -124,6 +128,8 @@ def filtered(user: User, filters: ReportFilter, now: datetime | None = None) -> 
         query = query.where(Report.event_date <= filters.date_to)
     if filters.case_number:
         query = query.where(Report.case_number == filters.case_number.strip().upper())
+    if filters.search:
+        query = query.where(search.matches(filters.search))
     return query
 
 
@@ -131,9 +137,18 @@ def list_reports(user: User, filters: ReportFilter, *, page: int = 1, per_page: 
                  now: datetime | None = None, count_cap: int | None = None) -> Page:
     """One page of the user's reports; only the page's rows are loaded. The total is exact
     up to ``count_cap`` (``paging.COUNT_CAP``) matches past the page's start."""
+    query, page, per_page = filtered(user, filters, now), max(page, 1), \
+        min(max(per_page, 1), MAX_PER_PAGE)
+    if filters.sort == RELEVANCE and filters.search:
+        return search.ranked_page(query, search.relevance(filters.search), page, per_page,
+                                  count_cap)
     order = Order(SORTS.get(filters.sort, "created_at"), filters.descending)
-    return page_of(filtered(user, filters, now), order, max(page, 1),
-                   min(max(per_page, 1), MAX_PER_PAGE), count_cap)
+    return page_of(query, order, page, per_page, count_cap)
+
+
+def default_sort(search_text: str | None) -> str:
+    """A search shows the best matches first; a list, the newest cases."""
+    return RELEVANCE if search_text else "created"
 
 
 def available_views(user: User) -> list[ListView]:
