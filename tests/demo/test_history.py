@@ -102,7 +102,9 @@ def test_phases_categories_and_consequences_follow_the_stated_shares(
 
 def test_case_numbers_are_unique_and_consecutive_per_year_and_counters_match(
         reports: list[Report]) -> None:
-    numbered = sorted((r for r in reports if r.case_number), key=lambda r: r.submitted_at)
+    # Two cases sent in the same minute are numbered in the order they were sent.
+    numbered = sorted((r for r in reports if r.case_number),
+                      key=lambda r: (r.submitted_at, r.case_number))
     assert all(r.case_number for r in reports if r.status != S.DRAFT)
     assert all(r.case_number is None for r in reports if r.status == S.DRAFT)
     per_year: dict[int, list[int]] = defaultdict(list)
@@ -233,3 +235,17 @@ def test_cases_store_the_working_days_from_their_latest_routing(
             else:
                 assert days is None, report.case_number
     assert sum(measured.values()) > 4000 and len(measured) > 10
+
+
+def test_every_agreement_has_cases_and_the_koordinerende_enheter_report_and_receive(
+        reports: list[Report]) -> None:
+    from avvik.catalog.models import Agreement
+    from avvik.organizations.models import Unit
+
+    numbers = dict(db.session.execute(select(Agreement.id, Agreement.number)).all())
+    sent = [r for r in reports if r.submitted_at]
+    assert set(numbers) == {r.agreement_id for r in sent}
+    coordinating = set(db.session.scalars(select(Unit.id).where(
+        Unit.name.startswith("Koordinerende enhet"))))
+    assert sum(r.reporting_unit_id in coordinating for r in sent) >= 10
+    assert sum(r.responsible_unit_id in coordinating for r in sent) >= 10
