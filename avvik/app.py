@@ -53,6 +53,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_cli(app)
     return app
@@ -94,6 +95,12 @@ def register_errors(app: Flask) -> None:
     from avvik.core.http_errors import init_error_handlers
 
     init_error_handlers(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from avvik.core.security_headers import init_security_headers
+
+    init_security_headers(app)
 
 
 def register_template_helpers(app: Flask) -> None:
