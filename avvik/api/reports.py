@@ -32,7 +32,7 @@ from avvik.extensions import db
 from avvik.organizations.models import Unit
 from avvik.reports import scope
 from avvik.reports.models import Report
-from avvik.reports.queries import ReportFilter, list_reports
+from avvik.reports.queries import ReportFilter, default_sort, list_reports
 from avvik.reports.services import (
     ReportInput,
     acknowledge_report,
@@ -72,10 +72,13 @@ def _documented(*statuses: int):  # the error answers a route may give, for the 
 @bp.arguments(ReportListArgs, location="query", as_kwargs=True)
 @bp.response(200, ReportPageOut)
 @_documented(401)
-def list_cases(status: list, order: str, page: int, per_page: int, **filters: Any) -> Any:
-    """The caller's cases (those they may see), filtered, sorted, one page at a time."""
-    result = list_reports(api_user(), ReportFilter(statuses=status, descending=order == "desc",
-                                                   **filters), page=page, per_page=per_page)
+def list_cases(status: list, order: str, page: int, per_page: int, q: str | None,
+               sort: str | None, **filters: Any) -> Any:
+    """The caller's cases (those they may see), filtered, searched, sorted, one page at a
+    time."""
+    result = list_reports(api_user(), ReportFilter(
+        statuses=status, descending=order == "desc", search=q, sort=sort or default_sort(q),
+        **filters), page=page, per_page=per_page)
     return {"items": result.items, "total": result.total, "total_is_exact": result.total_is_exact,
             "has_next": result.has_next, "page": result.page, "per_page": result.per_page,
             "pages": result.pages}

@@ -16,7 +16,7 @@ from avvik.api.queries import MAX_ID
 from avvik.organizations.models import OrganizationKind
 from avvik.reports.models import Consequence, Direction, ReportStatus
 from avvik.reports.paging import COUNT_CAP
-from avvik.reports.queries import MAX_PER_PAGE, SORTS, ListView, is_overdue
+from avvik.reports.queries import MAX_PER_PAGE, RELEVANCE, SORTS, ListView, is_overdue
 from avvik.reports.services.handling import ANSWER_LIMIT, COMMENT_LIMIT
 from avvik.reports.services.validation import TEXT_LIMITS
 from avvik.reports.vault import has_identity
@@ -103,8 +103,18 @@ class ReportListArgs(Schema):
     category_id = Id(strict=False, load_default=None)
     date_from = fields.Date(load_default=None, metadata={"description": "Event date from."})
     date_to = fields.Date(load_default=None, metadata={"description": "Event date to."})
-    case_number = Text(load_default=None, validate=Length(max=20))
-    sort = fields.String(load_default="created", validate=OneOf(list(SORTS)))
+    case_number = Text(load_default=None, validate=Length(max=20),
+                       metadata={"description": "Exactly this case number."})
+    q = Text(load_default=None, validate=Length(max=200), metadata={"description": (
+        "Search: words of the case's text (description, immediate measures, suggestion, "
+        "the answer) or its comments, or a case number, whole or its end (SA-2026-01623, "
+        "2026-01623, 01623). Every word must match; Norwegian words match their other "
+        "forms on PostgreSQL, and the last word matches as a beginning on SQLite. Only "
+        "the caller's cases, with the other filters; the patient's identity is never "
+        "searched.")})
+    sort = fields.String(load_default=None, validate=OneOf([*SORTS, RELEVANCE]), metadata={
+        "description": "relevance (the best matches of q first) when q is given, "
+                       "else created."})
     order = fields.String(load_default="desc", validate=OneOf(["asc", "desc"]))
     page = fields.Integer(load_default=1, validate=Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=25, validate=Range(min=1, max=MAX_PER_PAGE))

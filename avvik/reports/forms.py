@@ -18,6 +18,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -35,7 +36,7 @@ from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
 from avvik.reports.labels import CONSEQUENCE_LEVELS, SORT_LABELS, STATUS_LABELS
 from avvik.reports.models import Consequence, ReportStatus
-from avvik.reports.queries import OPEN_STATUSES, ListView, ReportFilter
+from avvik.reports.queries import OPEN_STATUSES, ListView, ReportFilter, default_sort
 from avvik.reports.services.validation import PatientIdentityInput, ReportInput
 from avvik.reports.suggestions import agreements_by_transition, usual_receiver_id
 
@@ -295,7 +296,9 @@ class ListFilterForm(AppForm):
     category = _select(_l("Category"))
     date_from = DateField(_l("Event from"), [Optional()])
     date_to = DateField(_l("Event to"), [Optional()])
-    q = StringField(_l("Case number"), [Optional(), Length(max=20)])
+    q = SearchField(_l("Search"), [Optional(), Length(max=200)],
+                    description=_l("Words from the text, the answer or the comments, or a "
+                                   "case number."))
     #: The inbox shows the open cases unless "all" is asked for (no status chosen).
     cases = SelectField(_l("Cases"), [Optional()], validate_choice=False,
                         choices=[("open", _l("Open cases")), ("all", _l("All cases"))])
@@ -341,6 +344,9 @@ class ListFilterForm(AppForm):
         # The inbox is a to-do list: a ward's forty open cases, the nearest deadline first,
         # not buried under its years of closed ones.
         self.open_only = view == ListView.INBOX and not statuses and self.cases.data != "all"
+        search = (self.q.data or "").strip() or None
+        if not self.sort.data and search:  # the best matches first
+            self.sort.data = default_sort(search)
         if not self.sort.data:  # the inbox by deadline; a period by the events in it
             period = self.date_from.data or self.date_to.data
             self.sort.data = "answer_due" if self.open_only else "event" if period else "created"
@@ -350,7 +356,7 @@ class ListFilterForm(AppForm):
             overdue=bool(self.overdue.data), agreement_id=self.agreement.data,
             transition_id=self.transition.data, category_id=self.category.data,
             date_from=self.date_from.data, date_to=self.date_to.data,
-            case_number=(self.q.data or "").strip() or None,
+            search=search,
             sort=self.sort.data, descending=self.order.data != "asc",
         )
 

@@ -83,6 +83,7 @@ SORT_LABELS = {
     "event": _l("Date of the event"),
     "answer_due": _l("Answer deadline"),
     "case_number": _l("Case number"),
+    "relevance": _l("Relevance"),  #: with a search; without one, as "created"
 }
 
 
