@@ -53,7 +53,7 @@ def test_a_new_form_offers_the_only_hospital_and_today(app, world, clock):
     assert selected(html, "receiving_organization_id") == str(world.hospital.id)
     assert re.search(rf'id="event_date"[^>]*value="{clock.today:%d.%m.%Y}"', html)
     assert 'inputmode="numeric"' in html and 'type="date"' not in html
-    assert "Day, month, year: dd.mm.yyyy." in html
+    assert 'id="event_date-hint">dd.mm.yyyy<' in html
 
 
 @pytest.mark.clock
