@@ -13,8 +13,9 @@ from avvik.core.forms import AppForm
 from avvik.extensions import db
 from avvik.organizations.models import HealthCommunity
 
-#: The points of helse- og omsorgstjenesteloven § 6-2, shown when choosing an agreement's
-#: legal basis. Local numbering differs, so the point is stored apart from the number.
+#: The points of helse- og omsorgstjenesteloven § 6-2 (1 to 11), shown when choosing an
+#: agreement's legal basis. Local numbering differs, so the point is stored apart from the
+#: number; an agreement beyond the law's list (a local delavtale) has no point.
 LEGAL_POINTS = {
     1: _l("Division of tasks and responsibility between the levels"),
     2: _l("Admission, discharge, habilitation, rehabilitation, learning and coping"),
@@ -27,8 +28,6 @@ LEGAL_POINTS = {
     9: _l("ICT solutions and electronic messaging"),
     10: _l("Prevention"),
     11: _l("Emergency preparedness and the emergency medical chain"),
-    12: _l("Joint planning and development of services"),
-    13: _l("Children and young people with complex needs"),
 }
 
 

@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 MAX_DEADLINE_DAYS = 250
 #: Sort orders are stored as SmallInteger.
 MAX_SORT_ORDER = 9999
-LEGAL_POINT_RANGE = range(1, 14)
+#: Helse- og omsorgstjenesteloven § 6-2 has points 1 to 11; anything else is local.
+LEGAL_POINT_RANGE = range(1, 12)
 
 T = TypeVar("T")
 
@@ -96,7 +97,9 @@ def _check_agreement(community_id: int, exclude_id: int | None, number: str, tit
     if not title:
         errors.append(("title", str(_l("Give the agreement a title."))))
     if legal_point is not None and legal_point not in LEGAL_POINT_RANGE:
-        errors.append(("legal_point", str(_l("Choose a point from 1 to 13, or none."))))
+        errors.append(("legal_point", str(_l(
+            "Choose a point of § 6-2 from 1 to %(last)d, or none for a local agreement.",
+            last=LEGAL_POINT_RANGE[-1]))))
     if not 0 <= acknowledge_days <= MAX_DEADLINE_DAYS:
         errors.append(("acknowledge_days", str(_l(
             "Use a number of working days from 0 to %(max)d.", max=MAX_DEADLINE_DAYS))))

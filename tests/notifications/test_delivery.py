@@ -120,8 +120,8 @@ def test_a_reopened_case_is_mailed_as_back_with_the_unit_not_as_a_new_case(world
     answer_report(world.ward_handler, report, "Årsak", "Tiltak", now=MONDAY)
     drain()
     first_round = {to[0]: message["Subject"] for to, message in smtp.messages}
-    assert first_round[world.ward_handler.email] == f"Ny sak {report.case_number} til " \
-                                                    "enheten din"
+    assert first_round[world.ward_handler.email] == "Nytt samhandlingsavvik " \
+                                                    f"{report.case_number} til enheten din"
     before = len(smtp.messages)
     reopen_report(world.reporter, report, "Svaret forklarer ikke årsaken.")
     route_report(report, now=MONDAY + timedelta(days=7))
