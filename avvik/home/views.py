@@ -1,4 +1,4 @@
-"""The start page, which shows each user what their roles let them do."""
+"""The start page: each person's work queue, and what their roles let them do."""
 
 from __future__ import annotations
 
@@ -8,13 +8,19 @@ from werkzeug.wrappers import Response
 
 from avvik.core.urls import page_to_return_to
 from avvik.extensions import db
+from avvik.reports import labels
+from avvik.reports.queue import work_queue
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index() -> str:
-    return render_template("home/index.html", memberships=current_user.memberships)
+    """The person's work queue, what is new to them, their units' figures, their roles."""
+    me = current_user._get_current_object()
+    return render_template("home/index.html", memberships=me.memberships,
+                           queue=work_queue(me), status_label=labels.status_label,
+                           status_color=labels.status_color)
 
 
 @bp.get("/favicon.ico")

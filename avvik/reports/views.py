@@ -41,7 +41,7 @@ from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.organizations.models import HealthCommunity, Unit
-from avvik.reports import labels, presenting, scope, submissions, vault
+from avvik.reports import labels, presenting, reads, scope, submissions, vault
 from avvik.reports.forms import (
     AnswerForm,
     CommentForm,
@@ -292,7 +292,11 @@ def detail(report_id: int) -> ResponseReturnValue:
                 db.session.commit()
         except StaleDataError:
             db.session.rollback()  # someone else acted at the same moment; next view marks it
-    return _render_case(report)
+    seen = utcnow()  # what the page shows is read from here on: its list markers go
+    page = _render_case(report)
+    reads.mark_seen(_me(), report, seen)
+    db.session.commit()
+    return page
 
 
 @bp.post(f"/<int:report_id>/<any({', '.join(STEPS)}):step>")
@@ -375,4 +379,5 @@ def index() -> ResponseReturnValue:
     return render_template("reports/index.html", form=form, page=page, problems=problems,
                            views=views, current=filters.view, now=utcnow(),
                            passed_deadlines=passed_deadlines,
-                           view_labels=labels.LIST_VIEW_LABELS)
+                           view_labels=labels.LIST_VIEW_LABELS,
+                           markers=reads.markers(me, scope.reach_of(me), page.items))
