@@ -169,7 +169,8 @@ def _request(client, method: str, url: str, csrf: str, bearer: str, endpoint: st
             return client.get(url, headers=headers).status_code
         # A valid body, so that only the case decides the answer.
         bodies = {"answer": {"cause": "Årsak", "measures": "Tiltak"},
-                  "reopen": {"reason": "Begrunnelse"}, "comments": {"text": "Kommentar"},
+                  "reopen": {"reason": "Begrunnelse"}, "return": {"reason": "Begrunnelse"},
+                  "comments": {"text": "Kommentar"},
                   "forward": {"unit_id": world.other_ward.id, "reason": "Begrunnelse"}}
         body = bodies.get(url.rsplit("/", 1)[-1], {})
         return client.open(url, method=method, json=body, headers=headers).status_code

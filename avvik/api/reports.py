@@ -1,4 +1,5 @@
-"""The cases: ``/api/v1/reports`` and one POST per step. Same services as the pages.
+"""The cases: ``/api/v1/reports`` and one POST per step of the registry
+(avvik/reports/steps.py), the same as the pages'.
 
 A case the caller may not see is 404, exactly like one that does not exist. Services
 flush; each POST commits once, in ``answered_once``, which also honours an
@@ -17,35 +18,20 @@ from avvik.api.blueprint import bp
 from avvik.api.idempotency import answered_once
 from avvik.api.queries import MAX_ID
 from avvik.api.schemas import (
-    AnswerIn,
-    CommentIn,
-    ForwardIn,
-    ReasonIn,
     ReportIn,
     ReportListArgs,
     ReportOut,
     ReportPageOut,
     known_identity,
 )
-from avvik.core.errors import ValidationFailed
 from avvik.extensions import db
-from avvik.organizations.models import Unit
 from avvik.reports import scope
 from avvik.reports.models import Report
 from avvik.reports.queries import ReportFilter, default_sort, list_reports
-from avvik.reports.services import (
-    ReportInput,
-    acknowledge_report,
-    add_comment,
-    answer_report,
-    approve_report,
-    close_report,
-    forward_report,
-    reopen_report,
-    withdraw_report,
-)
+from avvik.reports.services import ReportInput
 from avvik.reports.services.drafting import file_report
 from avvik.reports.services.validation import PatientIdentityInput
+from avvik.reports.steps import STEPS, CaseStep
 
 TAGS = ["reports"]
 
@@ -113,66 +99,23 @@ def detail(report_id: int) -> Report:
     return visible_report(report_id)
 
 
-def _step(rule: str, summary: str, schema: type | None = None, status: int = 200):
-    """Register ``POST /reports/<id>/<rule>``: load the visible case, act, commit."""
-    def decorate(act):
-        def view(*args: Any, report_id: int) -> Report:
-            report = visible_report(report_id)
-            act(report, *args)
-            return report
+def _add_step(step: CaseStep) -> None:
+    """Register ``POST /reports/<id>/<rule>`` for a step of the registry: load the
+    visible case, take the step, commit (in ``answered_once``)."""
+    def view(*body: dict[str, Any], report_id: int) -> Report:
+        report = visible_report(report_id)
+        step.run(api_user(), report, body[0] if body else {})
+        return report
 
-        view.__name__ = act.__name__
-        view.__doc__ = summary
-        view = answered_once(status, visible_report)(view)
-        if schema is not None:
-            view = bp.arguments(schema)(view)
-        view = _documented(401, 403, 404, 409)(bp.response(status, ReportOut)(view))
-        return bp.route(f"/reports/<id:report_id>/{rule}", methods=["POST"],
-                        tags=TAGS)(view)
-    return decorate
+    view.__name__ = view.__qualname__ = step.api_rule or step.name
+    view.__doc__ = step.api_summary
+    view = answered_once(step.api_status, visible_report)(view)
+    if step.schema is not None:
+        view = bp.arguments(step.schema)(view)
+    view = _documented(401, 403, 404, 409)(bp.response(step.api_status, ReportOut)(view))
+    bp.route(f"/reports/<id:report_id>/{step.api_rule}", methods=["POST"], tags=TAGS)(view)
 
 
-@_step("acknowledge", "The receiving side confirms it has the case.")
-def acknowledge(report: Report) -> None:
-    acknowledge_report(api_user(), report)
-
-
-@_step("answer", "The receiving side's answer: cause, and measures taken and planned.",
-       AnswerIn)
-def answer(report: Report, body: dict[str, str]) -> None:
-    answer_report(api_user(), report, body["cause"], body["measures"])
-
-
-@_step("close", "Close an answered case (once the answer has reached the reporting side).")
-def close(report: Report) -> None:
-    close_report(api_user(), report)
-
-
-@_step("reopen", "The reporting side disagrees with the answer: once, with a reason.",
-       ReasonIn)
-def reopen(report: Report, body: dict[str, str]) -> None:
-    reopen_report(api_user(), report, body["reason"])
-
-
-@_step("forward", "Send the case to another unit of the receiving organisation.", ForwardIn)
-def forward(report: Report, body: dict[str, Any]) -> None:
-    unit = db.session.get(Unit, body["unit_id"])
-    if unit is None:
-        raise ValidationFailed([("unit_id", str(_l(
-            "Choose an active unit of the receiving organisation.")))])
-    forward_report(api_user(), report, unit, body["reason"])
-
-
-@_step("withdraw", "The reporting side takes the report back before acknowledgement.")
-def withdraw(report: Report) -> None:
-    withdraw_report(api_user(), report)
-
-
-@_step("approve", "The reporting unit's leader lets the report go to the receiver.")
-def approve(report: Report) -> None:
-    approve_report(api_user(), report)
-
-
-@_step("comments", "A comment in the dialogue between the two sides.", CommentIn, 201)
-def comments(report: Report, body: dict[str, str]) -> None:
-    add_comment(api_user(), report, body["text"])
+for _case_step in STEPS.values():
+    if _case_step.api_rule is not None:
+        _add_step(_case_step)

@@ -1,6 +1,6 @@
 """Read-only helpers for the case pages: what the viewer may do now, how the deadlines
-stand, the names the timeline refers to. Nothing here changes a case; the services
-decide again when a step is posted.
+stand, the names the timeline refers to. Nothing here changes a case; which steps are
+offered is the services' own guard (avvik/reports/steps.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from avvik.extensions import db
 from avvik.organizations.models import Unit
 from avvik.reports import scope, vault
 from avvik.reports.models import Report, ReportEvent, ReportStatus
-from avvik.reports.services.handling import REOPEN_LIMIT
-from avvik.reports.workflow import Step, is_allowed
+from avvik.reports.steps import CaseStep, offered
 from avvik.routing.models import RoutingRule
 from avvik.users.models import User
 
@@ -29,32 +28,19 @@ class Viewer:
 
     reporting: bool
     receiving: bool
+    #: The steps offered now, in the page's order, and their names.
+    offered: tuple[CaseStep, ...]
     steps: frozenset[str]
     may_view_identity: bool
     may_edit: bool
 
 
 def viewer_for(user: User, report: Report) -> Viewer:
-    reporting = scope.is_on_reporting_side(user, report)
-    receiving = scope.is_on_receiving_side(user, report)
-    leads = report.reporting_unit_id in scope.reach_of(user).led_units
-    either = reporting or receiving
-    candidates = {
-        Step.ACKNOWLEDGE: receiving,
-        Step.ANSWER: receiving,
-        Step.FORWARD: receiving,
-        # Closing waits for the answer to reach the reporting side (domain.md §4).
-        Step.CLOSE: either and report.answer_delivered_at is not None,
-        Step.REOPEN: reporting and report.reopen_count < REOPEN_LIMIT,
-        Step.WITHDRAW: report.reporter_id == user.id or leads,
-        Step.APPROVE: leads,
-        Step.RETURN: leads,
-        Step.COMMENT: either,
-    }
-    steps = frozenset(step.value for step, may in candidates.items()
-                      if may and is_allowed(report, step))
+    steps = offered(user, report)
     identity = vault.has_identity(report) and vault.may_view_identity(user, report)
-    return Viewer(reporting, receiving, steps, identity,
+    return Viewer(scope.is_on_reporting_side(user, report),
+                  scope.is_on_receiving_side(user, report),
+                  steps, frozenset(step.name for step in steps), identity,
                   report.status == ReportStatus.DRAFT and report.reporter_id == user.id)
 
 

@@ -1,21 +1,29 @@
-"""The life of a case as a table: which step is allowed from which status.
+"""The life of a case as tables: which step is allowed from which status, and by whom.
 
 domain.md §4:  draft -submit-> [awaiting approval -approve->] submitted -route-> routed
 -acknowledge-> acknowledged -answer-> answered -close-> closed; answered/closed -reopen->
 submitted (routed again); routed/acknowledged -forward-> submitted (routed to the new
 unit); draft..routed -withdraw-> withdrawn.
+
+``check(actor, report, step)`` is the one guard of a step: the services call it before
+they change anything, and the case page offers a step exactly when ``may`` says yes.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from avvik.core.errors import IllegalTransition
+from avvik.core.errors import IllegalTransition, PermissionDenied
+from avvik.reports import scope
 from avvik.reports.models import Report, ReportStatus
+from avvik.users.models import User
 
 S = ReportStatus
+#: How often the reporting side may reopen a case; after that, the joint committee.
+REOPEN_LIMIT = 1
 
 
 class Step(enum.StrEnum):
@@ -72,3 +80,62 @@ def require(report: Report, step: Step) -> None:
     """Raise ``IllegalTransition`` with a message for the user if the step is not allowed."""
     if not is_allowed(report, step):
         raise IllegalTransition(str(REFUSALS[step]))
+
+
+def leads_reporting_unit(user: User, report: Report) -> bool:
+    return report.reporting_unit_id in scope.reach_of(user).led_units
+
+
+def _either_side(user: User, report: Report) -> bool:
+    return scope.is_on_reporting_side(user, report) or scope.is_on_receiving_side(user, report)
+
+
+def _reporter_or_leader(user: User, report: Report) -> bool:
+    return report.reporter_id == user.id or leads_reporting_unit(user, report)
+
+
+#: step -> who may take it, besides the status allowing it (PermissionDenied otherwise).
+#: Submitting (the reporter's own draft) and routing (the workers) are checked by their
+#: services.
+TAKEN_BY: dict[Step, Callable[[User, Report], bool]] = {
+    Step.APPROVE: leads_reporting_unit,
+    Step.RETURN: leads_reporting_unit,
+    Step.ACKNOWLEDGE: scope.is_on_receiving_side,
+    Step.ANSWER: scope.is_on_receiving_side,
+    Step.FORWARD: scope.is_on_receiving_side,
+    Step.CLOSE: _either_side,
+    Step.REOPEN: scope.is_on_reporting_side,
+    Step.WITHDRAW: _reporter_or_leader,
+    Step.COMMENT: _either_side,
+}
+
+#: step -> what else must hold, and what the user is told when it does not.
+CONDITIONS: dict[Step, tuple[Callable[[Report], bool], object]] = {
+    # domain.md §4: closing waits for the answer to reach the reporting side.
+    Step.CLOSE: (lambda report: report.answer_delivered_at is not None,
+                 _l("The case can be closed once the answer has reached the reporting side.")),
+    Step.REOPEN: (lambda report: report.reopen_count < REOPEN_LIMIT,
+                  _l("The case has been reopened once already; further disagreement goes to "
+                     "the joint committee.")),
+}
+
+
+def check(actor: User, report: Report, step: Step) -> None:
+    """The guard of ``step``: raise ``IllegalTransition`` (wrong status or a condition
+    unmet, with a message for the user) or ``PermissionDenied`` (wrong person)."""
+    require(report, step)
+    taken_by = TAKEN_BY.get(step)
+    if taken_by is not None and not taken_by(actor, report):
+        raise PermissionDenied()
+    holds, refusal = CONDITIONS.get(step, (None, None))
+    if holds is not None and not holds(report):
+        raise IllegalTransition(str(refusal))
+
+
+def may(actor: User, report: Report, step: Step) -> bool:
+    """Whether ``actor`` may take ``step`` on ``report`` now: ``check`` as a yes or no."""
+    try:
+        check(actor, report, step)
+    except (IllegalTransition, PermissionDenied):
+        return False
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-import avvik.api.reports
+import avvik.reports.steps
 from avvik.extensions import db
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.services import acknowledge_report
@@ -189,7 +189,8 @@ def test_a_concurrent_update_is_a_409_and_changes_nothing(client, world, handler
             text("UPDATE reports SET version = version + 1 WHERE id = :id"), {"id": case.id})
         return acknowledge_report(actor, case)
 
-    monkeypatch.setattr(avvik.api.reports, "acknowledge_report", acknowledge_after_someone_else)
+    monkeypatch.setattr(avvik.reports.steps, "acknowledge_report",
+                        acknowledge_after_someone_else)
     response = step(client, report.id, "acknowledge", handler_auth)
     assert response.status_code == 409 and response.get_json()["message"]
     assert status_of(client, report.id, handler_auth) == "routed"

@@ -12,12 +12,12 @@ from avvik.core.timeutil import OSLO, utcnow
 from avvik.extensions import db
 from avvik.organizations.models import OrganizationKind
 from avvik.outbox.services import enqueue
-from avvik.reports import scope, vault
+from avvik.reports import vault
 from avvik.reports.case_numbers import allocate_case_number
 from avvik.reports.events import new_event, record_event
 from avvik.reports.models import Direction, Report, ReportStatus
 from avvik.reports.services.validation import Choices, ReportInput, validate_report
-from avvik.reports.workflow import Step, require
+from avvik.reports.workflow import Step, check, require
 from avvik.routing.services import enqueue_routing
 from avvik.users.models import Role, User
 
@@ -140,9 +140,7 @@ def _send_on(report: Report) -> None:
 
 def approve_report(actor: User, report: Report, *, now: datetime | None = None) -> Report:
     """A leader of the reporting unit (or above) lets the report go to the receiver."""
-    require(report, Step.APPROVE)
-    if not _leads_reporting_unit(actor, report):
-        raise PermissionDenied()
+    check(actor, report, Step.APPROVE)
     report.status = ReportStatus.SUBMITTED
     report.approved_at = now or utcnow()
     report.approved_by_id = actor.id
@@ -154,9 +152,7 @@ def approve_report(actor: User, report: Report, *, now: datetime | None = None) 
 
 def return_report(actor: User, report: Report, reason: str) -> Report:
     """The approving leader sends the report back to its reporter as a draft."""
-    require(report, Step.RETURN)
-    if not _leads_reporting_unit(actor, report):
-        raise PermissionDenied()
+    check(actor, report, Step.RETURN)
     if not reason.strip():
         raise ValidationFailed([("reason", str(_l("Say why the report is sent back.")))])
     report.status = ReportStatus.DRAFT
@@ -167,18 +163,12 @@ def return_report(actor: User, report: Report, reason: str) -> Report:
 
 def withdraw_report(actor: User, report: Report, *, now: datetime | None = None) -> Report:
     """The reporter (or their leader) takes the report back before it is acknowledged."""
-    require(report, Step.WITHDRAW)
-    if report.reporter_id != actor.id and not _leads_reporting_unit(actor, report):
-        raise PermissionDenied()
+    check(actor, report, Step.WITHDRAW)
     report.status = ReportStatus.WITHDRAWN
     report.withdrawn_at = now or utcnow()
     db.session.flush()
     record_event(report, "withdrawn", actor)
     return report
-
-
-def _leads_reporting_unit(actor: User, report: Report) -> bool:
-    return report.reporting_unit_id in scope.reach_of(actor).led_units
 
 
 def _apply(report: Report, data: ReportInput, choices: Choices) -> None:

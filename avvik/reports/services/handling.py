@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from avvik.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from avvik.core.errors import ValidationFailed
 from avvik.core.timeutil import utcnow
 from avvik.core.workdays import working_days_between
 from avvik.extensions import db
@@ -16,19 +16,17 @@ from avvik.reports import scope
 from avvik.reports.events import record_event
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.services.validation import identity_errors
-from avvik.reports.workflow import Step, require
+from avvik.reports.workflow import Step, check
 from avvik.routing.services import enqueue_routing
 from avvik.users.models import User
 
 ANSWER_LIMIT = 10_000
 COMMENT_LIMIT = 5_000
-REOPEN_LIMIT = 1
 
 
 def acknowledge_report(actor: User, report: Report, *, now: datetime | None = None) -> Report:
     """The receiving side confirms it has the case and is looking into it."""
-    require(report, Step.ACKNOWLEDGE)
-    _require_receiving_side(actor, report)
+    check(actor, report, Step.ACKNOWLEDGE)
     report.status = ReportStatus.ACKNOWLEDGED
     report.acknowledged_at = now or utcnow()
     report.acknowledge_working_days = _working_days_since_routing(report, report.acknowledged_at)
@@ -40,8 +38,7 @@ def acknowledge_report(actor: User, report: Report, *, now: datetime | None = No
 def answer_report(actor: User, report: Report, cause: str, measures: str, *,
                   now: datetime | None = None) -> Report:
     """The receiving side's answer: what it found, what it did and will do."""
-    require(report, Step.ANSWER)
-    _require_receiving_side(actor, report)
+    check(actor, report, Step.ANSWER)
     cause, measures = _clean(cause), _clean(measures)
     errors = _text_errors("cause", cause, ANSWER_LIMIT, _l("Say what you found."))
     errors += _text_errors("measures", measures, ANSWER_LIMIT,
@@ -74,13 +71,8 @@ def mark_answer_delivered(report: Report, *, now: datetime | None = None) -> boo
 
 
 def close_report(actor: User, report: Report, *, now: datetime | None = None) -> Report:
-    require(report, Step.CLOSE)
-    if not (scope.is_on_reporting_side(actor, report)
-            or scope.is_on_receiving_side(actor, report)):
-        raise PermissionDenied()
-    if report.answer_delivered_at is None:
-        raise IllegalTransition(str(_l(
-            "The case can be closed once the answer has reached the reporting side.")))
+    """Either side closes an answered case once the answer has reached the reporter."""
+    check(actor, report, Step.CLOSE)
     report.status = ReportStatus.CLOSED
     report.closed_at = now or utcnow()
     db.session.flush()
@@ -90,13 +82,7 @@ def close_report(actor: User, report: Report, *, now: datetime | None = None) ->
 
 def reopen_report(actor: User, report: Report, reason: str) -> Report:
     """The reporting side disagrees with the answer: once, with a reason."""
-    require(report, Step.REOPEN)
-    if not scope.is_on_reporting_side(actor, report):
-        raise PermissionDenied()
-    if report.reopen_count >= REOPEN_LIMIT:
-        raise IllegalTransition(str(_l(
-            "The case has been reopened once already; further disagreement goes to the "
-            "joint committee.")))
+    check(actor, report, Step.REOPEN)
     reason = _clean(reason)
     errors = _text_errors("reason", reason, COMMENT_LIMIT, _l("Say why you disagree."))
     if errors:
@@ -112,8 +98,7 @@ def reopen_report(actor: User, report: Report, reason: str) -> Report:
 
 def forward_report(actor: User, report: Report, unit: Unit, reason: str) -> Report:
     """Send a misrouted case to another unit of the receiving organisation."""
-    require(report, Step.FORWARD)
-    _require_receiving_side(actor, report)
+    check(actor, report, Step.FORWARD)
     reason = _clean(reason)
     errors = _text_errors("reason", reason, COMMENT_LIMIT, _l("Say why the case is forwarded."))
     if unit.organization_id != report.receiving_organization_id or not unit.is_active:
@@ -132,10 +117,8 @@ def forward_report(actor: User, report: Report, unit: Unit, reason: str) -> Repo
 
 def add_comment(actor: User, report: Report, text: str) -> None:
     """A message in the dialogue between the two sides, on the timeline."""
-    require(report, Step.COMMENT)
+    check(actor, report, Step.COMMENT)
     reporting = scope.is_on_reporting_side(actor, report)
-    if not (reporting or scope.is_on_receiving_side(actor, report)):
-        raise PermissionDenied()
     text = _clean(text)
     errors = _text_errors("text", text, COMMENT_LIMIT, _l("Write a comment."))
     if errors:
@@ -161,11 +144,6 @@ def _working_days_since_routing(report: Report, moment: datetime) -> int | None:
     if report.routed_at is None:
         return None
     return working_days_between(report.routed_at, moment)
-
-
-def _require_receiving_side(actor: User, report: Report) -> None:
-    if not scope.is_on_receiving_side(actor, report):
-        raise PermissionDenied()
 
 
 def _clean(text: str | None) -> str:

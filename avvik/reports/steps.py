@@ -1,0 +1,150 @@
+"""Every step on a case, declared once: the pages, the API and the case page's buttons
+read this registry.
+
+A step's status and permission rules are ``workflow.check``, the guard its service calls
+first; a button is offered exactly when ``may`` says the service would accept the step
+(tests/reports/test_steps_registry.py holds the two together). ``run`` calls the service
+with the typed values by name: the HTML form's data and the API's JSON body alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema
+
+from avvik.api.schemas import AnswerIn, CommentIn, ForwardIn, ReasonIn
+from avvik.core.errors import ValidationFailed
+from avvik.extensions import db
+from avvik.organizations.models import Unit
+from avvik.reports import workflow
+from avvik.reports.forms import AnswerForm, CommentForm, ForwardForm, ReasonForm, StepForm
+from avvik.reports.models import Report
+from avvik.reports.services import (
+    acknowledge_report,
+    add_comment,
+    answer_report,
+    approve_report,
+    close_report,
+    forward_report,
+    reopen_report,
+    return_report,
+    withdraw_report,
+)
+from avvik.reports.workflow import Step
+from avvik.users.models import User
+
+Values = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseStep:
+    """One step on a case, as the views, the API and the buttons see it."""
+
+    step: Step
+    #: Calls the service: the acting user, the case, the typed values by field name.
+    run: Callable[[User, Report, Values], object]
+    form: type[StepForm]
+    #: The API's body, or None for a step with nothing to type.
+    schema: type[Schema] | None
+    #: Said after the step is taken (flashed on the case page).
+    done: object
+    label: object
+    #: Beside the button; for a step with text to type, the summary that opens its form.
+    hint: object
+    variant: str = "primary"
+    #: Whether a step's form stands open on the page without being asked for.
+    opened: bool = False
+    #: In the "What you can do now" panel (the comment form stands with the comments).
+    in_panel: bool = True
+    #: Refused when the case changed since the page was shown (comments are not).
+    versioned: bool = True
+    api_rule: str | None = None
+    api_status: int = 200
+    api_summary: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.step.value
+
+    @property
+    def typed(self) -> bool:
+        """Whether the step has text to type, rather than being a single button."""
+        return self.form is not StepForm
+
+    def may(self, user: User, report: Report) -> bool:
+        """Whether ``user`` may take the step on ``report`` now: the service's own guard."""
+        return workflow.may(user, report, self.step)
+
+
+def _forward(actor: User, report: Report, values: Values) -> object:
+    unit_id = values.get("unit_id")
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        reason = (_l("Choose an active unit of the receiving organisation.") if unit_id
+                  else _l("Choose the unit to forward to."))
+        raise ValidationFailed([("unit_id", str(reason))])
+    return forward_report(actor, report, unit, values.get("reason") or "")
+
+
+#: In the order the case page offers them.
+STEPS: dict[str, CaseStep] = {s.name: s for s in (
+    CaseStep(Step.APPROVE, lambda me, r, v: approve_report(me, r), StepForm, None,
+             _l("The report is approved and goes to the receiving side."),
+             _l("Approve and send"),
+             _l("The report goes to the receiving organisation when you approve it."),
+             api_rule="approve",
+             api_summary="The reporting unit's leader lets the report go to the receiver."),
+    CaseStep(Step.RETURN, lambda me, r, v: return_report(me, r, v.get("reason") or ""),
+             ReasonForm, ReasonIn,
+             _l("The report is sent back to its reporter as a draft."),
+             _l("Send back"), _l("Send the report back to the reporter"),
+             api_rule="return",
+             api_summary="The approving leader sends the report back to its reporter."),
+    CaseStep(Step.ACKNOWLEDGE, lambda me, r, v: acknowledge_report(me, r), StepForm, None,
+             _l("The case is acknowledged."), _l("Acknowledge the case"),
+             _l("Tell the reporting side that you have the case and are looking into it."),
+             api_rule="acknowledge",
+             api_summary="The receiving side confirms it has the case."),
+    CaseStep(Step.ANSWER,
+             lambda me, r, v: answer_report(me, r, v.get("cause"), v.get("measures")),
+             AnswerForm, AnswerIn,
+             _l("The answer is saved and goes to the reporting side."),
+             _l("Send the answer"), _l("Answer the case"), opened=True,
+             api_rule="answer", api_summary="The receiving side's answer: cause, and "
+                                            "measures taken and planned."),
+    CaseStep(Step.FORWARD, _forward, ForwardForm, ForwardIn, _l("The case is forwarded."),
+             _l("Forward"), _l("Forward the case to another unit"),
+             api_rule="forward",
+             api_summary="Send the case to another unit of the receiving organisation."),
+    CaseStep(Step.CLOSE, lambda me, r, v: close_report(me, r), StepForm, None,
+             _l("The case is closed."), _l("Close the case"),
+             _l("Close the case when the answer settles it."),
+             api_rule="close", api_summary="Close an answered case (once the answer has "
+                                           "reached the reporting side)."),
+    CaseStep(Step.REOPEN, lambda me, r, v: reopen_report(me, r, v.get("reason")),
+             ReasonForm, ReasonIn,
+             _l("The case is reopened and goes back to the receiving side."),
+             _l("Reopen"), _l("Disagree with the answer and reopen the case (once)"),
+             api_rule="reopen", api_summary="The reporting side disagrees with the "
+                                            "answer: once, with a reason."),
+    CaseStep(Step.WITHDRAW, lambda me, r, v: withdraw_report(me, r), StepForm, None,
+             _l("The report is withdrawn."), _l("Withdraw the report"),
+             _l("A report can be withdrawn until the receiving side has acknowledged it."),
+             variant="secondary", api_rule="withdraw",
+             api_summary="The reporting side takes the report back before "
+                         "acknowledgement."),
+    CaseStep(Step.COMMENT, lambda me, r, v: add_comment(me, r, v.get("text")),
+             CommentForm, CommentIn, _l("Your comment is added."), _l("Add comment"),
+             "", variant="secondary", in_panel=False, versioned=False,
+             api_rule="comments", api_status=201,
+             api_summary="A comment in the dialogue between the two sides."),
+)}
+
+
+def offered(user: User, report: Report) -> tuple[CaseStep, ...]:
+    """The steps ``user`` may take on ``report`` now, in the page's order."""
+    return tuple(step for step in STEPS.values() if step.may(user, report))
