@@ -24,6 +24,7 @@ from avvik.demo.structure import Community
 from avvik.demo.timeline import Built, CaseBuilder
 from avvik.extensions import db
 from avvik.reports.models import CaseNumberCounter, Report, ReportEvent, ReportStatus
+from avvik.reports.reads import changes_of
 
 DEFAULT_HISTORY_SIZE = 3200
 S = ReportStatus
@@ -115,7 +116,9 @@ def _insert(cases: list[Built], counters: dict[int, int]) -> None:
         # render_nulls keeps every row in one executemany batch (None is sent as NULL).
         statement = (insert(Report).returning(Report.id, sort_by_parameter_order=True)
                      .execution_options(render_nulls=True))
-        ids = db.session.scalars(statement, [case.row for case in cases]).all()
+        # With the read markers' stamps the timeline implies: the last news to each side.
+        rows = [{**case.row, **changes_of(case.events)} for case in cases]
+        ids = db.session.scalars(statement, rows).all()
         events = [{**event, "report_id": report_id}
                   for case, report_id in zip(cases, ids, strict=True)
                   for event in sorted(case.events, key=lambda e: e["created_at"])]
