@@ -13,8 +13,6 @@ A case the user may not see is a 404 on every route, the step URLs included.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -39,37 +37,21 @@ from werkzeug.wrappers import Response
 from avvik.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.timeutil import utcnow
+from avvik.core.transactions import transactional
 from avvik.extensions import db
 from avvik.organizations.models import HealthCommunity, Unit
 from avvik.reports import labels, presenting, reads, scope, submissions, vault
-from avvik.reports.forms import (
-    AnswerForm,
-    CommentForm,
-    ForwardForm,
-    IdentityForm,
-    ListFilterForm,
-    ReasonForm,
-    ReportForm,
-    StepForm,
-)
+from avvik.reports.forms import IdentityForm, ListFilterForm, ReportForm
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.queries import available_views, list_reports, passed_deadlines
 from avvik.reports.services import (
-    acknowledge_report,
-    add_comment,
-    answer_report,
-    approve_report,
-    close_report,
     create_draft,
-    forward_report,
     mark_answer_delivered,
-    reopen_report,
-    return_report,
     submit_report,
     update_draft,
-    withdraw_report,
 )
 from avvik.reports.services.drafting import default_reporting_unit_id, file_report
+from avvik.reports.steps import STEPS
 from avvik.users.models import User
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -221,41 +203,6 @@ def edit(report_id: int) -> ResponseReturnValue:
 # The case page and its steps ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StepSpec:
-    form: type[StepForm]
-    run: Callable[[User, Report, Any], object]
-    done: object
-
-
-def _forward(me: User, report: Report, form: ForwardForm) -> object:
-    unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
-    if unit is None:
-        raise ValidationFailed([("unit_id", str(_l("Choose the unit to forward to.")))])
-    return forward_report(me, report, unit, form.reason.data or "")
-
-
-STEPS: dict[str, StepSpec] = {
-    "acknowledge": StepSpec(StepForm, lambda me, r, f: acknowledge_report(me, r),
-                            _l("The case is acknowledged.")),
-    "answer": StepSpec(AnswerForm,
-                       lambda me, r, f: answer_report(me, r, f.cause.data, f.measures.data),
-                       _l("The answer is saved and goes to the reporting side.")),
-    "close": StepSpec(StepForm, lambda me, r, f: close_report(me, r), _l("The case is closed.")),
-    "reopen": StepSpec(ReasonForm, lambda me, r, f: reopen_report(me, r, f.reason.data),
-                       _l("The case is reopened and goes back to the receiving side.")),
-    "forward": StepSpec(ForwardForm, _forward, _l("The case is forwarded.")),
-    "withdraw": StepSpec(StepForm, lambda me, r, f: withdraw_report(me, r),
-                         _l("The report is withdrawn.")),
-    "approve": StepSpec(StepForm, lambda me, r, f: approve_report(me, r),
-                        _l("The report is approved and goes to the receiving side.")),
-    "return": StepSpec(ReasonForm, lambda me, r, f: return_report(me, r, f.reason.data or ""),
-                       _l("The report is sent back to its reporter as a draft.")),
-    "comment": StepSpec(CommentForm, lambda me, r, f: add_comment(me, r, f.text.data),
-                        _l("Your comment is added.")),
-}
-
-
 def _forward_choices(report: Report) -> list[tuple[Any, str]]:
     units = db.session.scalars(
         db.select(Unit).filter_by(organization_id=report.receiving_organization_id,
@@ -299,43 +246,59 @@ def detail(report_id: int) -> ResponseReturnValue:
     return page
 
 
+def _step_refused(error: Exception) -> ResponseReturnValue:
+    """A step the service refused, rolled back: the case page again with what was typed
+    (the form built anew from the post) and why; or, for the wrong status or person, the
+    case as it is with the reason."""
+    args = request.view_args or {}
+    report_id, step = args["report_id"], args["step"]
+    if isinstance(error, (IllegalTransition, PermissionDenied)):
+        flash(str(error) if isinstance(error, IllegalTransition)
+              else _("You cannot take this step on this case."), "error")
+        return redirect(url_for(".detail", report_id=report_id))
+    if not isinstance(error, (ValidationFailed, StaleDataError)):
+        raise error
+    form = STEPS[step].form(prefix=step)
+    if isinstance(error, ValidationFailed):
+        form.apply_errors(error)
+    else:
+        flash(str(CHANGED), "error")
+    return _render_case(_visible(report_id), {step: form},
+                        422 if isinstance(error, ValidationFailed) else 409)
+
+
 @bp.post(f"/<int:report_id>/<any({', '.join(STEPS)}):step>")
 @keeps_input_on_csrf_failure
+@transactional(refused=_step_refused)
 def act(report_id: int, step: str) -> ResponseReturnValue:
     report = _visible(report_id)
     spec = STEPS[step]
     form = spec.form(prefix=step)
     if not form.validate_on_submit():
         return _render_case(report, {step: form}, 400)
-    if step != "comment" and form.version.data not in (None, "", str(report.version)):
+    if spec.versioned and form.version.data not in (None, "", str(report.version)):
         flash(str(CHANGED), "error")
         return _render_case(report, {step: form}, 409)
-    try:
-        spec.run(_me(), report, form)
-        db.session.commit()
-    except ValidationFailed as error:
-        db.session.rollback()
-        form.apply_errors(error)
-        return _render_case(report, {step: form}, 422)
-    except IllegalTransition as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".detail", report_id=report_id))
-    except PermissionDenied:
-        db.session.rollback()
-        flash(_("You cannot take this step on this case."), "error")
-        return redirect(url_for(".detail", report_id=report_id))
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(CHANGED), "error")
-        return _render_case(report, {step: form}, 409)
+    spec.run(_me(), report, form.data)
     _forget_kept(keep_key(step, report_id))
     flash(str(spec.done), "success")
     return redirect(url_for(".detail", report_id=report_id))
 
 
+def _identity_refused(error: Exception) -> ResponseReturnValue:
+    if isinstance(error, PermissionDenied):
+        abort(404)
+    if not isinstance(error, ValidationFailed):
+        raise error
+    form = IdentityForm(prefix="identity")  # the reason as it was typed
+    form.apply_errors(error)
+    return _render_case(_visible((request.view_args or {})["report_id"]), {"identity": form},
+                        422)
+
+
 @bp.post("/<int:report_id>/identity")
 @keeps_input_on_csrf_failure
+@transactional(refused=_identity_refused)
 def identity(report_id: int) -> ResponseReturnValue:
     report = _visible(report_id)
     if not (vault.has_identity(report) and vault.may_view_identity(_me(), report)):
@@ -343,16 +306,8 @@ def identity(report_id: int) -> ResponseReturnValue:
     form = IdentityForm(prefix="identity")
     if not form.validate_on_submit():
         return _render_case(report, {"identity": form}, 400)
-    try:
-        shown = vault.view_identity(_me(), report, form.reason.data or "")
-        db.session.commit()
-    except ValidationFailed as error:
-        db.session.rollback()
-        form.apply_errors(error)
-        return _render_case(report, {"identity": form}, 422)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(404)
+    # Shown only once the reading is logged: the boundary commits before the page leaves.
+    shown = vault.view_identity(_me(), report, form.reason.data or "")
     return render_template("reports/identity.html", report=report, identity=shown)
 
 

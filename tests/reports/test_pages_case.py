@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 
 from avvik.audit.models import AuditEntry
 from avvik.extensions import db
-from avvik.reports import views
+from avvik.reports import steps
 from avvik.reports.models import ReportEvent, ReportStatus
 from avvik.reports.services import create_draft, submit_report
 from avvik.reports.services.validation import PatientIdentityInput
@@ -224,7 +224,7 @@ def test_step_on_a_case_changed_since_the_page_was_shown_is_refused(app, world):
 
 def test_concurrent_update_at_commit_is_rolled_back_with_a_message(app, world, monkeypatch):
     report = routed_case(world)
-    real = views.acknowledge_report
+    real = steps.acknowledge_report
 
     def someone_else_first(actor, case):
         # Another request updates the row between our read and our write.
@@ -232,7 +232,7 @@ def test_concurrent_update_at_commit_is_rolled_back_with_a_message(app, world, m
             text("UPDATE reports SET version = version + 1 WHERE id = :id"), {"id": case.id})
         return real(actor, case)
 
-    monkeypatch.setattr(views, "acknowledge_report", someone_else_first)
+    monkeypatch.setattr(steps, "acknowledge_report", someone_else_first)
     response = step(browser_for(app, world.ward_handler), report, "acknowledge")
     assert response.status_code == 409
     assert "Someone else changed the case" in response.get_data(as_text=True)
