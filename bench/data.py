@@ -33,6 +33,7 @@ from avvik.demo.structure import create_structure
 from avvik.demo.timeline import Built, CaseBuilder
 from avvik.extensions import db
 from avvik.reports.models import CaseNumberCounter, Report, ReportEvent
+from avvik.reports.reads import changes_of
 
 SEED = 2026
 CHUNK = 10_000
@@ -86,7 +87,9 @@ class Numbering:
         reports, events = [], []
         for case in sorted(cases, key=lambda c: c.row["submitted_at"] or c.row["created_at"]):
             self.report_id += 1
-            row = dict(case.row, id=self.report_id)
+            # The read markers' stamps as the timeline leaves them (the start page counts
+            # what changed lately: avvik/reports/queue.py).
+            row = dict(case.row, id=self.report_id, **changes_of(case.events))
             if row["submitted_at"] is not None:
                 year = to_oslo(row["submitted_at"]).year
                 self.per_year[year] = self.per_year.get(year, 0) + 1

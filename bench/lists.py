@@ -19,6 +19,7 @@ from avvik.catalog.models import Category
 from avvik.extensions import db
 from avvik.reports.models import ReportStatus
 from avvik.reports.queries import OPEN_STATUSES, ListView, ReportFilter, list_reports
+from avvik.reports.queue import work_queue
 from avvik.users.models import User
 
 REPEATS = 7
@@ -57,6 +58,22 @@ def _cases() -> list[tuple[str, str, ListView, dict[str, Any], int]]:
         ("koordinator.kommune organization p1", "koordinator.kommune", org, {}, 1),
         ("admin all p1", "admin", ListView.ALL, {}, 1),
         ("admin all case_number p1", "admin", ListView.ALL, {"case_number": "SA-2025-00042"}, 1),
+        # Search (avvik/reports/search.py): a word in a tenth of the cases, best matches
+        # first and newest first; the end of a case number, of any year.
+        ("koordinator.sykehus organization search by relevance p1", "koordinator.sykehus",
+         org, {"search": "legemiddelliste", "sort": "relevance"}, 1),
+        ("koordinator.sykehus organization search by created p1", "koordinator.sykehus",
+         org, {"search": "legemiddelliste"}, 1),
+        ("leder.sykehus inbox open search p1", "leder.sykehus", inbox,
+         {"search": "epikrisen", "sort": "relevance", "statuses": list(OPEN_STATUSES)}, 1),
+        ("admin all search case number end p1", "admin", ListView.ALL,
+         {"search": "00042", "sort": "relevance"}, 1),
+        # The start page's links: what changed lately, what is due this week.
+        ("melder.kommune mine unread p1", "melder.kommune", ListView.MINE, {"unread": True}, 1),
+        ("leder.sykehus inbox unread p1", "leder.sykehus", inbox,
+         {"unread": True, "statuses": []}, 1),
+        ("leder.sykehus inbox due this week p1", "leder.sykehus", inbox,
+         {"due_this_week": True, **OPEN_BY_DEADLINE}, 1),
     ]
 
 
@@ -76,5 +93,30 @@ def run() -> dict[str, Any]:
         results[name] = {"total": total, "total_is_exact": exact,
                          "p50_ms": round(statistics.median(timings), 1),
                          "max_ms": round(timings[-1], 1)}
+    results.update(_queues())
     results["worst_p50_ms"] = max(v["p50_ms"] for v in results.values())
+    return results
+
+
+#: The start page's work queue (avvik/reports/queue.py) of each kind of person: every
+#: section's count and first cases, the figures, the markers of the cases shown.
+QUEUE_USERS = ("melder.kommune", "leder.sykehus", "koordinator.sykehus",
+               "koordinator.kommune", "admin")
+
+
+def _queues() -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for username in QUEUE_USERS:
+        user = db.session.execute(select(User).filter_by(username=username)).scalar_one()
+        timings, counted = [], {}
+        for _ in range(REPEATS):
+            begun = time.perf_counter()
+            queue = work_queue(user)
+            timings.append((time.perf_counter() - begun) * 1000)
+            counted = {s.key: s.count for s in queue.sections}
+            db.session.rollback()
+        timings.sort()
+        results[f"{username} start page queue"] = {
+            "counts": counted, "p50_ms": round(statistics.median(timings), 1),
+            "max_ms": round(timings[-1], 1)}
     return results
