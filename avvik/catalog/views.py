@@ -35,6 +35,7 @@ from avvik.catalog.models import Agreement, Category, Phase, Transition
 from avvik.core.errors import ValidationFailed
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.permissions import admin_required
+from avvik.core.transactions import transactional
 from avvik.extensions import db
 from avvik.organizations.models import HealthCommunity
 
@@ -162,6 +163,7 @@ def edit(kind: str, row_id: int) -> str | Response:
 
 @bp.post(f"/{KIND_PATH}/<int:row_id>/active")
 @admin_required
+@transactional
 def set_active(kind: str, row_id: int) -> Response:
     spec, row, community = _row(kind, row_id)
     form = ActiveForm()
@@ -169,6 +171,5 @@ def set_active(kind: str, row_id: int) -> Response:
         abort(400)
     active = form.active.data == "1"
     spec.set_active(current_user, row, active)
-    db.session.commit()
     flash(spec.text["reactivated" if active else "deactivated"], "success")
     return redirect(_back(kind, community))

@@ -24,10 +24,10 @@ from flask_login import current_user
 from avvik.audit.services import audit
 from avvik.core.errors import NotFound, PermissionDenied, ValidationFailed
 from avvik.core.timeutil import OSLO, oslo_today, utcnow
+from avvik.core.transactions import transactional
 from avvik.dashboards import formatting, services, yearly
 from avvik.dashboards.forms import FilterForm
 from avvik.dashboards.queries import filter_choices
-from avvik.extensions import db
 from avvik.stats import anhoej
 from avvik.stats.filters import StatsFilter
 from avvik.stats.scope import may_view_stats
@@ -104,6 +104,7 @@ def export(name: str, fmt: str) -> ResponseReturnValue:
 
 
 @bp.get("/cases.<fmt>")
+@transactional
 def cases(fmt: str) -> ResponseReturnValue:
     me = _viewer()
     if not services.may_list_cases(me):
@@ -117,7 +118,6 @@ def cases(fmt: str) -> ResponseReturnValue:
     # Access to case data is logged (Normen): who took which list, with or without text.
     audit("cases.exported", "user", me.id, actor=me,
           reason=f"{fmt}{' +text' if free_text else ''} {filters.to_query()}")
-    db.session.commit()
     return _download(download)
 
 

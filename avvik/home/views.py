@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from avvik.core.transactions import transactional
 from avvik.core.urls import page_to_return_to
-from avvik.extensions import db
 from avvik.reports import labels
 from avvik.reports.queue import work_queue
 
@@ -30,6 +30,7 @@ def favicon() -> Response:
 
 
 @bp.post("/language")
+@transactional
 def set_language() -> Response:
     """Switch the interface language (saved on the user when signed in) and go back to
     the page, or the nearest one a browser can load when that page was a form's result."""
@@ -38,5 +39,4 @@ def set_language() -> Response:
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
-            db.session.commit()
     return redirect(page_to_return_to(request.form.get("next")))

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from avvik.core.formviews import ButtonForm
 from avvik.core.permissions import admin_required
 from avvik.core.timeutil import utcnow
-from avvik.extensions import db
+from avvik.core.transactions import transactional
 from avvik.organizations.queries import get_or_404
 from avvik.outbox import queries, services
 from avvik.outbox.models import OutboxMessage
@@ -39,6 +39,7 @@ def index() -> str:
 
 @bp.post("/<int:message_id>/requeue")
 @admin_required
+@transactional
 def requeue(message_id: int) -> Response:
     message = get_or_404(OutboxMessage, message_id)
     return _requeued(lambda: int(services.requeue_message(current_user, message)))
@@ -46,6 +47,7 @@ def requeue(message_id: int) -> Response:
 
 @bp.post("/requeue")
 @admin_required
+@transactional
 def requeue_all() -> Response:
     return _requeued(lambda: services.requeue_troubled(current_user))
 
@@ -54,7 +56,6 @@ def _requeued(action: Callable[[], int]) -> Response:
     if not ButtonForm().validate_on_submit():
         abort(400)
     count = action()
-    db.session.commit()
     if count:
         flash(ngettext("%(num)d was put back in the queue and is tried again at once.",
                        "%(num)d were put back in the queue and are tried again at once.",
