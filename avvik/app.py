@@ -51,6 +51,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config["ENV_NAME"] = config.ENV_NAME
     Path(config.INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errors(app)
     register_security_headers(app)
@@ -79,6 +80,12 @@ def register_extensions(app: Flask) -> None:
     init_babel(app)
     celery_init_app(app)
     init_outbox_dispatch(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    from avvik.core.ids import init_row_ids
+
+    init_row_ids(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from avvik.api.models import ApiToken
+from avvik.core.ids import MAX_ROW_ID
 from avvik.extensions import db
 from avvik.users.models import Role, User
 
@@ -14,9 +15,8 @@ from avvik.users.models import Role, User
 #: Clinicians file and answer cases in the pages; administrators have them too.
 TOKEN_ROLES = (Role.COORDINATOR, Role.QUALITY_ADVISER, Role.SECRETARIAT)
 
-#: The largest id a row can have (32-bit keys); larger ids in URLs or bodies are refused
-#: up front, since SQLite cannot even bind them.
-MAX_ID = 2**31 - 1
+#: Larger ids in URLs or bodies are refused up front (see avvik.core.ids).
+MAX_ID = MAX_ROW_ID
 
 
 def offers_api_tokens(user: User) -> bool:

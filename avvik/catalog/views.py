@@ -34,6 +34,7 @@ from avvik.catalog.forms import (
 from avvik.catalog.models import Agreement, Category, Phase, Transition
 from avvik.core.errors import ValidationFailed
 from avvik.core.http_errors import keeps_input_on_csrf_failure
+from avvik.core.ids import row_id
 from avvik.core.permissions import admin_required
 from avvik.core.transactions import transactional
 from avvik.extensions import db
@@ -109,7 +110,7 @@ def _back(kind: str, community: HealthCommunity) -> str:
 @admin_required
 def index() -> str:
     communities = queries.health_communities()
-    chosen = request.args.get("community", type=int)
+    chosen = request.args.get("community", type=row_id)
     community = next((c for c in communities if c.id == chosen),
                      communities[0] if communities else None)
     lists = {} if community is None else {
@@ -127,7 +128,7 @@ def index() -> str:
 @keeps_input_on_csrf_failure
 @admin_required
 def new(kind: str) -> str | Response:
-    spec, community = KINDS[kind], _community(request.args.get("community", type=int))
+    spec, community = KINDS[kind], _community(request.args.get("community", type=row_id))
     form = spec.form(community=community)
     if form.validate_on_submit():
         try:

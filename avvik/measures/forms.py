@@ -14,6 +14,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from avvik.core.forms import AppForm
+from avvik.core.ids import row_id_or_none
 from avvik.measures.labels import STATUS_LABELS
 from avvik.measures.models import MeasureStatus
 from avvik.measures.services import TEXT_LIMIT, TITLE_LIMIT, MeasureInput
@@ -24,10 +25,9 @@ def strip(value: Any) -> Any:
 
 
 def int_or_none(value: Any) -> int | None:
-    if value in ("", None):
-        return None
+    """A filter's id: what cannot be a row's id filters nothing."""
     try:
-        return int(value)
+        return row_id_or_none(value)
     except (TypeError, ValueError):
         return None
 

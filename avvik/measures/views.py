@@ -24,6 +24,7 @@ from flask_login import current_user
 
 from avvik.core.errors import NotFound, PermissionDenied, ValidationFailed
 from avvik.core.http_errors import keeps_input_on_csrf_failure
+from avvik.core.ids import page_number, row_id
 from avvik.extensions import db
 from avvik.measures import queries, services
 from avvik.measures.forms import (
@@ -59,7 +60,7 @@ def _measure(measure_id: int, *, manage: bool = False) -> Measure:
 def index() -> ResponseReturnValue:
     filters = queries.MeasureFilter(status=status_or_none(request.args.get("status", "")),
                                     overdue=request.args.get("overdue") == "1")
-    page = queries.list_measures(_me(), filters, page=request.args.get("page", 1, type=int))
+    page = queries.list_measures(_me(), filters, page=request.args.get("page", 1, type=page_number))
     return render_template("measures/index.html", page=page, filters=filters,
                            statuses=STATUS_LABELS)
 
@@ -67,7 +68,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 def new() -> ResponseReturnValue:
-    report_id = request.args.get("report_id", type=int)
+    report_id = request.args.get("report_id", type=row_id)
     report = db.session.get(Report, report_id) if report_id else None
     if report is None or not can_view(_me(), report):
         raise NotFound()

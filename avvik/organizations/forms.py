@@ -14,19 +14,13 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from avvik.core.forms import AppForm
+from avvik.core.ids import row_id_or_none
 from avvik.organizations.labels import ORGANIZATION_KIND_LABELS
 from avvik.organizations.models import HealthCommunity
 
 
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
-
-
-def int_or_none(value: Any) -> int | None:
-    """Coerce a select's value: "" means none; anything else must be a whole number."""
-    if value in ("", None):
-        return None
-    return int(value)
 
 
 class CheckedByService:
@@ -77,7 +71,7 @@ class OrganizationForm(ServiceForm):
     name = StringField(_l("Name"), [CheckedByService(), Length(max=200)], filters=[strip])
     kind = SelectField(_l("Kind"), [CheckedByService()], validate_choice=False)
     health_community_id = SelectField(_l("Health community"), [CheckedByService()],
-                                      coerce=int_or_none, validate_choice=False)
+                                      coerce=row_id_or_none, validate_choice=False)
     org_number = StringField(_l("Organisation number"), [Length(max=20)], filters=[strip])
     is_approval_required = BooleanField(
         _l("Outgoing reports need the reporting unit leader's approval"))
@@ -95,7 +89,7 @@ class OrganizationForm(ServiceForm):
 
 class UnitForm(ServiceForm):
     name = StringField(_l("Name"), [CheckedByService(), Length(max=200)], filters=[strip])
-    parent_id = SelectField(_l("Parent unit"), coerce=int_or_none, validate_choice=False)
+    parent_id = SelectField(_l("Parent unit"), coerce=row_id_or_none, validate_choice=False)
 
     def __init__(self, *args: Any, parents: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

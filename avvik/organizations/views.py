@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 
 from avvik.core.formviews import removed, saved, toggled
 from avvik.core.http_errors import keeps_input_on_csrf_failure
+from avvik.core.ids import page_number, row_id
 from avvik.core.permissions import admin_required
 from avvik.organizations import queries, services
 from avvik.organizations.forms import HealthCommunityForm, LeaderForm, OrganizationForm, UnitForm
@@ -42,7 +43,7 @@ get = queries.get_or_404
 @admin_required
 def index() -> str:
     text = request.args.get("q", "")
-    page = queries.organizations_page(page=request.args.get("page", 1, type=int), text=text)
+    page = queries.organizations_page(page=request.args.get("page", 1, type=page_number), text=text)
     return render_template("organizations/index.html", page=page, text=text)
 
 
@@ -94,7 +95,7 @@ def set_active(org_id: int) -> Response:
 def new_unit(org_id: int) -> str | Response:
     organization = get(Organization, org_id)
     form = UnitForm(parents=queries.parent_choices(organization),
-                    parent_id=request.args.get("parent", type=int))
+                    parent_id=request.args.get("parent", type=row_id))
     done = saved(form, lambda: services.create_unit(current_user, organization,
                                                     **form.values()),
                  _l("The unit was created."), lambda unit: url_for(".unit", unit_id=unit.id))
@@ -155,7 +156,7 @@ def remove_leader(unit_id: int, membership_id: int) -> Response:
 @bp.get("/communities/")
 @admin_required
 def communities() -> str:
-    page = queries.communities_page(page=request.args.get("page", 1, type=int))
+    page = queries.communities_page(page=request.args.get("page", 1, type=page_number))
     return render_template("organizations/communities.html", page=page)
 
 

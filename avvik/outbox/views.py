@@ -19,6 +19,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from avvik.core.formviews import ButtonForm
+from avvik.core.ids import page_number
 from avvik.core.permissions import admin_required
 from avvik.core.timeutil import utcnow
 from avvik.core.transactions import transactional
@@ -32,7 +33,7 @@ bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 @bp.get("/")
 @admin_required
 def index() -> str:
-    page = queries.troubled_page(page=request.args.get("page", 1, type=int))
+    page = queries.troubled_page(page=request.args.get("page", 1, type=page_number))
     return render_template("outbox/index.html", page=page, now=utcnow(),
                            alarm=current_app.config["OUTBOX_ALARM_ATTEMPTS"])
 

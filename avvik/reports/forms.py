@@ -31,6 +31,7 @@ from avvik.catalog import queries as catalog
 from avvik.core.day_field import DayField
 from avvik.core.errors import ValidationFailed
 from avvik.core.forms import AppForm
+from avvik.core.ids import MAX_PAGE
 from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
@@ -310,7 +311,7 @@ class ListFilterForm(AppForm):
                        choices=list(SORT_LABELS.items()))
     order = SelectField(_l("Order"), [Optional()], validate_choice=False,
                         choices=[("desc", _l("Descending")), ("asc", _l("Ascending"))])
-    page = IntegerField(_l("Page"), [Optional(), NumberRange(min=1)])
+    page = IntegerField(_l("Page"), [Optional(), NumberRange(min=1, max=MAX_PAGE)])
     open_only = False  #: set by ``to_filter``: the inbox shows its open cases by default
 
     def offer_choices(self, views: list[tuple[str, str]], community_ids: list[int]) -> None:

@@ -14,20 +14,21 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length
 
 from avvik.core.forms import AppForm
-from avvik.organizations.forms import CheckedByService, int_or_none, strip
+from avvik.core.ids import row_id_or_none
+from avvik.organizations.forms import CheckedByService, strip
 from avvik.routing.admin import RuleValues
 
 Choices = list[tuple[int, str]]
 
 
 def _key(label: object, description: object) -> SelectField:
-    return SelectField(label, coerce=int_or_none, validate_choice=False,
+    return SelectField(label, coerce=row_id_or_none, validate_choice=False,
                        description=description)
 
 
 def _sample(label: object) -> SelectField:
     # Needed by the Test button (the service checks it); saving ignores the sample.
-    return SelectField(label, [CheckedByService()], coerce=int_or_none,
+    return SelectField(label, [CheckedByService()], coerce=row_id_or_none,
                        validate_choice=False)
 
 
@@ -39,7 +40,7 @@ class RuleForm(AppForm):
     transition_id = _key(_l("Transition"), _l("“Any” matches every transition."))
     category_id = _key(_l("Category"), _l("“Any” matches every category."))
     target_unit_id = SelectField(_l("Send the cases to"), [CheckedByService()],
-                                 coerce=int_or_none, validate_choice=False)
+                                 coerce=row_id_or_none, validate_choice=False)
     sample_agreement_id = _sample(_l("Agreement of the sample case"))
     sample_transition_id = _sample(_l("Transition of the sample case"))
     sample_category_id = _sample(_l("Category of the sample case"))

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from avvik.core.errors import ValidationFailed
 from avvik.core.formviews import saved, toggled
 from avvik.core.http_errors import keeps_input_on_csrf_failure
+from avvik.core.ids import page_number, row_id
 from avvik.core.permissions import admin_required
 from avvik.organizations.models import Organization
 from avvik.organizations.queries import get_or_404
@@ -32,9 +33,9 @@ bp = Blueprint("routing", __name__, url_prefix="/routing")
 @bp.get("/")
 @admin_required
 def index() -> str:
-    organization_id = request.args.get("organization", type=int)
+    organization_id = request.args.get("organization", type=row_id)
     organization = get_or_404(Organization, organization_id) if organization_id else None
-    page = queries.rules_page(page=request.args.get("page", 1, type=int),
+    page = queries.rules_page(page=request.args.get("page", 1, type=page_number),
                               organization_id=organization_id)
     return render_template("routing/index.html", page=page, organization=organization,
                            organizations=queries.organizations())
@@ -67,7 +68,7 @@ def _tested(form: RuleForm, organization: Organization,
 @keeps_input_on_csrf_failure
 @admin_required
 def new() -> str | Response:
-    organization = get_or_404(Organization, request.args.get("organization", 0, type=int))
+    organization = get_or_404(Organization, request.args.get("organization", 0, type=row_id))
     form, outcome = _form(organization), None
     if form.wants_test:
         outcome = _tested(form, organization, None)

@@ -11,7 +11,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import Length
 from wtforms.widgets import Select, html_params
 
-from avvik.organizations.forms import CheckedByService, ServiceForm, int_or_none, strip
+from avvik.core.ids import row_id_or_none
+from avvik.organizations.forms import CheckedByService, ServiceForm, strip
 from avvik.users.labels import ROLE_LABELS
 
 LANGUAGE_CHOICES = [("", _l("As the browser asks")), ("nb", "Norsk (bokmål)"),
@@ -61,7 +62,7 @@ class PromptedGroupSelect(Select):
 
 class MembershipForm(ServiceForm):
     role = SelectField(_l("Role"), [CheckedByService()], validate_choice=False)
-    unit_id = SelectField(_l("Unit"), [CheckedByService()], coerce=int_or_none,
+    unit_id = SelectField(_l("Unit"), [CheckedByService()], coerce=row_id_or_none,
                           validate_choice=False, widget=PromptedGroupSelect(_l("Choose a unit")))
 
     def __init__(self, *args: Any, units: dict[str, list[tuple[int, str]]],

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 from avvik.core.errors import NotFound
 from avvik.core.formviews import removed, saved, toggled
 from avvik.core.http_errors import keeps_input_on_csrf_failure
+from avvik.core.ids import page_number
 from avvik.core.permissions import admin_required
 from avvik.organizations.queries import get_or_404 as get
 from avvik.users import queries, services
@@ -35,7 +36,7 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @admin_required
 def index() -> str:
     text, status = request.args.get("q", ""), request.args.get("status", "")
-    page = queries.users_page(page=request.args.get("page", 1, type=int), text=text,
+    page = queries.users_page(page=request.args.get("page", 1, type=page_number), text=text,
                               status=status)
     return render_template("users/index.html", page=page, text=text, status=status)
 
