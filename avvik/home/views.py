@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 
 from avvik.core.transactions import transactional
 from avvik.core.urls import page_to_return_to
-from avvik.reports import labels
 from avvik.reports.queue import work_queue
 
 bp = Blueprint("home", __name__)
@@ -19,8 +18,7 @@ def index() -> str:
     """The person's work queue, what is new to them, their units' figures, their roles."""
     me = current_user._get_current_object()
     return render_template("home/index.html", memberships=me.memberships,
-                           queue=work_queue(me), status_label=labels.status_label,
-                           status_color=labels.status_color)
+                           queue=work_queue(me))
 
 
 @bp.get("/favicon.ico")
