@@ -62,7 +62,8 @@ class ReportIn(Schema):
     transition_id = Id(required=True)
     category_id = Id(required=True, metadata={
         "description": "A category of the transition's phase, or one for every phase."})
-    event_date = fields.Date(required=True, metadata={"description": "Not in the future."})
+    event_date = fields.Date(required=True, metadata={
+        "description": "ISO date (yyyy-mm-dd); not in the future, not before 2000."})
     discovered_date = Nullable(fields.Date, load_default=None)
     description = Text(required=True, validate=Length(max=TEXT_LIMITS["description"]))
     immediate_measures = Nullable(Text, load_default="",
