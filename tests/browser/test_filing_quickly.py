@@ -17,11 +17,16 @@ from sqlalchemy import select
 
 from avvik.extensions import db
 from avvik.reports.models import Report
+from avvik.reports.services.validation import OLD_EVENT_DAYS
 from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.filing import (
+    CATEGORY,
+    DESCRIPTION,
     HOSPITAL,
     PHONE,
     REPORTER,
+    TRANSITION,
+    choose,
     context_for,
     fill_the_short_way,
     form_height,
@@ -98,5 +103,64 @@ def test_a_date_typed_day_first_is_read_so_whatever_the_browsers_locale(
         expect(heading).to_contain_text(CASE_NUMBER)
         report = filed(live_server, CASE_NUMBER.search(heading.inner_text()).group(0))
         assert report.event_date == day, way.steps
+    finally:
+        context.close()
+
+
+def test_an_event_long_ago_is_asked_about_and_nothing_typed_is_lost(
+        browser, live_server: LiveServer, check_accessibility, system_clock: Clock):
+    context = context_for(browser, live_server.url, "phone")
+    try:
+        page = context.new_page()
+        sign_in(page, REPORTER)
+        page.goto("/reports/new")
+        day = system_clock.today - timedelta(days=OLD_EVENT_DAYS + 10)
+        page.get_by_label("Date of the event").fill(f"{day:%d.%m.%Y}")
+        fill_the_short_way(page)
+        expect(page.get_by_role("alert")).to_contain_text(
+            f"The event was {OLD_EVENT_DAYS + 10} days ago")
+        expect(page.get_by_label("What happened?")).to_have_value(DESCRIPTION)
+        expect(page.get_by_label("Date of the event")).to_have_value(f"{day:%d.%m.%Y}")
+        check_accessibility(page)
+        page.get_by_label("The date is right").check()
+        page.get_by_role("button", name="Submit report").click()
+        heading = page.get_by_role("heading", level=1)
+        expect(heading).to_contain_text(CASE_NUMBER)
+        assert filed(live_server, CASE_NUMBER.search(heading.inner_text()).group(0)
+                     ).event_date == day
+    finally:
+        context.close()
+
+
+def test_without_the_script_the_form_still_files(browser, live_server: LiveServer,
+                                                  system_clock: Clock):
+    context = browser.new_context(base_url=live_server.url, locale="en-US",
+                                  timezone_id="Europe/Oslo", viewport=PHONE, has_touch=True,
+                                  is_mobile=True, java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        sign_in(page, REPORTER)
+        page.goto("/reports/new")
+        expect(page.get_by_role("button", name="Today")).to_be_hidden()
+        choose(page, "Agreement", "Utskrivningsklare pasienter")
+        choose(page, "Transition", TRANSITION)
+        # Every phase's categories are offered: take the one of the transition's phase.
+        phase = page.get_by_label("Transition", exact=True).locator(
+            "option:checked").evaluate("option => option.parentNode.dataset.group")
+        category = page.get_by_label("Category", exact=True)
+        category.select_option(value=category.locator(
+            f'optgroup[data-group="{phase}"] option', has_text=CATEGORY
+        ).get_attribute("value"))
+        page.get_by_role("group", name="Actual consequence", exact=True).get_by_label(
+            "None", exact=True).check()
+        page.get_by_role("group", name="Potential consequence", exact=True).get_by_label(
+            "Minor", exact=True).check()
+        page.get_by_label("What happened?").fill(DESCRIPTION)
+        page.get_by_role("button", name="Submit report").click()
+        heading = page.get_by_role("heading", level=1)
+        expect(heading).to_contain_text(CASE_NUMBER)
+        assert filed(live_server, CASE_NUMBER.search(heading.inner_text()).group(0)
+                     ).event_date == system_clock.today
     finally:
         context.close()

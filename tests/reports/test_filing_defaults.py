@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from avvik.core.day_field import NotADay, parse_day
+from avvik.extensions import db
 from avvik.reports.services.drafting import file_report
 from avvik.reports.services.validation import OLD_EVENT_DAYS
 from avvik.users.models import Role
@@ -180,3 +181,14 @@ def test_the_api_refuses_an_event_before_2000_and_files_an_old_one_unasked(
     response = client.post("/api/v1/reports", headers=auth, json=report_body(
         world, event_date=old.isoformat(), discovered_date=None))
     assert response.status_code == 201, response.get_json()
+
+
+@pytest.mark.clock
+def test_the_bokmal_form_asks_for_dd_mm_aaaa(app, world, clock):
+    browser = browser_for(app, world.reporter)
+    world.reporter.locale = "nb"
+    db.session.flush()
+    html = browser.get("/reports/new").get_data(as_text=True)
+    assert 'id="event_date-hint">dd.mm.åååå<' in html and 'placeholder="dd.mm.åååå"' in html
+    assert ">I dag</button>" in html and ">I går</button>" in html
+    assert f'value="{clock.today:%d.%m.%Y}"' in html
