@@ -4,6 +4,7 @@ from avvik.api.models import ApiToken, IdempotencyKey
 from avvik.audit.models import AuditEntry
 from avvik.auth.models import LoginSession, LoginThrottle
 from avvik.catalog.models import Agreement, Category, Phase, Transition
+from avvik.committee.models import AgendaItem, AgendaSource, AgendaStatus, Meeting
 from avvik.core.heartbeat import WorkerHeartbeat
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.organizations.models import HealthCommunity, Organization, OrganizationKind, Unit
@@ -22,11 +23,12 @@ from avvik.routing.models import RoutingRule
 from avvik.users.models import Membership, Role, User
 
 __all__ = [
+    "AgendaItem", "AgendaSource", "AgendaStatus",
     "Agreement", "ApiToken", "AuditEntry", "CaseNumberCounter", "Category", "Consequence",
     "Direction",
     "HealthCommunity", "IdempotencyKey", "LoginSession", "LoginThrottle", "Measure",
     "MeasureReport",
-    "MeasureStatus", "Membership", "Organization",
+    "MeasureStatus", "Meeting", "Membership", "Organization",
     "OrganizationKind", "OutboxMessage", "OutboxState", "PatientIdentity", "Phase", "Report",
     "ReportEvent", "ReportStatus", "Role", "RoutingRule", "Transition", "Unit", "User",
     "WorkerHeartbeat",

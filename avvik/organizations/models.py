@@ -35,6 +35,8 @@ class HealthCommunity(db.Model):
     escalation_level3_days: Mapped[int] = mapped_column(SmallInteger, default=10)
     #: Calendar days after closing before the patient identity is deleted.
     identity_retention_days: Mapped[int] = mapped_column(SmallInteger, default=30)
+    #: What the community calls its joint committee (LSU, SSU, OSU, ...).
+    committee_name: Mapped[str] = mapped_column(String(100), default="Samarbeidsutvalget")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -25,6 +25,8 @@ class Role(enum.StrEnum):
     QUALITY_ADVISER = "quality_adviser"
     #: The joint committee's secretariat; aggregates for the whole health community.
     SECRETARIAT = "secretariat"
+    #: A member of the joint committee: reads its agenda and the cases on it, no more.
+    COMMITTEE_MEMBER = "committee_member"
 
 
 def _enum_values(kinds: type[enum.Enum]) -> list[str]:

@@ -1,0 +1,1 @@
+"""The joint committee's agenda (LSU/SSU/OSU): cases the parties could not settle."""
