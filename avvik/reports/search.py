@@ -26,7 +26,6 @@ from sqlalchemy import (
     false,
     func,
     literal_column,
-    or_,
     select,
     table,
     union,
@@ -35,7 +34,7 @@ from sqlalchemy import (
 from avvik.core.sql import dialect_name
 from avvik.extensions import db
 from avvik.reports.case_numbers import PREFIX, format_case_number
-from avvik.reports.models import Report, ReportEvent
+from avvik.reports.models import CaseNumberCounter, Report, ReportEvent
 from avvik.reports.paging import COUNT_CAP, Page, _load
 from avvik.reports.search_index import INDEXED_FIELDS
 
@@ -45,6 +44,8 @@ WORD = re.compile(r"\w+")
 MAX_WORDS = 20
 #: Ranks a case whose number was typed above any ranking of text.
 NUMBER_FIRST = 1000.0
+#: A search ranks at most this many matches, the newest (see ``ranked_page``).
+RANK_CAP = 1000
 
 NORWEGIAN = literal_column("'norwegian'::regconfig")
 _reports_fts = table("reports_fts", column("rowid"))
@@ -53,15 +54,15 @@ _comments_fts = table("report_comments_fts", column("rowid"))
 
 def matches(text: str) -> ColumnElement[bool]:
     """The reports whose free text or comments hold the words, or whose case number is
-    ``text``; none when ``text`` has neither words nor a case number."""
-    conditions = []
+    ``text``; none when ``text`` has neither words nor a case number. One ``IN`` over
+    a union, which PostgreSQL reads through the indexes (an ``OR`` would read every
+    row)."""
     hits = _text_hits(text, dialect_name())
-    if hits is not None:
-        conditions.append(Report.id.in_(hits))
-    number = case_number_condition(text)
+    numbered = Report.__table__.alias("numbered")
+    number = case_number_condition(text, numbered)
     if number is not None:
-        conditions.append(number)
-    return or_(*conditions) if conditions else false()
+        hits.append(select(numbered.c.id).where(number))
+    return Report.id.in_(union(*hits)) if hits else false()
 
 
 def relevance(text: str) -> ColumnElement[float]:
@@ -79,15 +80,19 @@ def relevance(text: str) -> ColumnElement[float]:
     return first + func.coalesce(rank.scalar_subquery(), 0.0)
 
 
-def case_number_condition(text: str) -> ColumnElement[bool] | None:
+def case_number_condition(text: str, reports: Any = Report.__table__
+                          ) -> ColumnElement[bool] | None:
     """The case with this number, or the cases whose number ends so (any year)."""
     found = CASE_NUMBER.match(text.strip())
     if found is None:
         return None
     year, sequence = found.groups()
     if year:
-        return Report.case_number == format_case_number(int(year), int(sequence))
-    return Report.case_number.like(f"{PREFIX}-____-{int(sequence):05d}")
+        return reports.c.case_number == format_case_number(int(year), int(sequence))
+    # Each year's number, looked up in the unique index: a LIKE on the end would read
+    # every case number. The counters hold a row per year that has numbers.
+    years = db.session.execute(select(CaseNumberCounter.year)).scalars()
+    return reports.c.case_number.in_([format_case_number(y, int(sequence)) for y in years])
 
 
 def fts_query(text: str) -> str | None:
@@ -111,37 +116,42 @@ def pg_document(reports: Any) -> ColumnElement[Any]:
 
 def ranked_page(query: Select, rank: ColumnElement[float], page: int, per_page: int,
                 count_cap: int | None = None) -> Page:
-    """Page ``page`` of ``query`` (which carries the scope and the search), best first.
-    A ranking has no index to walk: the matches are ranked whole, and counted, as the
-    other sorts do, exactly up to the cap past the page's start."""
+    """Page ``page`` of ``query`` (which carries the scope and the search), best first,
+    counted as the other sorts are: exactly up to the cap past the page's start.
+
+    A rank has no index to walk, and PostgreSQL computes it from each match's text, so
+    only the newest ``RANK_CAP`` matches are ranked: a word found in more cases than
+    that is one to narrow with another word or a filter (the list says "more than")."""
     offset = (page - 1) * per_page
     limit = offset + (COUNT_CAP if count_cap is None else count_cap)
     ids = query.with_only_columns(Report.id).order_by(None)
     total = db.session.execute(
         select(func.count()).select_from(ids.limit(limit + 1).subquery())).scalar_one()
-    shown = db.session.execute(ids.order_by(rank.desc(), Report.id.desc())
-                               .offset(offset).limit(per_page)).scalars().all()
+    newest = ids.order_by(Report.created_at.desc(), Report.id.desc()).limit(RANK_CAP) \
+        .subquery()
+    shown = db.session.execute(
+        select(Report.id).join(newest, newest.c.id == Report.id)
+        .order_by(rank.desc(), Report.id.desc()).offset(offset).limit(per_page)
+    ).scalars().all()
     return Page(_load(list(shown)), min(total, limit), page, per_page,
-                offset + per_page < total, total_is_exact=total <= limit)
+                offset + per_page < min(total, RANK_CAP), total_is_exact=total <= limit)
 
 
-def _text_hits(text: str, dialect: str) -> Select | None:
-    """The ids of reports whose own text or a comment holds the words."""
+def _text_hits(text: str, dialect: str) -> list[Select]:
+    """The ids of reports whose own text holds the words, and of those whose comments do."""
     if dialect == "postgresql":
         query = _tsquery(text)
         searched = Report.__table__.alias("searched")
-        return union(
-            select(searched.c.id).where(pg_document(searched).op("@@")(query)),
-            select(ReportEvent.report_id).where(
-                ReportEvent.kind == "comment",
-                func.to_tsvector(NORWEGIAN, ReportEvent.text).op("@@")(query)))
+        return [select(searched.c.id).where(pg_document(searched).op("@@")(query)),
+                select(ReportEvent.report_id).where(
+                    ReportEvent.kind == "comment",
+                    func.to_tsvector(NORWEGIAN, ReportEvent.text).op("@@")(query))]
     words = fts_query(text)
     if words is None:
-        return None
-    return union(
-        select(_reports_fts.c.rowid).where(_match("reports_fts", words)),
-        select(ReportEvent.report_id).where(ReportEvent.id.in_(
-            select(_comments_fts.c.rowid).where(_match("report_comments_fts", words)))))
+        return []
+    return [select(_reports_fts.c.rowid).where(_match("reports_fts", words)),
+            select(ReportEvent.report_id).where(ReportEvent.id.in_(
+                select(_comments_fts.c.rowid).where(_match("report_comments_fts", words))))]
 
 
 def _tsquery(text: str) -> ColumnElement[Any]:

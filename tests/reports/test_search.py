@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text, union
 from avvik.core.sql import dialect_name
 from avvik.core.timeutil import OSLO
 from avvik.extensions import db
+from avvik.reports import search
 from avvik.reports.models import Report, ReportEvent, ReportStatus
 from avvik.reports.queries import ListView, ReportFilter, list_reports
 from avvik.reports.search import NORWEGIAN, pg_document
@@ -172,3 +173,12 @@ def test_ranked_pages_walk_every_match_once(world):
     capped = list_reports(world.admin, ReportFilter(search="transport", sort="relevance"),
                           per_page=2, now=MONDAY, count_cap=2)
     assert not capped.total_is_exact and capped.has_next and len(capped.items) == 2
+
+
+def test_a_word_in_very_many_cases_ranks_the_newest_of_them(world, monkeypatch):
+    monkeypatch.setattr(search, "RANK_CAP", 3)
+    reports = [case(world, "Transport " * (5 - i)) for i in range(5)]  # the oldest best
+    result = list_reports(world.admin, ReportFilter(search="transport", sort="relevance"),
+                          per_page=10, now=MONDAY)
+    assert [r.id for r in result.items] == [r.id for r in reports[2:]]
+    assert result.total == 5 and not result.has_next
