@@ -72,6 +72,7 @@ class Report(db.Model):
     __table_args__ = (
         CheckConstraint("escalation_level BETWEEN 0 AND 3", name="escalation_level_range"),
         CheckConstraint("reopen_count >= 0", name="reopen_count_not_negative"),
+        CheckConstraint("redirect_count >= 0", name="redirect_count_not_negative"),
         # A draft may be half-filled; anything submitted carries every required field.
         CheckConstraint(
             "status = 'draft' OR (receiving_organization_id IS NOT NULL"
@@ -188,6 +189,11 @@ class Report(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reopen_count: Mapped[int] = mapped_column(SmallInteger, default=0)
     reopen_reason: Mapped[str | None] = mapped_column(Text)
+    #: How often a receiving side has declined the case with a proposal (disputes.py);
+    #: a case declined again goes to the joint committee instead of moving.
+    redirect_count: Mapped[int] = mapped_column(SmallInteger, default=0)
+    #: A second party asked for a joint answer: its coordinators see the case and comment.
+    joint_organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     #: 0 none, 1 parent unit's leader, 2 coordinators, 3 joint committee's agenda.
@@ -216,6 +222,9 @@ class Report(db.Model):
     )
     receiving_organization: Mapped[Organization | None] = relationship(
         foreign_keys=[receiving_organization_id]
+    )
+    joint_organization: Mapped[Organization | None] = relationship(
+        foreign_keys=[joint_organization_id]
     )
     receiving_unit: Mapped[Unit | None] = relationship(foreign_keys=[receiving_unit_id])
     responsible_unit: Mapped[Unit | None] = relationship(foreign_keys=[responsible_unit_id])
@@ -281,3 +290,41 @@ class CaseNumberCounter(db.Model):
 
     year: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportLink(db.Model):
+    """Two reports of one event, usually one from each side (issue #14: one event, two
+    reports). The pair is stored once, the lower id first; an unlinked pair keeps its row
+    (who, when, why) and may be linked again as a new row."""
+
+    __tablename__ = "report_links"
+    __table_args__ = (
+        CheckConstraint("report_a_id < report_b_id", name="ordered_pair"),
+        CheckConstraint("(unlinked_at IS NULL) = (unlinked_by_id IS NULL)",
+                        name="unlinked_with_actor"),
+        # One live link per pair; the history of unlinked ones stays beside it.
+        Index("uq_report_links_live_pair", "report_a_id", "report_b_id", unique=True,
+              postgresql_where=text("unlinked_at IS NULL"),
+              sqlite_where=text("unlinked_at IS NULL")),
+        # A case's links from its other end (the unique index serves the lower end).
+        Index("ix_report_links_b", "report_b_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_a_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    report_b_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    #: Why the two reports are of one event, as the linking person wrote it.
+    reason: Mapped[str] = mapped_column(Text)
+    linked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    unlinked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unlinked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    unlink_reason: Mapped[str | None] = mapped_column(Text)
+
+    report_a: Mapped[Report] = relationship(foreign_keys=[report_a_id])
+    report_b: Mapped[Report] = relationship(foreign_keys=[report_b_id])
+    linked_by: Mapped[User] = relationship(foreign_keys=[linked_by_id])
+
+    def other(self, report: Report) -> Report:
+        """The end of the link that is not ``report``."""
+        return self.report_b if report.id == self.report_a_id else self.report_a
