@@ -57,6 +57,7 @@ def matches(text: str) -> ColumnElement[bool]:
     ``text``; none when ``text`` has neither words nor a case number. One ``IN`` over
     a union, which PostgreSQL reads through the indexes (an ``OR`` would read every
     row)."""
+    text = _usable(text)
     hits = _text_hits(text, dialect_name())
     numbered = Report.__table__.alias("numbered")
     number = case_number_condition(text, numbered)
@@ -67,6 +68,7 @@ def matches(text: str) -> ColumnElement[bool]:
 
 def relevance(text: str) -> ColumnElement[float]:
     """How well a report matches, higher first: for ``ORDER BY`` over ``matches``."""
+    text = _usable(text)
     number = case_number_condition(text)
     first = case((number, NUMBER_FIRST), else_=0.0) if number is not None \
         else literal_column("0.0", Float)
@@ -160,3 +162,8 @@ def _tsquery(text: str) -> ColumnElement[Any]:
 
 def _match(fts_table: str, words: str) -> ColumnElement[bool]:
     return literal_column(fts_table).op("MATCH")(words)
+
+
+def _usable(text: str) -> str:
+    # PostgreSQL takes no NUL in a text parameter; a NUL is no part of a word anyway.
+    return text.replace("\x00", " ")

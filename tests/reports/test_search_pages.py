@@ -69,3 +69,12 @@ def test_the_api_searches_with_q(client, world):
     spec = client.get("/api/openapi.json").get_json()
     parameters = spec["paths"]["/api/v1/reports"]["get"]["parameters"]
     assert any(p["name"] == "q" and "case number" in p["description"] for p in parameters)
+
+
+def test_odd_characters_in_the_search_box_are_no_error(app, world):
+    routed_case(world, description="Katetret ble ikke skiftet.")
+    browser = browser_for(app, world.hospital_coordinator)
+    for typed in ("katetret\x00", "\x00", "%00", "🙂 katetret", "a" * 201):
+        response = browser.get("/reports/", query_string={"view": "organization", "q": typed})
+        assert response.status_code == 200, typed
+    assert browser.get("/reports/?q=%ED%A0%80%FF").status_code == 200  # not UTF-8
