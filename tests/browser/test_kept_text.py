@@ -37,9 +37,12 @@ def digits_kept(page: Any) -> list[str]:
             for values in kept_values(page).values() for value in values.values()]
 
 
-def test_text_refused_for_an_identity_number_is_never_kept(new_page, system_clock: Clock):
+@pytest.mark.parametrize("written", [NATIONAL_ID, "15.10.86 950\u00a088"],
+                         ids=["space", "dots-and-no-break-space"])
+def test_text_refused_for_an_identity_number_is_never_kept(new_page, system_clock: Clock,
+                                                           written):
     page = new_page(REPORTER)
-    fill_in(page, f"Pasient {NATIONAL_ID} fikk feil medisinliste.", system_clock.today)
+    fill_in(page, f"Pasient {written} fikk feil medisinliste.", system_clock.today)
     key = page.locator("form[data-keep-key]").get_attribute("data-keep-key")
     expect(page.get_by_text("for at most 12 hours")).to_be_visible()
     assert kept_values(page)[key]  # the rest of the form is kept, the text is not

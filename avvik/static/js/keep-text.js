@@ -6,8 +6,9 @@
    data-keep-since (the server's last save, ISO time) lets newer kept text win over it.
    Fields marked data-keep="no" (the patient's identity), CSRF tokens and hidden fields are
    never stored, nor is a field whose text looks like a national identity number: any 11
-   digits with at most one space, dot or dash between them, wider than the server's guard
-   (which also checks the check digits) so that nothing it refuses is ever kept. A form the
+   digits with up to three separators between each two (the server guard's: white and
+   zero-width spaces, dots, hyphens, dashes), wider than that guard (which also checks the
+   check digits and whole digit groups) so that nothing it refuses is ever kept. A form the
    server refused for such a number carries data-keep-refused: its kept text is deleted,
    not brought back. After a successful save the server names the saved keys on the next
    page (data-kept-saved) and they are removed. Kept text lasts one shift (MAX_AGE_MS):
@@ -17,7 +18,8 @@
   "use strict";
   var PREFIX = "avvik:";
   var MAX_AGE_MS = 12 * 3600 * 1000;  // one shift; the form's notice says 12 hours
-  var IDENTITY_NUMBER = /\d(?:[ .\-]?\d){10}/;
+  var IDENTITY_NUMBER =
+    /\d(?:[\s.\u200b\u200c\u200d\u2060\ufeff\-\u2010-\u2014\u2212]{0,3}\d){10}/;
   var store;
   try {
     store = window.localStorage;
