@@ -22,6 +22,7 @@ from avvik.organizations.models import Organization
 from avvik.reports.events import record_event
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.services.validation import identity_errors
+from avvik.reports.workflow import Step, check
 from avvik.users.models import User
 
 REASON_LIMIT = 5_000
@@ -42,15 +43,17 @@ def place_on_agenda(report: Report, *, reason: str, source: AgendaSource,
     """Put ``report`` on its community's committee agenda; a case already open there
     is not added twice (the existing item is returned, nothing is written).
 
-    Writes a timeline line ("committee_placed") and, unless escalation brought it
-    (its own e-mail tells the secretariat), e-mails the secretariat. Flush only.
+    The reason is required when a person flags the case; the other sources say why
+    themselves and may add one. Writes a timeline line ("committee_placed") and, unless
+    escalation brought it (its own e-mail tells the secretariat), e-mails the secretariat.
+    Flush only.
     """
     existing = open_item_of(report)
     if existing is not None:
         return existing
     reason = (reason or "").replace("\x00", "").strip()
     errors = identity_errors("reason", reason)
-    if not reason:
+    if not reason and source == AgendaSource.FLAGGED:
         errors.append(("reason", str(_l("Say why the case goes to the joint committee."))))
     elif len(reason) > REASON_LIMIT:
         errors.append(("reason", str(_l("At most %(n)d characters (now %(m)d).",
@@ -92,3 +95,9 @@ def add_meeting(actor: User, community_id: int, held_on: date, title: str) -> Me
     db.session.add(meeting)
     db.session.flush()
     return meeting
+
+
+def flag_for_committee(actor: User, report: Report, reason: str) -> AgendaItem:
+    """A coordinator of either side puts the case on the agenda, with a reason."""
+    check(actor, report, Step.FLAG)
+    return place_on_agenda(report, reason=reason, source=AgendaSource.FLAGGED, actor=actor)

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
 from avvik.api.schemas import AnswerIn, CommentIn, ForwardIn, ReasonIn
+from avvik.committee.services import flag_for_committee
 from avvik.core.errors import ValidationFailed
 from avvik.extensions import db
 from avvik.organizations.models import Unit
@@ -142,6 +143,13 @@ STEPS: dict[str, CaseStep] = {s.name: s for s in (
              "", variant="secondary", in_panel=False, versioned=False,
              api_rule="comments", api_status=201,
              api_summary="A comment in the dialogue between the two sides."),
+    CaseStep(Step.FLAG, lambda me, r, v: flag_for_committee(me, r, v.get("reason") or ""),
+             ReasonForm, ReasonIn, _l("The case is on the joint committee's agenda."),
+             _l("Put on the committee's agenda"),
+             _l("Take the case to the joint committee (coordinators, with a reason)"),
+             variant="secondary", api_rule="flag", api_status=201,
+             api_summary="A coordinator of either side puts the case on the joint "
+                         "committee's agenda, with a reason."),
 )}
 
 

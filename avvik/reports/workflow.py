@@ -38,6 +38,7 @@ class Step(enum.StrEnum):
     FORWARD = "forward"
     WITHDRAW = "withdraw"
     COMMENT = "comment"
+    FLAG = "flag"  # a coordinator puts the case on the joint committee's agenda
 
 
 #: step -> statuses it may start from. The resulting status is decided by the service.
@@ -54,6 +55,7 @@ ALLOWED_FROM: dict[Step, frozenset[ReportStatus]] = {
     Step.WITHDRAW: frozenset({S.DRAFT, S.AWAITING_APPROVAL, S.SUBMITTED, S.ROUTED}),
     Step.COMMENT: frozenset({S.AWAITING_APPROVAL, S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED,
                              S.ANSWERED, S.CLOSED}),
+    Step.FLAG: frozenset({S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED, S.ANSWERED, S.CLOSED}),
 }
 
 #: Said to the user when a step is tried in a status that does not allow it.
@@ -69,6 +71,8 @@ REFUSALS: dict[Step, object] = {
     Step.FORWARD: _l("Only a routed case that has not been answered can be forwarded."),
     Step.WITHDRAW: _l("A case can be withdrawn only before it has been acknowledged."),
     Step.COMMENT: _l("Comments can be written once the report has been submitted."),
+    Step.FLAG: _l("A case can go to the joint committee once it has been sent to the "
+                  "receiving side."),
 }
 
 
@@ -94,6 +98,18 @@ def _reporter_or_leader(user: User, report: Report) -> bool:
     return report.reporter_id == user.id or leads_reporting_unit(user, report)
 
 
+def coordinates_either_side(user: User, report: Report) -> bool:
+    orgs = scope.reach_of(user).coordinated_orgs
+    return (report.reporting_organization_id in orgs
+            or report.receiving_organization_id in orgs)
+
+
+def _not_on_agenda(report: Report) -> bool:
+    from avvik.committee.queries import is_on_agenda  # the committee builds on reports
+
+    return not is_on_agenda(report)
+
+
 #: step -> who may take it, besides the status allowing it (PermissionDenied otherwise).
 #: Submitting (the reporter's own draft) and routing (the workers) are checked by their
 #: services.
@@ -107,6 +123,7 @@ TAKEN_BY: dict[Step, Callable[[User, Report], bool]] = {
     Step.REOPEN: scope.is_on_reporting_side,
     Step.WITHDRAW: _reporter_or_leader,
     Step.COMMENT: _either_side,
+    Step.FLAG: coordinates_either_side,
 }
 
 #: step -> what else must hold, and what the user is told when it does not.
@@ -117,6 +134,7 @@ CONDITIONS: dict[Step, tuple[Callable[[Report], bool], object]] = {
     Step.REOPEN: (lambda report: report.reopen_count < REOPEN_LIMIT,
                   _l("The case has been reopened once already; further disagreement goes to "
                      "the joint committee.")),
+    Step.FLAG: (_not_on_agenda, _l("The case is on the joint committee's agenda already.")),
 }
 
 
