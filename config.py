@@ -188,12 +188,50 @@ class ProductionConfig(Config):
     REQUIRED = ("SECRET_KEY", "DATABASE_URL", "BROKER_URL", "IDENTITY_KEY", "BASE_URL",
                 "SMTP_HOST", "MAIL_FROM")
 
+    #: Secret keys this project or its examples have shown; never one of production's.
+    KNOWN_SECRET_KEYS = ("dev-only-not-secret", "testing-secret-key", "change-me", "secret")
+    MIN_SECRET_KEY_LENGTH = 32
+
     def __init__(self) -> None:
         for name in self.REQUIRED:
             if env(name) is None:
                 raise ConfigError(f"AVVIK_{name} must be set when AVVIK_ENV=production")
         super().__init__()
+        self._refuse_unsafe_settings()
         self.SESSION_COOKIE_SECURE = True
+
+    def _refuse_unsafe_settings(self) -> None:
+        """What would start and then fail, or leak, refused at start in one line each."""
+        if len(self.SECRET_KEY) < self.MIN_SECRET_KEY_LENGTH \
+                or self.SECRET_KEY in self.KNOWN_SECRET_KEYS:
+            raise ConfigError(
+                f"AVVIK_SECRET_KEY must be a random value of at least "
+                f"{self.MIN_SECRET_KEY_LENGTH} characters when AVVIK_ENV=production "
+                f"(python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        if not self.BASE_URL.startswith("https://"):
+            raise ConfigError("AVVIK_BASE_URL must be an https:// address when "
+                              "AVVIK_ENV=production (sign-in cookies are sent over https only)")
+        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            raise ConfigError("AVVIK_DATABASE_URL must name a PostgreSQL database when "
+                              "AVVIK_ENV=production (SQLite is for one machine's trial run)")
+        _check_identity_keys(self.IDENTITY_KEY or "")
+
+
+def _check_identity_keys(configured: str) -> None:
+    """Every comma-separated key must be a Fernet key, or identities fail on first use."""
+    from cryptography.fernet import Fernet
+
+    keys = [key.strip() for key in configured.split(",") if key.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigError(
+                f"AVVIK_IDENTITY_KEY: key {position} is not a Fernet key (make one with "
+                f"python -c 'from cryptography.fernet import Fernet; "
+                f"print(Fernet.generate_key().decode())')") from None
+    if not keys:
+        raise ConfigError("AVVIK_IDENTITY_KEY must hold at least one key")
 
 
 CONFIGS: dict[str, type[Config]] = {

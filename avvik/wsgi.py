@@ -7,8 +7,12 @@ per worker process (use gunicorn's ``--preload`` to have it said once).
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
+
+from sqlalchemy.exc import OperationalError
 
 from avvik.app import create_app
+from avvik.reports.vault import check_identity_key
 from config import ConfigError, load_config
 
 # gunicorn's exit code for "the application could not be loaded": its master stops
@@ -19,6 +23,10 @@ try:
     # web=True: statements are bounded, so that one the database is stuck on costs the
     # request a 503, not the worker that gunicorn kills on its own timeout.
     app = create_app(load_config(web=True))
+    if app.config["ENV_NAME"] == "production":
+        # A database that is down now: pages answer 503 until it is back.
+        with app.app_context(), suppress(OperationalError):
+            check_identity_key()
 except ConfigError as error:
     print(f"avvik: {error}", file=sys.stderr, flush=True)
     raise SystemExit(APP_LOAD_ERROR) from None

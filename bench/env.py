@@ -96,7 +96,8 @@ def world(sizes: Sizes) -> Iterator[World]:
                 "AVVIK_DATABASE_URL": url,
                 "AVVIK_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
                 "AVVIK_IDENTITY_KEY": Fernet.generate_key().decode(),
-                "AVVIK_BASE_URL": f"http://127.0.0.1:{web_port}",
+                # Production refuses http://; the address only names links in e-mails.
+                "AVVIK_BASE_URL": "https://avvik.bench.invalid",
                 "AVVIK_SMTP_HOST": "127.0.0.1",
                 "AVVIK_SMTP_PORT": str(smtp_port),
                 "AVVIK_MAIL_FROM": "Avvik <avvik@bench.invalid>",

@@ -7,20 +7,27 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 import config
 from tests.services import free_port
 from tests.tasks.processes import clean_environment
 
 BIN = Path(sys.executable).parent
-ALL_REQUIRED = {f"AVVIK_{name}": "set" for name in config.ProductionConfig.REQUIRED}
+#: Settings production accepts (fictional hosts; keys made for the test run).
+ALL_REQUIRED = {f"AVVIK_{name}": "set" for name in config.ProductionConfig.REQUIRED} | {
+    "AVVIK_SECRET_KEY": "k" * 16 + "a-test-only-secret-value",
+    "AVVIK_DATABASE_URL": "postgresql://db.example.org/avvik",
+    "AVVIK_BASE_URL": "https://avvik.example.org",
+    "AVVIK_IDENTITY_KEY": Fernet.generate_key().decode(),
+}
 
 
 @pytest.mark.parametrize("missing", config.ProductionConfig.REQUIRED)
 def test_production_config_names_the_missing_setting(missing: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in config.ProductionConfig.REQUIRED:
-        monkeypatch.setenv(f"AVVIK_{name}", "set")
+    for name, value in ALL_REQUIRED.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv(f"AVVIK_{missing}")
 
     with pytest.raises(config.ConfigError, match=f"AVVIK_{missing} must be set"):
@@ -37,6 +44,35 @@ def test_production_config_loads_when_every_required_setting_is_there(
 
     assert loaded.SESSION_COOKIE_SECURE is True
     assert loaded.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://db.example.org/avvik"
+
+
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("AVVIK_SECRET_KEY", "x", "AVVIK_SECRET_KEY must be a random value of at least 32"),
+    ("AVVIK_SECRET_KEY", "dev-only-not-secret", "AVVIK_SECRET_KEY must be a random value"),
+    ("AVVIK_BASE_URL", "http://avvik.example.org", "AVVIK_BASE_URL must be an https://"),
+    ("AVVIK_DATABASE_URL", "sqlite:////srv/avvik.sqlite3",
+     "AVVIK_DATABASE_URL must name a PostgreSQL database"),
+    ("AVVIK_IDENTITY_KEY", "not-a-key", "AVVIK_IDENTITY_KEY: key 1 is not a Fernet key"),
+    ("AVVIK_IDENTITY_KEY", f"{Fernet.generate_key().decode()},short",
+     "AVVIK_IDENTITY_KEY: key 2 is not a Fernet key"),
+])
+def test_production_refuses_an_unsafe_setting_in_one_line(
+        name: str, value: str, said: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for setting, good in ALL_REQUIRED.items():
+        monkeypatch.setenv(setting, good)
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(config.ConfigError, match=said) as refused:
+        config.load_config("production")
+    assert "\n" not in str(refused.value)
+
+
+def test_a_secret_key_of_32_random_characters_is_enough(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for setting, good in ALL_REQUIRED.items():
+        monkeypatch.setenv(setting, good)
+    monkeypatch.setenv("AVVIK_SECRET_KEY", "q" * 32)
+    assert config.load_config("production").SECRET_KEY == "q" * 32
 
 
 def entry_points() -> dict[str, list[str]]:

@@ -12,7 +12,7 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from avvik.reports import scope
 from avvik.reports.events import record_event
 from avvik.reports.models import PatientIdentity, Report, ReportStatus
 from avvik.users.models import Role, User
+from config import ConfigError
 
 
 def _keys() -> list[str]:
@@ -111,6 +112,23 @@ def delete_expired_identities(*, now: datetime | None = None) -> int:
         deleted += 1
     db.session.flush()
     return deleted
+
+
+def check_identity_key() -> None:
+    """Decrypt the newest stored identity with the configured keys: a wrong key is found
+    when the server starts, not when someone first opens an identity. Raises ConfigError.
+    """
+    newest = db.session.scalars(
+        select(PatientIdentity.ciphertext).order_by(PatientIdentity.created_at.desc())
+        .limit(1)).first()
+    if newest is None:
+        return
+    try:
+        cipher().decrypt(newest)
+    except InvalidToken:
+        raise ConfigError("AVVIK_IDENTITY_KEY does not decrypt the patient identities "
+                          "already stored: add the key they were encrypted with (keys are "
+                          "comma-separated, newest first)") from None
 
 
 def rotate_identity_key() -> int:

@@ -23,6 +23,7 @@ from avvik.reports.services import (
 )
 from avvik.reports.services.validation import PatientIdentityInput
 from avvik.routing.services import route_report
+from config import ConfigError
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=OSLO)
 IDENTITY = PatientIdentityInput(name="Kari Testperson", national_id="151086 95088")
@@ -99,5 +100,17 @@ def test_rotating_the_key_keeps_identities_readable(world, identity_case, app):
         app.config["IDENTITY_KEY"] = new_key  # the old key is gone now
         shown = vault.view_identity(world.reporter, identity_case, "Kontroll etter rotasjon")
         assert shown["name"] == "Kari Testperson"
+    finally:
+        app.config["IDENTITY_KEY"] = old_keys
+
+
+def test_a_key_that_does_not_decrypt_the_stored_identities_is_found_at_start(
+        identity_case, app):
+    old_keys = app.config.get("IDENTITY_KEY")
+    vault.check_identity_key()  # the keys it was stored with
+    app.config["IDENTITY_KEY"] = Fernet.generate_key().decode()
+    try:
+        with pytest.raises(ConfigError, match="does not decrypt the patient identities"):
+            vault.check_identity_key()
     finally:
         app.config["IDENTITY_KEY"] = old_keys
