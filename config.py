@@ -93,6 +93,10 @@ class Config:
         self.LANGUAGES = ("nb", "en")
         self.TIMEZONE = "Europe/Oslo"
 
+        # The largest request body: a report's texts are a few kilobytes; anything near
+        # this is a mistake or an attack, and is refused (413) before it is read.
+        self.MAX_CONTENT_LENGTH = _positive_int("MAX_REQUEST_BYTES", "1048576")
+        self.MAX_FORM_MEMORY_SIZE = self.MAX_CONTENT_LENGTH
         self.WTF_CSRF_TIME_LIMIT = None  # the session bounds the token's life
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -287,6 +291,13 @@ def database_engine_options(url: str, connect_timeout: int, statement_timeout: f
             connect_args["options"] = f"{startup} -c statement_timeout={milliseconds}".strip()
         options.update(pool_timeout=connect_timeout, connect_args=connect_args)
     return options
+
+
+def _positive_int(name: str, default: str) -> int:
+    value = (env(name, default) or default).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"AVVIK_{name} must be a whole number above 0, not {value!r}")
+    return int(value)
 
 
 def _seconds(name: str, default: str, minimum: float = 0) -> float:

@@ -34,6 +34,7 @@ BLUEPRINT_MODULES = (
     "avvik.measures.views",
     "avvik.dashboards.views",
     "avvik.outbox.views",
+    "avvik.committee.views",
 )
 
 
@@ -111,12 +112,13 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from avvik.committee.access import may_read_agenda
     from avvik.core.templating import init_templating
     from avvik.organizations.labels import organization_kind_label
     from avvik.stats.scope import may_view_stats
     from avvik.users.labels import role_label
 
-    init_templating(app, audiences={"stats": may_view_stats})
+    init_templating(app, audiences={"stats": may_view_stats, "committee": may_read_agenda})
     app.jinja_env.globals.update(role_label=role_label,
                                  organization_kind_label=organization_kind_label)
 

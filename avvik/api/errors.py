@@ -11,7 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -55,8 +55,11 @@ def _http_error(error: HTTPException) -> Reply:
     # (HTML pages) is registered later and would otherwise win.
     data = getattr(error, "data", None) or {}
     errors = data.get("errors", data.get("messages"))
-    return error_reply(error.code or 500, data.get("message"), errors,
-                       data.get("headers"))
+    message = data.get("message")
+    if error.code == 413:
+        message = _("The request is larger than the %(limit)s bytes accepted.",
+                    limit=current_app.config["MAX_CONTENT_LENGTH"])
+    return error_reply(error.code or 500, message, errors, data.get("headers"))
 
 
 def _validation_failed(error: ValidationFailed) -> Reply:

@@ -7,12 +7,13 @@ community's secretariat (``PermissionDenied``); typed text is checked like the c
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
 from avvik.committee.access import require_act
 from avvik.committee.models import AgendaItem, AgendaStatus, Meeting
+from avvik.committee.services import add_meeting
 from avvik.core.errors import IllegalTransition, ValidationFailed
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
@@ -122,3 +123,18 @@ def parties(item: AgendaItem) -> list[User]:
         if person.is_active:
             seen.setdefault(person.id, person)
     return list(seen.values())
+
+
+def schedule_item(actor: User, item: AgendaItem, *, meeting_id: int | None,
+                  held_on: date | None, title: str = "") -> AgendaItem:
+    """Set the meeting the item belongs to: an existing one, or a new one on ``held_on``;
+    with neither, the item waits unscheduled."""
+    _require_open(actor, item)
+    if held_on is not None:
+        meeting: Meeting | None = add_meeting(actor, item.health_community_id, held_on, title)
+    else:
+        meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
+        if meeting_id and meeting is None:
+            raise ValidationFailed([("meeting_id",
+                                     str(_l("Choose a meeting of this committee.")))])
+    return set_meeting(actor, item, meeting)

@@ -86,7 +86,7 @@ def place_on_agenda(report: Report, *, reason: str, source: AgendaSource,
 
 
 def add_meeting(actor: User, community_id: int, held_on: date, title: str) -> Meeting:
-    """A new meeting of the community's committee."""
+    """A new meeting of the community's committee (the caller checked ``actor`` may)."""
     title = (title or "").strip()
     if len(title) > 200:
         raise ValidationFailed([("title", str(_l("At most %(n)d characters (now %(m)d).",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -72,7 +72,7 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        if error.code in (403, 404, 405, 500):
+        if error.code in (403, 404, 405, 413, 500):
             return _render_status(error.code)
         return error
 
@@ -98,6 +98,7 @@ def database_unavailable(error: Exception) -> Any:
 def _render_status(code: int) -> Any:
     if wants_json():
         messages = {403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-                    500: "Internal server error"}
+                    413: "Request too large", 500: "Internal server error"}
         return _json_error(code, messages[code])
-    return render_template(f"errors/{code}.html"), code
+    return render_template(f"errors/{code}.html",
+                           limit=current_app.config.get("MAX_CONTENT_LENGTH")), code

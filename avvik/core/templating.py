@@ -28,6 +28,7 @@ NAVIGATION: tuple[tuple[object, str, str], ...] = (
     (_l("New report"), "reports.new", "everyone"),
     (_l("Measures"), "measures.index", "everyone"),
     (_l("Statistics"), "dashboards.index", "stats"),
+    (_l("Committee agenda"), "committee.index", "committee"),
     (_l("Organisations"), "organizations.index", "admin"),
     (_l("Users"), "users.index", "admin"),
     (_l("Agreements and categories"), "catalog.index", "admin"),

@@ -17,6 +17,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm.util import identity_key
 
+from avvik.committee.models import AgendaSource
+from avvik.committee.services import place_on_agenda
 from avvik.core.timeutil import utcnow
 from avvik.core.workdays import add_working_days
 from avvik.extensions import db
@@ -87,14 +89,13 @@ def sweep(now: datetime | None = None, *, dry_run: bool = False) -> list[Step]:
     won = _claim(steps, now)
     taken = [step for step in steps if step.report_id in won]
     people = _Recipients()
-    events: list[dict[str, Any]] = []
-    jobs: list[Job] = []
-    for step in taken:
-        claimed = won[step.report_id]
-        events.append(_event(claimed, step, now))
-        jobs += _emails(claimed, step, people)
+    events = [_event(won[step.report_id], step, now) for step in taken]
     if events:
         db.session.execute(insert(ReportEvent.__table__), events)
+    items = _place_on_agenda([s for s in taken if s.level == 3], won, now)
+    jobs: list[Job] = []
+    for step in taken:
+        jobs += _emails(won[step.report_id], step, people, items.get(step.report_id))
     enqueue_many(jobs)
     _expire_loaded(won)
     return taken
@@ -145,9 +146,29 @@ def _event(claimed: _Claimed, step: Step, now: datetime) -> dict[str, Any]:
             "kind": "reminder" if step.kind == "reminder" else "escalated", "data": data}
 
 
-def _emails(claimed: _Claimed, step: Step, people: _Recipients) -> list[Job]:
+def _place_on_agenda(steps: list[Step], won: dict[int, _Claimed], now: datetime
+                     ) -> dict[int, int]:
+    """Level 3 puts the case on its committee's agenda (few cases a sweep: one by one);
+    returns the agenda item's id by case, for the secretariat's e-mail to link to."""
+    if not steps:
+        return {}
+    _expire_loaded(won)  # the claim moved their version on
+    items = {}
+    for step in steps:
+        report = db.session.get(Report, step.report_id)
+        item = place_on_agenda(report, reason="", source=AgendaSource.ESCALATION, actor=None,
+                               now=now)
+        items[step.report_id] = item.id
+    return items
+
+
+def _emails(claimed: _Claimed, step: Step, people: _Recipients,
+            item_id: int | None = None) -> list[Job]:
     due_key = int(claimed.answer_due_at.timestamp())
-    extra = {"level": step.level, "overdue_since": claimed.answer_due_at.isoformat()}
+    extra: dict[str, Any] = {"level": step.level,
+                             "overdue_since": claimed.answer_due_at.isoformat()}
+    if item_id is not None:  # the secretariat opens the case through its agenda item
+        extra["committee_path"] = f"/committee/items/{item_id}"
     if step.kind == "reminder":
         users = people.responsible(claimed)
         template, key = "answer_reminder", f"reminder:{claimed.id}:{due_key}"
