@@ -32,6 +32,7 @@ def init_api(app: Flask) -> None:
     from flask_smorest import Api
 
     import avvik.api.catalog
+    import avvik.api.committee
     import avvik.api.reports
     import avvik.api.stats  # noqa: F401  (their routes join the blueprint)
     from avvik.api.blueprint import IdConverter, bp, id_parameter
