@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from avvik.core.timeutil import as_utc, utcnow
+from avvik.core.transactions import commit_despite_the_request
 from avvik.extensions import db, login_manager
 
 if TYPE_CHECKING:
@@ -53,11 +54,14 @@ def load_user_by_session_token(token: str) -> User | None:
     idle_limit = timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
     if now - as_utc(login_session.last_seen_at) > idle_limit:
         login_session.ended_at = now
-        db.session.commit()
+        # Before the view runs, and standing whatever it does: the session is over.
+        commit_despite_the_request()
         return None
     if now - as_utc(login_session.last_seen_at) > LAST_SEEN_RESOLUTION:
         login_session.last_seen_at = now
-        db.session.commit()
+        # Before the view runs, so nothing of the request is in it; a view that is refused
+        # or rolled back must not take the user's last sign of life with it.
+        commit_despite_the_request()
     user = login_session.user
     user.session_token = token
     return user

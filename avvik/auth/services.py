@@ -1,7 +1,8 @@
 """Signing in and out, what users may change about their own account, new accounts.
 
 Services flush and never commit. A refused sign-in raises ``ValidationFailed`` after
-counting the failure, so the view must commit before it shows the form again.
+counting the failure, so its view's boundary commits that refusal rather than rolling it
+back (``kept_when_refused``, avvik/core/transactions.py).
 """
 
 from __future__ import annotations

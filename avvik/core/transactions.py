@@ -33,14 +33,19 @@ REFUSALS = (DomainError, StaleDataError, IntegrityError)
 @overload
 def transactional(view: F) -> F: ...
 @overload
-def transactional(*, refused: Refused | None = None) -> Callable[[F], F]: ...
+def transactional(*, refused: Refused | None = None,
+                  kept_when_refused: tuple[type[DomainError], ...] = ()) -> Callable[[F], F]: ...
 
 
-def transactional(view: F | None = None, *, refused: Refused | None = None) -> Any:
+def transactional(view: F | None = None, *, refused: Refused | None = None,
+                  kept_when_refused: tuple[type[DomainError], ...] = ()) -> Any:
     """Commit what ``view`` did when it returns; roll back when it raises.
 
     ``refused(error)`` answers a refusal (``REFUSALS``) after the rollback; without it
-    the refusal goes on to the app's error handlers.
+    the refusal goes on to the app's error handlers. A refusal of a type in
+    ``kept_when_refused`` is committed instead of rolled back, before the handler: only
+    for a service that must record an attempt it refuses, and whose every write before
+    it raises is that record (``sign_in``, ``change_password``).
     """
     def decorate(view: F) -> F:
         @functools.wraps(view)
@@ -49,7 +54,10 @@ def transactional(view: F | None = None, *, refused: Refused | None = None) -> A
                 response = view(*args, **kwargs)
                 db.session.commit()
             except REFUSALS as error:
-                db.session.rollback()
+                if isinstance(error, kept_when_refused):
+                    commit_despite_the_request()
+                else:
+                    db.session.rollback()
                 if refused is None:
                     raise
                 return refused(error)
@@ -62,3 +70,19 @@ def transactional(view: F | None = None, *, refused: Refused | None = None) -> A
         return wrapper  # type: ignore[return-value]
 
     return decorate(view) if view is not None else decorate
+
+
+def commit_despite_the_request() -> None:
+    """Commit now what the request has written, whatever it goes on to do.
+
+    The boundary's one exception, for the sign-in's own records: the failed attempt
+    counted while its user name's throttle row is still locked (so that a parallel guess
+    waits for the count), the login session's last-seen time or its end. Rolls back and
+    raises when the commit fails.
+    """
+    try:
+        db.session.commit()
+    except BaseException:
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        raise

@@ -64,3 +64,31 @@ def test_a_refusal_without_a_handler_goes_on_to_the_app(db_session):
     with pytest.raises(PermissionDenied):
         view()
     assert communities() == 0
+
+
+def test_a_refusal_kept_when_refused_is_committed_before_the_handler(db_session):
+    seen: list[int] = []
+
+    def refused(error: Exception) -> tuple[str, int]:
+        seen.append(communities())
+        return "again", 200
+
+    @transactional(refused=refused, kept_when_refused=(ValidationFailed,))
+    def view() -> str:
+        make_health_community("Helsefellesskap Nord")  # the attempt, recorded
+        raise ValidationFailed([("form", "Wrong.")])
+
+    assert view() == ("again", 200)
+    db.session.rollback()  # nothing is left to undo: it was committed
+    assert seen == [1] and communities() == 1
+
+
+def test_only_the_refusals_named_are_kept(db_session):
+    @transactional(kept_when_refused=(ValidationFailed,))
+    def view() -> str:
+        make_health_community("Helsefellesskap Nord")
+        raise PermissionDenied()
+
+    with pytest.raises(PermissionDenied):
+        view()
+    assert communities() == 0
