@@ -10,9 +10,9 @@ from flask_login import current_user
 from avvik.api.forms import NewTokenForm
 from avvik.api.queries import offers_api_tokens, token_of, tokens_of
 from avvik.api.services import create_token, revoke_token
-from avvik.core.errors import ValidationFailed
+from avvik.core.formviews import shown_again, shows_refusal
 from avvik.core.http_errors import keeps_input_on_csrf_failure
-from avvik.extensions import db
+from avvik.core.transactions import transactional
 from avvik.users.models import User
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/api-tokens")
@@ -35,28 +35,25 @@ def index() -> ResponseReturnValue:
 
 @bp.post("/")
 @keeps_input_on_csrf_failure
+@transactional(refused=shown_again)
 def create() -> ResponseReturnValue:
     _require_token_role()
     form = NewTokenForm()
-    if form.validate_on_submit():
-        try:
-            token, plain = create_token(_me(), form.name.data)
-        except ValidationFailed as error:
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            # Rendered, not redirected: the token must never pass through the session cookie.
-            return _render(NewTokenForm(formdata=None), new_token=plain, new_name=token.name)
-    return _render(form)
+    if not form.validate_on_submit() or shows_refusal(form):
+        return _render(form)
+    token, plain = create_token(_me(), form.name.data)
+    # Rendered, not redirected: the token must never pass through the session cookie. The
+    # boundary commits before the page leaves.
+    return _render(NewTokenForm(formdata=None), new_token=plain, new_name=token.name)
 
 
 @bp.post("/<int:token_id>/revoke")
+@transactional
 def revoke(token_id: int) -> ResponseReturnValue:
     token = token_of(_me(), token_id)
     if token is None:
         abort(404)
     revoke_token(_me(), token)
-    db.session.commit()
     flash(_("The token “%(name)s” is revoked and no longer works.", name=token.name),
           "success")
     # Back to the list, or to the profile of an owner the list is not for.

@@ -26,10 +26,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from avvik.core.formviews import removed, saved, toggled
+from avvik.core.formviews import removed, saved, shown_again, toggled
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.ids import page_number, row_id
 from avvik.core.permissions import admin_required
+from avvik.core.transactions import transactional
 from avvik.organizations import queries, services
 from avvik.organizations.forms import HealthCommunityForm, LeaderForm, OrganizationForm, UnitForm
 from avvik.organizations.models import HealthCommunity, Organization, Unit
@@ -50,6 +51,7 @@ def index() -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def new() -> str | Response:
     form = OrganizationForm(communities=queries.community_choices())
     done = saved(form, lambda: services.create_organization(current_user, **form.values()),
@@ -69,6 +71,7 @@ def detail(org_id: int) -> str:
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def edit(org_id: int) -> str | Response:
     organization = get(Organization, org_id)
     form = OrganizationForm(obj=organization, communities=queries.community_choices(
@@ -83,6 +86,7 @@ def edit(org_id: int) -> str | Response:
 
 @bp.post("/<int:org_id>/active")
 @admin_required
+@transactional(refused=shown_again)
 def set_active(org_id: int) -> Response:
     organization = get(Organization, org_id)
     return toggled(organization, organization.name, services.deactivate_organization,
@@ -92,6 +96,7 @@ def set_active(org_id: int) -> Response:
 @bp.route("/<int:org_id>/units/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def new_unit(org_id: int) -> str | Response:
     organization = get(Organization, org_id)
     form = UnitForm(parents=queries.parent_choices(organization),
@@ -117,6 +122,7 @@ def _unit_page(unit: Unit, leader_form: LeaderForm) -> str:
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def edit_unit(unit_id: int) -> str | Response:
     unit = get(Unit, unit_id)
     form = UnitForm(obj=unit, parents=queries.parent_choices(unit.organization, unit))
@@ -128,6 +134,7 @@ def edit_unit(unit_id: int) -> str | Response:
 
 @bp.post("/units/<int:unit_id>/active")
 @admin_required
+@transactional(refused=shown_again)
 def set_unit_active(unit_id: int) -> Response:
     unit = get(Unit, unit_id)
     return toggled(unit, unit.name, services.deactivate_unit, services.reactivate_unit,
@@ -137,6 +144,7 @@ def set_unit_active(unit_id: int) -> Response:
 @bp.post("/units/<int:unit_id>/leaders")
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def add_leader(unit_id: int) -> str | Response:
     unit, form = get(Unit, unit_id), LeaderForm()
     done = saved(form, lambda: services.add_leader(current_user, unit, **form.values()),
@@ -146,6 +154,7 @@ def add_leader(unit_id: int) -> str | Response:
 
 @bp.post("/units/<int:unit_id>/leaders/<int:membership_id>/remove")
 @admin_required
+@transactional(refused=shown_again)
 def remove_leader(unit_id: int, membership_id: int) -> Response:
     unit, membership = get(Unit, unit_id), get(Membership, membership_id)
     return removed(lambda: services.remove_leader(current_user, unit, membership),
@@ -163,6 +172,7 @@ def communities() -> str:
 @bp.route("/communities/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def new_community() -> str | Response:
     form = HealthCommunityForm()
     done = saved(form, lambda: services.create_health_community(current_user,
@@ -174,6 +184,7 @@ def new_community() -> str | Response:
 @bp.route("/communities/<int:community_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def edit_community(community_id: int) -> str | Response:
     community = get(HealthCommunity, community_id)
     form = HealthCommunityForm(obj=community)
@@ -186,6 +197,7 @@ def edit_community(community_id: int) -> str | Response:
 
 @bp.post("/communities/<int:community_id>/active")
 @admin_required
+@transactional(refused=shown_again)
 def set_community_active(community_id: int) -> Response:
     community = get(HealthCommunity, community_id)
     return toggled(community, community.name, services.deactivate_health_community,

@@ -16,10 +16,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from avvik.core.errors import ValidationFailed
-from avvik.core.formviews import saved, toggled
+from avvik.core.formviews import saved, shown_again, toggled
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.ids import page_number, row_id
 from avvik.core.permissions import admin_required
+from avvik.core.transactions import transactional
 from avvik.organizations.models import Organization
 from avvik.organizations.queries import get_or_404
 from avvik.routing import admin, queries
@@ -67,6 +68,7 @@ def _tested(form: RuleForm, organization: Organization,
 @bp.route("/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def new() -> str | Response:
     organization = get_or_404(Organization, request.args.get("organization", 0, type=row_id))
     form, outcome = _form(organization), None
@@ -83,6 +85,7 @@ def new() -> str | Response:
 @bp.route("/<int:rule_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def edit(rule_id: int) -> str | Response:
     rule = get_or_404(RoutingRule, rule_id)
     organization = rule.receiving_organization
@@ -98,6 +101,7 @@ def edit(rule_id: int) -> str | Response:
 
 @bp.post("/<int:rule_id>/active")
 @admin_required
+@transactional(refused=shown_again)
 def set_active(rule_id: int) -> Response:
     rule = get_or_404(RoutingRule, rule_id)
     return toggled(rule, rule.name, admin.deactivate_rule, admin.reactivate_rule,

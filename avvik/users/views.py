@@ -19,10 +19,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from avvik.core.errors import NotFound
-from avvik.core.formviews import removed, saved, toggled
+from avvik.core.formviews import removed, saved, shown_again, toggled
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.ids import page_number
 from avvik.core.permissions import admin_required
+from avvik.core.transactions import transactional
 from avvik.organizations.queries import get_or_404 as get
 from avvik.users import queries, services
 from avvik.users.forms import EditUserForm, MembershipForm, NewUserForm
@@ -44,6 +45,7 @@ def index() -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def new() -> str | Response:
     form = NewUserForm()
     done = saved(form, lambda: services.create_user(current_user, **form.values()),
@@ -66,6 +68,7 @@ def _detail_page(user: User, membership_form: MembershipForm) -> str:
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def edit(user_id: int) -> str | Response:
     user = get(User, user_id)
     form = EditUserForm(obj=user)
@@ -76,6 +79,7 @@ def edit(user_id: int) -> str | Response:
 
 @bp.post("/<int:user_id>/active")
 @admin_required
+@transactional(refused=shown_again)
 def set_active(user_id: int) -> Response:
     user = get(User, user_id)
     return toggled(user, user.full_name, services.deactivate_user, services.reactivate_user,
@@ -85,6 +89,7 @@ def set_active(user_id: int) -> Response:
 @bp.post("/<int:user_id>/memberships")
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def add_membership(user_id: int) -> str | Response:
     user, form = get(User, user_id), MembershipForm(units=queries.unit_choices())
     done = saved(form, lambda: services.add_membership(current_user, user, **form.values()),
@@ -94,6 +99,7 @@ def add_membership(user_id: int) -> str | Response:
 
 @bp.post("/<int:user_id>/memberships/<int:membership_id>/remove")
 @admin_required
+@transactional(refused=shown_again)
 def remove_membership(user_id: int, membership_id: int) -> Response:
     membership = get(Membership, membership_id)
     if membership.user_id != user_id:
