@@ -32,7 +32,7 @@ from avvik.catalog.forms import (
     TransitionForm,
 )
 from avvik.catalog.models import Agreement, Category, Phase, Transition
-from avvik.core.errors import ValidationFailed
+from avvik.core.formviews import saved, shown_again
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.ids import row_id
 from avvik.core.permissions import admin_required
@@ -127,39 +127,27 @@ def index() -> str:
 @bp.route(f"/{KIND_PATH}/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def new(kind: str) -> str | Response:
     spec, community = KINDS[kind], _community(request.args.get("community", type=row_id))
     form = spec.form(community=community)
-    if form.validate_on_submit():
-        try:
-            spec.create(current_user, community, **form.values())
-        except ValidationFailed as error:
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(spec.text["created"], "success")
-            return redirect(_back(kind, community))
-    return render_template("catalog/form.html", kind=kind, spec=spec, form=form,
-                           community=community, row=None)
+    done = saved(form, lambda: spec.create(current_user, community, **form.values()),
+                 spec.text["created"], lambda _: _back(kind, community))
+    return done or render_template("catalog/form.html", kind=kind, spec=spec, form=form,
+                                   community=community, row=None)
 
 
 @bp.route(f"/{KIND_PATH}/<int:row_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @admin_required
+@transactional(refused=shown_again)
 def edit(kind: str, row_id: int) -> str | Response:
     spec, row, community = _row(kind, row_id)
     form = spec.form(obj=row, community=community)
-    if form.validate_on_submit():
-        try:
-            spec.update(current_user, row, **form.values())
-        except ValidationFailed as error:
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(spec.text["saved"], "success")
-            return redirect(_back(kind, community))
-    return render_template("catalog/form.html", kind=kind, spec=spec, form=form,
-                           community=community, row=row, active_form=ActiveForm())
+    done = saved(form, lambda: spec.update(current_user, row, **form.values()),
+                 spec.text["saved"], lambda _: _back(kind, community))
+    return done or render_template("catalog/form.html", kind=kind, spec=spec, form=form,
+                                   community=community, row=row, active_form=ActiveForm())
 
 
 @bp.post(f"/{KIND_PATH}/<int:row_id>/active")

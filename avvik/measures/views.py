@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from avvik.core.errors import NotFound, PermissionDenied, ValidationFailed
+from avvik.core.errors import NotFound, PermissionDenied
+from avvik.core.formviews import acted, saved, shown_again
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.ids import page_number, row_id
+from avvik.core.transactions import transactional
 from avvik.extensions import db
 from avvik.measures import queries, services
 from avvik.measures.forms import (
@@ -67,6 +69,7 @@ def index() -> ResponseReturnValue:
 
 @bp.route("/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
+@transactional(refused=shown_again)
 def new() -> ResponseReturnValue:
     report_id = request.args.get("report_id", type=row_id)
     report = db.session.get(Report, report_id) if report_id else None
@@ -77,17 +80,11 @@ def new() -> ResponseReturnValue:
     units = queries.owning_unit_choices(services.involved_organization_ids([report]))
     form = NewMeasureForm(units=units,
                           statuses=[MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS])
-    if form.validate_on_submit():
-        try:
-            measure = services.create_measure(_me(), [report], form.to_input(),
-                                              case_numbers=form.case_numbers.data or "")
-        except ValidationFailed as error:
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("The measure was created."), "success")
-            return redirect(url_for(".detail", measure_id=measure.id))
-    return render_template("measures/form.html", form=form, report=report, measure=None)
+    done = saved(form, lambda: services.create_measure(
+                     _me(), [report], form.to_input(), case_numbers=form.case_numbers.data or ""),
+                 _("The measure was created."), _detail_url)
+    return done or render_template("measures/form.html", form=form, report=report,
+                                   measure=None)
 
 
 @bp.get("/<int:measure_id>")
@@ -97,62 +94,46 @@ def detail(measure_id: int) -> ResponseReturnValue:
 
 @bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
+@transactional(refused=shown_again)
 def edit(measure_id: int) -> ResponseReturnValue:
     measure = _measure(measure_id, manage=True)
     units = queries.owning_unit_choices(services.involved_organization_ids(measure.reports))
     statuses = [s for s in MeasureStatus
                 if s == measure.status or s in services.NEXT_STATUSES[measure.status]]
     form = MeasureForm(obj=measure, units=units, statuses=statuses)
-    if form.validate_on_submit():
-        try:
-            services.update_measure(_me(), measure, form.to_input())
-        except ValidationFailed as error:
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("The measure was saved."), "success")
-            return redirect(url_for(".detail", measure_id=measure.id))
-    return render_template("measures/form.html", form=form, report=None, measure=measure)
+    done = saved(form, lambda: services.update_measure(_me(), measure, form.to_input()),
+                 _("The measure was saved."), lambda _: _detail_url(measure))
+    return done or render_template("measures/form.html", form=form, report=None,
+                                   measure=measure)
 
 
 @bp.route("/<int:measure_id>/evaluate", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
+@transactional(refused=shown_again)
 def evaluate(measure_id: int) -> ResponseReturnValue:
     measure = _measure(measure_id, manage=True)
     form = EvaluateForm(obj=measure)
-    if form.validate_on_submit():
-        try:
-            services.evaluate_measure(_me(), measure, form.evaluation_note.data,
-                                      form.start_date.data)
-        except ValidationFailed as error:
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("The evaluation was saved."), "success")
-            return redirect(url_for(".detail", measure_id=measure.id))
-    return render_template("measures/evaluate.html", form=form, measure=measure,
-                           counts=_counts(measure))
+    done = saved(form, lambda: services.evaluate_measure(
+                     _me(), measure, form.evaluation_note.data, form.start_date.data),
+                 _("The evaluation was saved."), lambda _: _detail_url(measure))
+    return done or render_template("measures/evaluate.html", form=form, measure=measure,
+                                   counts=_counts(measure))
 
 
 @bp.post("/<int:measure_id>/link")
 @keeps_input_on_csrf_failure
+@transactional(refused=shown_again)
 def link(measure_id: int) -> ResponseReturnValue:
     measure = _measure(measure_id)
     form = LinkForm()
-    if form.validate_on_submit():
-        try:
-            report = services.report_by_case_number(_me(), form.case_number.data)
-            services.link_report(_me(), measure, report)
-        except ValidationFailed as error:
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("The case was linked to the measure."), "success")
-            return redirect(url_for(".detail", measure_id=measure.id))
-    return _render_detail(measure, form)
+    done = saved(form, lambda: services.link_report(
+                     _me(), measure, services.report_by_case_number(_me(), form.case_number.data)),
+                 _("The case was linked to the measure."), lambda _: _detail_url(measure))
+    return done or _render_detail(measure, form)
 
 
 @bp.post("/<int:measure_id>/unlink/<int:report_id>")
+@transactional(refused=shown_again)
 def unlink(measure_id: int, report_id: int) -> ResponseReturnValue:
     measure = _measure(measure_id, manage=True)
     report = db.session.get(Report, report_id)
@@ -160,32 +141,23 @@ def unlink(measure_id: int, report_id: int) -> ResponseReturnValue:
         raise NotFound()
     if not UnlinkForm().validate_on_submit():
         abort(400)
-    try:
-        services.unlink_report(_me(), measure, report)
-    except ValidationFailed as error:
-        for _field, reason in error.errors:
-            flash(reason, "error")
-    else:
-        db.session.commit()
-        flash(_("Case %(number)s is no longer linked to the measure.",
-                number=report.case_number), "success")
-    return redirect(url_for(".detail", measure_id=measure.id))
+    return acted(lambda: services.unlink_report(_me(), measure, report),
+                 _("Case %(number)s is no longer linked to the measure.",
+                   number=report.case_number), _detail_url(measure))
 
 
 @bp.post("/<int:measure_id>/cancel")
+@transactional(refused=shown_again)
 def cancel(measure_id: int) -> ResponseReturnValue:
     measure = _measure(measure_id, manage=True)
     if not CancelForm().validate_on_submit():
         abort(400)
-    try:
-        services.cancel_measure(_me(), measure)
-    except ValidationFailed as error:
-        for _field, reason in error.errors:
-            flash(reason, "error")
-    else:
-        db.session.commit()
-        flash(_("The measure was cancelled."), "success")
-    return redirect(url_for(".detail", measure_id=measure.id))
+    return acted(lambda: services.cancel_measure(_me(), measure),
+                 _("The measure was cancelled."), _detail_url(measure))
+
+
+def _detail_url(measure: Measure) -> str:
+    return url_for(".detail", measure_id=measure.id)
 
 
 def _render_detail(measure: Measure, link_form: LinkForm) -> str:
