@@ -12,6 +12,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields
 from marshmallow.validate import Length, OneOf, Range
 
+from avvik.api.link_schemas import linked_cases_out
 from avvik.api.queries import MAX_ID
 from avvik.organizations.models import OrganizationKind
 from avvik.reports.models import Consequence, Direction, ReportStatus
@@ -224,6 +225,10 @@ class ReportOut(ReportSummaryOut):
     has_patient_identity = _boolean(_has_identity,
                                     "The vault holds the patient's identity for this case.")
     version = fields.Integer(required=True)
+    linked_cases = fields.Function(linked_cases_out, required=True, metadata={
+        "type": "array", "items": {"type": "object"}, "description": "Reports of the same "
+        "event linked to this case: {case_number, report_id, readable, reason, linked_at}; "
+        "case_number and report_id are null for a case the caller may not read."})
     timeline = fields.List(fields.Nested(EventOut), required=True, attribute="events")
 
 

@@ -121,3 +121,25 @@ def find_case(number: str | None) -> Report | None:
     if not wanted:
         return None
     return db.session.scalars(select(Report).where(Report.case_number == wanted)).first()
+
+
+@dataclass(frozen=True)
+class CaseLinks:
+    """What the case page says about reports of the same event, for one viewer."""
+
+    linked: list[LinkedCase]
+    #: Likely matches the viewer may read and link (empty for everyone else).
+    suggestions: list[Report]
+    #: The viewer may not link: tell them who will see a likely match.
+    explain: bool
+
+
+def case_links(report: Report, viewer: User, steps: frozenset[str]) -> CaseLinks:
+    """The linked cases and, for those who may link (``"link" in steps``: the viewer's
+    steps now), the likely matches not yet linked."""
+    if report.status in (ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL):
+        return CaseLinks([], [], False)
+    may_link = "link" in steps
+    return CaseLinks(linked_reports(report, viewer),
+                     likely_matches(report, viewer) if may_link else [],
+                     not may_link and report.status != ReportStatus.WITHDRAWN)

@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
+from avvik.api.link_schemas import LinkIn
 from avvik.api.schemas import AnswerIn, CommentIn, ForwardIn, ReasonIn
 from avvik.committee.services import flag_for_committee
 from avvik.core.errors import ValidationFailed
@@ -23,6 +24,7 @@ from avvik.extensions import db
 from avvik.organizations.models import Unit
 from avvik.reports import workflow
 from avvik.reports.forms import AnswerForm, CommentForm, ForwardForm, ReasonForm, StepForm
+from avvik.reports.link_forms import LinkForm, UnlinkForm
 from avvik.reports.models import Report
 from avvik.reports.services import (
     acknowledge_report,
@@ -35,6 +37,7 @@ from avvik.reports.services import (
     return_report,
     withdraw_report,
 )
+from avvik.reports.services.linking import link_reports, unlink_reports
 from avvik.reports.workflow import Step
 from avvik.users.models import User
 
@@ -150,6 +153,21 @@ STEPS: dict[str, CaseStep] = {s.name: s for s in (
              variant="secondary", api_rule="flag", api_status=201,
              api_summary="A coordinator of either side puts the case on the joint "
                          "committee's agenda, with a reason."),
+    # Two reports of one event (avvik/reports/links.py): in the case page's section on
+    # linked reports, not the panel; a link changes neither case, so no version check.
+    CaseStep(Step.LINK,
+             lambda me, r, v: link_reports(me, r, v.get("case_number"), v.get("reason")),
+             LinkForm, LinkIn, _l("The two reports are linked as one event."),
+             _l("Link the reports"), _l("Link a report of the same event from the other side"),
+             in_panel=False, versioned=False, api_rule="link",
+             api_summary="Link the case with another report of the same event (usually "
+                         "the other side's), with a reason; both timelines say so."),
+    CaseStep(Step.UNLINK,
+             lambda me, r, v: unlink_reports(me, r, v.get("case_number"), v.get("reason")),
+             UnlinkForm, LinkIn, _l("The link between the two reports is undone."),
+             _l("Undo the link"), _l("These are not reports of the same event"),
+             variant="secondary", in_panel=False, versioned=False, api_rule="unlink",
+             api_summary="Undo the link between the case and a linked case, with a reason."),
 )}
 
 

@@ -42,6 +42,7 @@ from avvik.extensions import db
 from avvik.organizations.models import HealthCommunity, Unit
 from avvik.reports import labels, presenting, reads, scope, submissions, vault
 from avvik.reports.forms import IdentityForm, ListFilterForm, ReportForm
+from avvik.reports.links import MATCH_DAYS, case_links
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.queries import available_views, list_reports, passed_deadlines
 from avvik.reports.services import (
@@ -227,7 +228,8 @@ def _render_case(report: Report, bound: dict[str, Any] | None = None,
     return render_template(
         "reports/detail.html", report=report, viewer=viewer, forms=forms, events=events,
         deadlines=presenting.deadlines(report, now), overdue=passed_deadlines(report, now),
-        names=presenting.timeline_names(report, events)), status
+        names=presenting.timeline_names(report, events),
+        case_links=case_links(report, _me(), viewer.steps), match_days=MATCH_DAYS), status
 
 
 @bp.get("/<int:report_id>")

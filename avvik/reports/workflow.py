@@ -17,7 +17,7 @@ from collections.abc import Callable
 from flask_babel import lazy_gettext as _l
 
 from avvik.core.errors import IllegalTransition, PermissionDenied
-from avvik.reports import scope
+from avvik.reports import links, scope
 from avvik.reports.models import Report, ReportStatus
 from avvik.users.models import User
 
@@ -39,6 +39,8 @@ class Step(enum.StrEnum):
     WITHDRAW = "withdraw"
     COMMENT = "comment"
     FLAG = "flag"  # a coordinator puts the case on the joint committee's agenda
+    LINK = "link"  # two reports of one event, usually one from each side
+    UNLINK = "unlink"
 
 
 #: step -> statuses it may start from. The resulting status is decided by the service.
@@ -56,6 +58,9 @@ ALLOWED_FROM: dict[Step, frozenset[ReportStatus]] = {
     Step.COMMENT: frozenset({S.AWAITING_APPROVAL, S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED,
                              S.ANSWERED, S.CLOSED}),
     Step.FLAG: frozenset({S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED, S.ANSWERED, S.CLOSED}),
+    Step.LINK: frozenset({S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED, S.ANSWERED, S.CLOSED}),
+    Step.UNLINK: frozenset({S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED, S.ANSWERED, S.CLOSED,
+                            S.WITHDRAWN}),
 }
 
 #: Said to the user when a step is tried in a status that does not allow it.
@@ -73,6 +78,8 @@ REFUSALS: dict[Step, object] = {
     Step.COMMENT: _l("Comments can be written once the report has been submitted."),
     Step.FLAG: _l("A case can go to the joint committee once it has been sent to the "
                   "receiving side."),
+    Step.LINK: _l("Only a submitted case can be linked, not a draft or a withdrawn report."),
+    Step.UNLINK: _l("Only a submitted case can be unlinked."),
 }
 
 
@@ -96,6 +103,24 @@ def _either_side(user: User, report: Report) -> bool:
 
 def _reporter_or_leader(user: User, report: Report) -> bool:
     return report.reporter_id == user.id or leads_reporting_unit(user, report)
+
+
+def handles_or_coordinates(user: User, report: Report) -> bool:
+    """Handles or leads the case on the receiving side, leads the reporting unit, or
+    coordinates either organisation: those who may link it to a report of the same event."""
+    reach = scope.reach_of(user)
+    return (report.reporting_unit_id in reach.led_units
+            or report.reporting_organization_id in reach.coordinated_orgs
+            or scope.is_on_receiving_side(user, report))
+
+
+def _may_unlink(user: User, report: Report) -> bool:
+    # Only a link whose other case the person may read too: no link, and the condition
+    # below says so.
+    if not handles_or_coordinates(user, report):
+        return False
+    ends = [link.other(report) for link in links.live_links(report)]
+    return not ends or any(scope.can_view(user, other) for other in ends)
 
 
 def coordinates_either_side(user: User, report: Report) -> bool:
@@ -124,6 +149,8 @@ TAKEN_BY: dict[Step, Callable[[User, Report], bool]] = {
     Step.WITHDRAW: _reporter_or_leader,
     Step.COMMENT: _either_side,
     Step.FLAG: coordinates_either_side,
+    Step.LINK: handles_or_coordinates,
+    Step.UNLINK: _may_unlink,
 }
 
 #: step -> what else must hold, and what the user is told when it does not.
@@ -135,6 +162,8 @@ CONDITIONS: dict[Step, tuple[Callable[[Report], bool], object]] = {
                   _l("The case has been reopened once already; further disagreement goes to "
                      "the joint committee.")),
     Step.FLAG: (_not_on_agenda, _l("The case is on the joint committee's agenda already.")),
+    Step.UNLINK: (lambda report: bool(links.live_links(report)),
+                  _l("The case is not linked to another case.")),
 }
 
 

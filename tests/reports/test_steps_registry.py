@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from avvik.core.errors import IllegalTransition, PermissionDenied
+from avvik.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from avvik.extensions import db
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.presenting import viewer_for
@@ -104,6 +104,10 @@ def accepted(world: World, user_role: str, report: Report, name: str) -> bool:
         return True
     except (IllegalTransition, PermissionDenied):
         return False
+    except ValidationFailed:
+        # The guard let the step through and only the typed values were refused: linking
+        # names another case, which the values here do not (tests/reports/test_links.py).
+        return True
     except IntegrityError:
         # The service took the step and the database refused the row: withdrawing a draft
         # breaks ck_reports_submitted_reports_complete (a draft has no case number).
