@@ -35,7 +35,7 @@ from avvik.users.models import Role, User
 
 #: The dashboard's pages and the tables each shows, in order.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "overview": ("per_month", "per_year"),
+    "overview": ("per_month", "per_year", "events"),
     "breakdowns": ("by_category", "by_agreement", "by_transition",
                    "by_reporting_organization", "by_receiving_organization", "by_unit",
                    "by_consequence"),

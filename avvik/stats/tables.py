@@ -24,6 +24,7 @@ from avvik.stats import queries
 from avvik.stats.batch import BREAKDOWN_TABLES, Batch
 from avvik.stats.labels import DIRECTION_LABELS
 from avvik.stats.queries import Dimension
+from avvik.stats.queries.events import event_count
 from avvik.stats.queries.followup import unit_loads
 from avvik.stats.queries.measures import evaluations_of, summary_of
 from avvik.stats.queries.performance import overall_performance, performance_per_organization
@@ -174,6 +175,12 @@ def _feedback(batch: Batch) -> Rows:
             [f.answered_delivered], [f.answered_share]]
 
 
+def _events(batch: Batch) -> Rows:
+    # Totals of the whole selection, not split by organisation: shown as the total is.
+    e = event_count(batch.selection, batch.total())
+    return [[e.reports], [e.events], [e.linked_reports]]
+
+
 def _measures(batch: Batch) -> Rows:
     m = summary_of(batch.selection, oslo_today(batch.now))
     return [[m.open], [m.overdue], [m.evaluated]]
@@ -254,6 +261,10 @@ TABLES: dict[str, Spec] = {
         ("answered_delivered", _l("Answered or closed cases whose answer reached the "
                                   "reporter")),
         ("answered_share", _l("Share of answered cases whose answer reached the reporter")))),
+    "events": Spec(_l("Reports and events"), _KEY_VALUE, _events, (
+        ("reports", _l("Reports")),
+        ("events", _l("Events (linked reports of one event counted once)")),
+        ("linked_reports", _l("Reports linked to another report of the same event")))),
     "measures": Spec(_l("Measures"), _KEY_VALUE, _measures, (
         ("open", _l("Open measures")), ("overdue", _l("Overdue measures")),
         ("evaluated", _l("Evaluated measures")))),

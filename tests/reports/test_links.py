@@ -202,7 +202,7 @@ def test_the_case_page_keeps_the_typed_text_when_refused(app, world, pair, clock
     assert "There is no case SA-1999-00001 that you may read." in html
     assert "Skrevet med omhu." in html and 'value="SA-1999-00001"' in html
     reporter, html = page_of(app, world.reporter, ours)
-    assert 'action="/reports/%d/link"' % ours.id not in html
+    assert f'action="/reports/{ours.id}/link"' not in html
     assert "Those who may read both reports" in html
     refused = reporter.post(f"/reports/{ours.id}/link", data={
         "csrf_token": csrf_token_from(html), "link-case_number": theirs.case_number,
@@ -239,3 +239,40 @@ def test_the_api_links_unlinks_and_hides_what_the_caller_may_not_read(client, wo
     undone = client.post(f"{url}/unlink", json={**body, "reason": "Ulike hendelser."},
                          headers=bearer(world.kommune_coordinator))
     assert undone.status_code == 200 and undone.get_json()["linked_cases"] == []
+
+
+# Statistics: events as well as reports --------------------------------------------------
+
+
+def test_the_statistics_count_events_as_well_as_reports(app, client, world, pair,
+                                                        hospital_reporter, clock):
+    from datetime import date
+
+    from avvik.stats.filters import StatsFilter
+    from avvik.stats.services import build_table
+
+    ours, theirs = pair
+    second = filed(world, world.reporter)  # a colleague's report of the same discharge
+    filed(world, world.reporter, event_date=EVENT_DAY - timedelta(days=10))
+    link_reports(world.hospital_coordinator, ours, theirs.case_number, REASON)
+    link_reports(world.hospital_coordinator, second, theirs.case_number, REASON)
+    unlinked = from_hospital(world, hospital_reporter, 2)
+    link_reports(world.hospital_coordinator, unlinked, ours.case_number, REASON)
+    unlink_reports(world.hospital_coordinator, unlinked, ours.case_number, "Feil.")
+    month = StatsFilter(date(2026, 11, 1), date(2026, 11, 30))
+    table = build_table("events", world.hospital_coordinator, month)
+    assert {r["key"]: r["value"] for r in table.records()} == {
+        "reports": 5, "events": 3, "linked_reports": 3}
+    # A link whose other case is outside the selection joins nothing in it.
+    municipality_only = StatsFilter(month.period_from, month.period_to,
+                                    direction="municipality_to_hospital")
+    assert {r["key"]: r["value"] for r in build_table(
+        "events", world.hospital_coordinator, municipality_only).records()} == {
+        "reports": 3, "events": 3, "linked_reports": 0}
+    api = client.get("/api/v1/stats/events", query_string={"from": "2026-11", "to": "2026-11"},
+                     headers=bearer(world.kommune_coordinator)).get_json()
+    assert {r["key"]: r["value"] for r in api["rows"]}["events"] == 3
+    browser = new_browser(app)
+    login(browser, world.kommune_coordinator.username, DEFAULT_PASSWORD)
+    html = browser.get("/dashboards/?from=2026-11&to=2026-11").get_data(as_text=True)
+    assert "Events: 3 (reports of one event from both sides" in html
