@@ -16,8 +16,10 @@ from avvik.api.link_schemas import linked_cases_out
 from avvik.api.queries import MAX_ID
 from avvik.organizations.models import OrganizationKind
 from avvik.reports.models import Consequence, Direction, ReportStatus
+from avvik.reports.notices import notices_out
 from avvik.reports.paging import COUNT_CAP
 from avvik.reports.queries import MAX_PER_PAGE, RELEVANCE, SORTS, ListView, is_overdue
+from avvik.reports.serious import is_serious
 from avvik.reports.services.handling import ANSWER_LIMIT, COMMENT_LIMIT
 from avvik.reports.services.validation import TEXT_LIMITS
 from avvik.reports.vault import has_identity
@@ -95,11 +97,35 @@ class CommentIn(Schema):
     text = Text(required=True, validate=Length(max=COMMENT_LIMIT))
 
 
+class NotifiedIn(Schema):
+    """The notice to Helsetilsynet of a serious case, as the receiving side records it."""
+
+    sent = fields.String(required=True, validate=OneOf(["yes", "no"]))
+    on_date = Nullable(fields.Date, load_default=None, metadata={
+        "description": "When it was sent; required when sent is yes."})
+    by_whom = Nullable(Text, load_default="", validate=Length(max=200), metadata={
+        "description": "Who sent it (a name or a role); required when sent is yes."})
+    note = Nullable(Text, load_default="", validate=Length(max=2000), metadata={
+        "description": "Required when sent is no: why, or when it will be."})
+
+
+class InformedIn(Schema):
+    """Whether the patient or next of kin has been informed of a serious event."""
+
+    answer = fields.String(required=True, validate=OneOf(["yes", "no", "not_applicable"]))
+    on_date = Nullable(fields.Date, load_default=None, metadata={
+        "description": "When they were informed; required when answer is yes."})
+    note = Nullable(Text, load_default="", validate=Length(max=2000))
+
+
 class ReportListArgs(Schema):
     view = fields.Enum(ListView, by_value=True, load_default=ListView.ALL)
     status = fields.List(fields.Enum(ReportStatus, by_value=True), load_default=list,
                          metadata={"description": "Repeat for several statuses."})
     overdue = fields.Boolean(load_default=False)
+    serious = fields.Boolean(load_default=False, metadata={
+        "description": "Only serious events (consequence significant or death, or "
+                       "potential consequence death)."})
     agreement_id = Id(strict=False, load_default=None)
     transition_id = Id(strict=False, load_default=None)
     category_id = Id(strict=False, load_default=None)
@@ -194,6 +220,8 @@ class ReportSummaryOut(Schema):
     acknowledge_due_at = Nullable(fields.DateTime, required=True)
     answer_due_at = Nullable(fields.DateTime, required=True)
     is_overdue = _boolean(lambda r: is_overdue(r), "Past a deadline and not yet done.")
+    is_serious = _boolean(is_serious, "Consequence significant or death, or potential "
+                                      "consequence death: shorter deadlines, notices.")
 
 
 class ReportOut(ReportSummaryOut):
@@ -225,6 +253,10 @@ class ReportOut(ReportSummaryOut):
     has_patient_identity = _boolean(_has_identity,
                                     "The vault holds the patient's identity for this case.")
     version = fields.Integer(required=True)
+    notices = fields.Function(lambda r: notices_out(r), required=True, metadata={
+        "type": "object", "description": "A serious case's records: \"authority\" (the "
+        "notice to Helsetilsynet) and \"patient\" (patient or next of kin informed), "
+        "each {answer, on_date, by_whom, note, recorded_at} once recorded."})
     linked_cases = fields.Function(linked_cases_out, required=True, metadata={
         "type": "array", "items": {"type": "object"}, "description": "Reports of the same "
         "event linked to this case: {case_number, report_id, readable, reason, linked_at}; "

@@ -40,7 +40,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                    "by_reporting_organization", "by_receiving_organization", "by_unit",
                    "by_consequence"),
     "performance": ("answer_performance", "answer_performance_by_organization",
-                    "open_per_unit", "escalations", "feedback"),
+                    "open_per_unit", "escalations", "feedback", "serious_events"),
     "measures": ("measures", "measure_evaluations"),
 }
 

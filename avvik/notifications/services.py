@@ -19,6 +19,7 @@ from avvik.notifications import recipients
 from avvik.outbox.models import OutboxMessage
 from avvik.outbox.services import Job, enqueue
 from avvik.reports.models import Report, ReportEvent
+from avvik.reports.serious import is_serious
 from avvik.users.models import User
 
 #: A comment from the other side e-mails each person at most once per this interval.
@@ -70,9 +71,23 @@ def notify_routed(report: Report) -> int:
                                            report.receiving_organization_id)
     starts = [event.kind for event in report.events if event.kind in ROUND_STARTS]
     template = "case_reopened" if starts[-1:] == ["reopened"] else "case_routed"
+    serious = is_serious(report)
     for user in people:
         queue_email(user, template, f"routed:{report.id}:{_stamp(report.routed_at)}",
-                    report=report)
+                    report=report, extra={"serious": True} if serious else None)
+    return len(people) + (notify_serious(report, people) if serious else 0)
+
+
+def notify_serious(report: Report, told: list[User]) -> int:
+    """A serious case: both organisations' coordinators are told at once (once a case),
+    besides the responsible people already ``told``, with the duty to notify."""
+    already = {user.id for user in told}
+    people = [user for user in _unique([
+        *recipients.coordinators(report.receiving_organization_id),
+        *recipients.coordinators(report.reporting_organization_id)])
+        if user.id not in already]
+    for user in people:
+        queue_email(user, "serious_case", f"serious:{report.id}", report=report)
     return len(people)
 
 

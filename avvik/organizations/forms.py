@@ -49,6 +49,10 @@ def _days(column: str, label: object, description: object) -> IntegerField:
 
 class HealthCommunityForm(ServiceForm):
     name = StringField(_l("Name"), [CheckedByService(), Length(max=200)], filters=[strip])
+    committee_name = StringField(
+        _l("Name of the joint committee"), [CheckedByService(), Length(max=100)],
+        filters=[strip], default=HealthCommunity.__table__.c["committee_name"].default.arg,
+        description=_l("What the community calls it: LSU, SSU, OSU, Samarbeidsutvalget."))
     reminder_days_before = _days(
         "reminder_days_before",
         _l("Reminder before the answer deadline (working days)"),
@@ -65,6 +69,15 @@ class HealthCommunityForm(ServiceForm):
         "identity_retention_days",
         _l("Delete the patient identity after (calendar days)"),
         _l("Counted from when the case closes."))
+    serious_acknowledge_days = _days(
+        "serious_acknowledge_days",
+        _l("Serious events: acknowledge within (working days)"),
+        _l("Consequence significant or death, or potential consequence death. 1 is the "
+           "next working day."))
+    serious_answer_days = _days(
+        "serious_answer_days",
+        _l("Serious events: answer within (working days)"),
+        _l("Used instead of the agreement's answer deadline when it is shorter."))
 
 
 class OrganizationForm(ServiceForm):

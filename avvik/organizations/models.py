@@ -35,6 +35,10 @@ class HealthCommunity(db.Model):
     escalation_level3_days: Mapped[int] = mapped_column(SmallInteger, default=10)
     #: Calendar days after closing before the patient identity is deleted.
     identity_retention_days: Mapped[int] = mapped_column(SmallInteger, default=30)
+    #: A serious case (avvik/reports/serious.py) is to be acknowledged within this many
+    #: working days, and answered within the other, unless its agreement asks sooner.
+    serious_acknowledge_days: Mapped[int] = mapped_column(SmallInteger, default=1)
+    serious_answer_days: Mapped[int] = mapped_column(SmallInteger, default=5)
     #: What the community calls its joint committee (LSU, SSU, OSU, ...).
     committee_name: Mapped[str] = mapped_column(String(100), default="Samarbeidsutvalget")
     is_active: Mapped[bool] = mapped_column(default=True)

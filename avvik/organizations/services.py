@@ -48,6 +48,9 @@ COMMUNITY_SETTINGS = {
     "escalation_level2_days": (1, 60),
     "escalation_level3_days": (2, 120),
     "identity_retention_days": (1, 365),
+    # Serious events' deadlines (avvik/reports/serious.py), in working days.
+    "serious_acknowledge_days": (1, 10),
+    "serious_answer_days": (1, 30),
 }
 
 
@@ -75,14 +78,25 @@ def _settings_errors(community: HealthCommunity | None, settings: dict[str, int 
     return errors
 
 
-def create_health_community(actor: User, *, name: str,
+def _committee_name_errors(committee_name: str | None) -> list[tuple[str, str]]:
+    if committee_name is not None and not committee_name:
+        return [("committee_name", str(_l("Write the joint committee's name.")))]
+    return []
+
+
+def create_health_community(actor: User, *, name: str, committee_name: str | None = None,
                             **settings: int | None) -> HealthCommunity:
     """Create a health community (one hospital trust and its partners); ``settings`` are
-    the deadlines of ``COMMUNITY_SETTINGS``, each left out taking its default."""
+    the deadlines of ``COMMUNITY_SETTINGS``, each left out taking its default; the joint
+    committee's name (LSU, SSU, OSU, ...) left out takes the column's default."""
     require_admin(actor)
     name = clean_name(name)
-    if errors := _community_errors(name, exclude_id=None) + _settings_errors(None, settings):
+    committee_name = clean_name(committee_name) if committee_name is not None else None
+    if errors := (_community_errors(name, exclude_id=None) + _settings_errors(None, settings)
+                  + _committee_name_errors(committee_name)):
         raise ValidationFailed(errors)
+    if committee_name is not None:
+        settings["committee_name"] = committee_name  # type: ignore[assignment]
     with unique_or_fail([("name", str(_l("The name is taken.")))]):
         community = HealthCommunity(name=name, **settings)
         db.session.add(community)
@@ -90,15 +104,20 @@ def create_health_community(actor: User, *, name: str,
 
 
 def update_health_community(actor: User, community: HealthCommunity, *, name: str,
+                            committee_name: str | None = None,
                             **settings: int | None) -> None:
-    """Rename a health community and change its deadline settings."""
+    """Rename a health community (or its joint committee) and change its deadlines."""
     require_admin(actor)
     name = clean_name(name)
+    committee_name = clean_name(committee_name) if committee_name is not None else None
     if errors := (_community_errors(name, exclude_id=community.id)
-                  + _settings_errors(community, settings)):
+                  + _settings_errors(community, settings)
+                  + _committee_name_errors(committee_name)):
         raise ValidationFailed(errors)
     with unique_or_fail([("name", str(_l("The name is taken.")))]):
         community.name = name
+        if committee_name is not None:
+            community.committee_name = committee_name
         for field, value in settings.items():
             setattr(community, field, value)
 

@@ -292,6 +292,7 @@ class ListFilterForm(AppForm):
         _l("Status"), [Optional()],
         choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
     overdue = BooleanField(_l("Only overdue cases"))
+    serious = BooleanField(_l("Only serious events"))
     #: The start page's links: what changed since the user last opened it, what is due.
     unread = BooleanField(_l("Only new or updated cases"))
     due = SelectField(_l("Due"), [Optional()], validate_choice=False,
@@ -358,7 +359,8 @@ class ListFilterForm(AppForm):
             self.order.data = self.order.data or ("asc" if self.open_only else "desc")
         return ReportFilter(
             view=view, statuses=list(OPEN_STATUSES) if self.open_only else statuses,
-            overdue=bool(self.overdue.data), agreement_id=self.agreement.data,
+            overdue=bool(self.overdue.data), serious=bool(self.serious.data),
+            agreement_id=self.agreement.data,
             unread=bool(self.unread.data), due_this_week=self.due.data == "week",
             transition_id=self.transition.data, category_id=self.category.data,
             date_from=self.date_from.data, date_to=self.date_to.data,

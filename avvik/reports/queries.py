@@ -18,6 +18,7 @@ from avvik.reports.models import Report, ReportStatus
 from avvik.reports.paging import Order, Page, page_of
 from avvik.reports.reads import BOTH, RECEIVING, REPORTING, unread_condition
 from avvik.reports.scope import Reach, reach_of, visible_condition
+from avvik.reports.serious import serious_condition
 from avvik.users.models import User
 
 OPEN_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ROUTED, ReportStatus.ACKNOWLEDGED)
@@ -48,6 +49,8 @@ class ReportFilter:
     view: ListView = ListView.ALL
     statuses: list[ReportStatus] = field(default_factory=list)
     overdue: bool = False
+    #: Only serious events (avvik/reports/serious.py).
+    serious: bool = False
     agreement_id: int | None = None
     transition_id: int | None = None
     category_id: int | None = None
@@ -113,6 +116,8 @@ def filtered(user: User, filters: ReportFilter, now: datetime | None = None) -> 
         query = query.where(Report.status.in_(filters.statuses))
     if filters.overdue:
         query = query.where(overdue_condition(now))
+    if filters.serious:
+        query = query.where(serious_condition())
     if filters.due_this_week:
         query = query.where(due_this_week_condition(now))
     if filters.unread:

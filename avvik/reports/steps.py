@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
 from avvik.api.link_schemas import LinkIn
-from avvik.api.schemas import AnswerIn, CommentIn, ForwardIn, ReasonIn
+from avvik.api.schemas import AnswerIn, CommentIn, ForwardIn, InformedIn, NotifiedIn, ReasonIn
 from avvik.committee.services import flag_for_committee
 from avvik.core.errors import ValidationFailed
 from avvik.extensions import db
@@ -26,6 +26,7 @@ from avvik.reports import workflow
 from avvik.reports.forms import AnswerForm, CommentForm, ForwardForm, ReasonForm, StepForm
 from avvik.reports.link_forms import LinkForm, UnlinkForm
 from avvik.reports.models import Report
+from avvik.reports.notice_forms import InformedForm, NotifiedForm
 from avvik.reports.services import (
     acknowledge_report,
     add_comment,
@@ -38,6 +39,7 @@ from avvik.reports.services import (
     withdraw_report,
 )
 from avvik.reports.services.linking import link_reports, unlink_reports
+from avvik.reports.services.notices import record_authority_notice, record_patient_informed
 from avvik.reports.workflow import Step
 from avvik.users.models import User
 
@@ -146,6 +148,25 @@ STEPS: dict[str, CaseStep] = {s.name: s for s in (
              "", variant="secondary", in_panel=False, versioned=False,
              api_rule="comments", api_status=201,
              api_summary="A comment in the dialogue between the two sides."),
+    # A serious case's records (avvik/reports/notices.py): in the case page's section on
+    # the serious event, not the panel; they change no status, so no version check.
+    CaseStep(Step.NOTIFIED,
+             lambda me, r, v: record_authority_notice(
+                 me, r, v.get("sent"), v.get("on_date"), v.get("by_whom"), v.get("note")),
+             NotifiedForm, NotifiedIn, _l("The notice to Helsetilsynet is recorded."),
+             _l("Record the notice"), _l("Record whether Helsetilsynet has been notified"),
+             in_panel=False, versioned=False, api_rule="notified",
+             api_summary="The receiving side records whether, when and by whom a serious "
+                         "event was notified to Helsetilsynet (Avvik does not send it)."),
+    CaseStep(Step.INFORMED,
+             lambda me, r, v: record_patient_informed(
+                 me, r, v.get("answer"), v.get("on_date"), v.get("note")),
+             InformedForm, InformedIn,
+             _l("It is recorded whether the patient or next of kin has been informed."),
+             _l("Record"), _l("Record whether the patient or next of kin has been informed"),
+             in_panel=False, versioned=False, api_rule="informed",
+             api_summary="Either side records whether the patient or next of kin has been "
+                         "informed of a serious event."),
     CaseStep(Step.FLAG, lambda me, r, v: flag_for_committee(me, r, v.get("reason") or ""),
              ReasonForm, ReasonIn, _l("The case is on the joint committee's agenda."),
              _l("Put on the committee's agenda"),

@@ -40,10 +40,11 @@ from avvik.core.timeutil import utcnow
 from avvik.core.transactions import transactional
 from avvik.extensions import db
 from avvik.organizations.models import HealthCommunity, Unit
-from avvik.reports import labels, presenting, reads, scope, submissions, vault
+from avvik.reports import labels, presenting, reads, scope, serious, submissions, vault
 from avvik.reports.forms import IdentityForm, ListFilterForm, ReportForm
 from avvik.reports.links import MATCH_DAYS, case_links
 from avvik.reports.models import Report, ReportStatus
+from avvik.reports.notices import notices_of
 from avvik.reports.queries import available_views, list_reports, passed_deadlines
 from avvik.reports.services import (
     create_draft,
@@ -97,6 +98,7 @@ def _template_helpers() -> dict[str, Any]:
             "overdue_label": labels.overdue_label,
             "CONSEQUENCE_LEVELS": labels.CONSEQUENCE_LEVELS,
             "identity_excerpts": presenting.identity_excerpts,
+            "is_serious": serious.is_serious, "notices_of": notices_of,
             "kept_saved": lambda: session.pop("kept_saved", [])}
 
 

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from avvik.core.errors import IllegalTransition, PermissionDenied
 from avvik.reports import links, scope
 from avvik.reports.models import Report, ReportStatus
+from avvik.reports.serious import is_serious
 from avvik.users.models import User
 
 S = ReportStatus
@@ -38,10 +39,15 @@ class Step(enum.StrEnum):
     FORWARD = "forward"
     WITHDRAW = "withdraw"
     COMMENT = "comment"
+    NOTIFIED = "notified"  # a serious case's notice to Helsetilsynet, as recorded
+    INFORMED = "informed"  # whether the patient or next of kin has been informed
     FLAG = "flag"  # a coordinator puts the case on the joint committee's agenda
     LINK = "link"  # two reports of one event, usually one from each side
     UNLINK = "unlink"
 
+
+#: A case that has left the reporting side and not been taken back.
+SENT_ON = frozenset({S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED, S.ANSWERED, S.CLOSED})
 
 #: step -> statuses it may start from. The resulting status is decided by the service.
 ALLOWED_FROM: dict[Step, frozenset[ReportStatus]] = {
@@ -57,6 +63,8 @@ ALLOWED_FROM: dict[Step, frozenset[ReportStatus]] = {
     Step.WITHDRAW: frozenset({S.DRAFT, S.AWAITING_APPROVAL, S.SUBMITTED, S.ROUTED}),
     Step.COMMENT: frozenset({S.AWAITING_APPROVAL, S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED,
                              S.ANSWERED, S.CLOSED}),
+    Step.NOTIFIED: SENT_ON,
+    Step.INFORMED: SENT_ON,
     Step.FLAG: frozenset({S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED, S.ANSWERED, S.CLOSED}),
     Step.LINK: frozenset({S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED, S.ANSWERED, S.CLOSED}),
     Step.UNLINK: frozenset({S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED, S.ANSWERED, S.CLOSED,
@@ -76,6 +84,10 @@ REFUSALS: dict[Step, object] = {
     Step.FORWARD: _l("Only a routed case that has not been answered can be forwarded."),
     Step.WITHDRAW: _l("A case can be withdrawn only before it has been acknowledged."),
     Step.COMMENT: _l("Comments can be written once the report has been submitted."),
+    Step.NOTIFIED: _l("The notice to Helsetilsynet can be recorded once the report has "
+                      "been submitted."),
+    Step.INFORMED: _l("Whether the patient or next of kin has been informed can be recorded "
+                      "once the report has been submitted."),
     Step.FLAG: _l("A case can go to the joint committee once it has been sent to the "
                   "receiving side."),
     Step.LINK: _l("Only a submitted case can be linked, not a draft or a withdrawn report."),
@@ -148,6 +160,9 @@ TAKEN_BY: dict[Step, Callable[[User, Report], bool]] = {
     Step.REOPEN: scope.is_on_reporting_side,
     Step.WITHDRAW: _reporter_or_leader,
     Step.COMMENT: _either_side,
+    # The receiving side is the service where the event happened: the notice is its duty.
+    Step.NOTIFIED: scope.is_on_receiving_side,
+    Step.INFORMED: _either_side,
     Step.FLAG: coordinates_either_side,
     Step.LINK: handles_or_coordinates,
     Step.UNLINK: _may_unlink,
@@ -155,6 +170,8 @@ TAKEN_BY: dict[Step, Callable[[User, Report], bool]] = {
 
 #: step -> what else must hold, and what the user is told when it does not.
 CONDITIONS: dict[Step, tuple[Callable[[Report], bool], object]] = {
+    Step.NOTIFIED: (is_serious, _l("Only a serious event is notified to Helsetilsynet.")),
+    Step.INFORMED: (is_serious, _l("This record belongs to serious events only.")),
     # domain.md §4: closing waits for the answer to reach the reporting side.
     Step.CLOSE: (lambda report: report.answer_delivered_at is not None,
                  _l("The case can be closed once the answer has reached the reporting side.")),

@@ -18,6 +18,7 @@ from avvik.organizations.models import Unit
 from avvik.outbox.services import enqueue
 from avvik.reports.events import record_event
 from avvik.reports.models import Report, ReportStatus
+from avvik.reports.serious import deadline_days
 from avvik.reports.workflow import Step, is_allowed
 from avvik.routing.models import RoutingRule
 from avvik.routing.queries import usable_rules
@@ -94,8 +95,9 @@ def route_report(report: Report, *, forced_unit_id: int | None = None,
     report.routed_at = now
     # Durations count from the latest routing: a new round is measured afresh.
     report.acknowledge_working_days = report.answer_working_days = None
-    report.acknowledge_due_at = add_working_days(now, report.agreement.acknowledge_days)
-    report.answer_due_at = add_working_days(now, report.agreement.answer_days)
+    acknowledge_days, answer_days = deadline_days(report)  # shorter for a serious case
+    report.acknowledge_due_at = add_working_days(now, acknowledge_days)
+    report.answer_due_at = add_working_days(now, answer_days)
     db.session.flush()
     record_event(report, "routed", None, basis=basis, unit_id=report.responsible_unit_id,
                  rule_id=report.routing_rule_id)

@@ -28,6 +28,7 @@ from avvik.stats.queries.events import event_count
 from avvik.stats.queries.followup import unit_loads
 from avvik.stats.queries.measures import evaluations_of, summary_of
 from avvik.stats.queries.performance import overall_performance, performance_per_organization
+from avvik.stats.queries.serious import serious_counts
 from avvik.stats.scope import own_organizations
 from avvik.stats.suppression import HIDDEN, is_small, suppress_small
 
@@ -175,6 +176,12 @@ def _feedback(batch: Batch) -> Rows:
             [f.answered_delivered], [f.answered_share]]
 
 
+def _serious(batch: Batch) -> Rows:
+    s = serious_counts(batch.selection)
+    return [[s.serious], [s.notice_recorded], [s.notified], [s.notified_share],
+            [s.patient_recorded], [s.patient_informed], [s.informed_share]]
+
+
 def _events(batch: Batch) -> Rows:
     # Totals of the whole selection, not split by organisation: shown as the total is.
     e = event_count(batch.selection, batch.total())
@@ -261,6 +268,15 @@ TABLES: dict[str, Spec] = {
         ("answered_delivered", _l("Answered or closed cases whose answer reached the "
                                   "reporter")),
         ("answered_share", _l("Share of answered cases whose answer reached the reporter")))),
+    "serious_events": Spec(_l("Serious events"), _KEY_VALUE, _serious, (
+        ("serious", _l("Serious events")),
+        ("notice_recorded", _l("Notice to Helsetilsynet recorded")),
+        ("notified", _l("Recorded as notified to Helsetilsynet")),
+        ("notified_share", _l("Share of serious events notified to Helsetilsynet")),
+        ("patient_recorded", _l("Patient or next of kin: informing recorded")),
+        ("patient_informed", _l("Recorded as informed: patient or next of kin")),
+        ("informed_share", _l("Share of serious events where the patient or next of kin "
+                              "was informed")))),
     "events": Spec(_l("Reports and events"), _KEY_VALUE, _events, (
         ("reports", _l("Reports")),
         ("events", _l("Events (linked reports of one event counted once)")),
