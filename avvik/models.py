@@ -10,7 +10,6 @@ from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.organizations.models import HealthCommunity, Organization, OrganizationKind, Unit
 from avvik.outbox.models import OutboxMessage, OutboxState
 from avvik.reports import search_index  # noqa: F401  (made with the tables: create_all)
-from avvik.reports.notices import CaseNotice
 from avvik.reports.models import (
     CaseNumberCounter,
     Consequence,
@@ -20,12 +19,14 @@ from avvik.reports.models import (
     ReportEvent,
     ReportStatus,
 )
+from avvik.reports.notices import CaseNotice
 from avvik.routing.models import RoutingRule
 from avvik.users.models import Membership, Role, User
 
 __all__ = [
     "AgendaItem", "AgendaSource", "AgendaStatus",
-    "Agreement", "ApiToken", "AuditEntry", "CaseNotice", "CaseNumberCounter", "Category", "Consequence",
+    "Agreement", "ApiToken", "AuditEntry", "CaseNotice", "CaseNumberCounter", "Category",
+    "Consequence",
     "Direction",
     "HealthCommunity", "IdempotencyKey", "LoginSession", "LoginThrottle", "Measure",
     "MeasureReport",
