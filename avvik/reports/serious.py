@@ -12,7 +12,6 @@ notices.py).
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_
 
 from avvik.reports.models import Consequence, Report
@@ -21,14 +20,6 @@ from avvik.reports.models import Consequence, Report
 SERIOUS_ACTUAL = frozenset({Consequence.SIGNIFICANT, Consequence.DEATH})
 #: Potential consequences that make a case serious.
 SERIOUS_POTENTIAL = frozenset({Consequence.DEATH})
-
-#: What the case page and the e-mails call the duty (with its law references).
-DUTY = _l("Serious events are to be notified to Helsetilsynet at once "
-          "(spesialisthelsetjenesteloven § 3-3a, helse- og omsorgstjenesteloven § 12-3a). "
-          "The service where the event happened sends the notice; Avvik does not send it.")
-PATIENT_DUTY = _l("The patient or next of kin is to be informed of the event "
-                  "(pasient- og brukerrettighetsloven § 3-2).")
-
 
 def is_serious(report: Report) -> bool:
     """Whether ``report``'s consequences make it a serious event."""
