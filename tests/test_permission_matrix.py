@@ -171,6 +171,8 @@ def _request(client, method: str, url: str, csrf: str, bearer: str, endpoint: st
         bodies = {"answer": {"cause": "Årsak", "measures": "Tiltak"},
                   "reopen": {"reason": "Begrunnelse"}, "return": {"reason": "Begrunnelse"},
                   "comments": {"text": "Kommentar"}, "flag": {"reason": "Begrunnelse"},
+                  "link": {"case_number": "SA-2026-00099", "reason": "Begrunnelse"},
+                  "unlink": {"case_number": "SA-2026-00099", "reason": "Begrunnelse"},
                   "forward": {"unit_id": world.other_ward.id, "reason": "Begrunnelse"}}
         body = bodies.get(url.rsplit("/", 1)[-1], {})
         return client.open(url, method=method, json=body, headers=headers).status_code
