@@ -17,6 +17,7 @@ from avvik.auth.passwords import hash_password
 from avvik.core.errors import DomainError
 from avvik.demo.catalog import create_catalog
 from avvik.demo.history import DEFAULT_HISTORY_SIZE, generate_history
+from avvik.demo.links import link_demo_events
 from avvik.demo.measures import draw_measures
 from avvik.demo.people import DEMO_PASSWORD, create_people
 from avvik.demo.rules import create_rules
@@ -47,6 +48,10 @@ class DemoSummary:
     logins: list[tuple[str, str]] = field(default_factory=list)
     #: Measures (tiltak) the units' leaders started on runs of answered cases.
     measures: int = 0
+    #: Reports of one event from both sides: pairs linked, and pairs left as likely
+    #: matches for the case page to offer.
+    linked_pairs: int = 0
+    likely_pairs: int = 0
 
 
 def refuse_unless_allowed(environment: str) -> None:
@@ -77,12 +82,14 @@ def load_demo_data(*, now: datetime, seed: int = DEFAULT_SEED,
     cases = generate_history(community, catalog, people, rules, now=now, seed=seed,
                              size=history_size)
     measures = draw_measures(people.leaders, now=now, seed=seed)
+    linked_pairs, likely_pairs = link_demo_events(people, now=now, seed=seed)
     summary = DemoSummary(
         community=COMMUNITY_NAME,
         organizations=Counter(org.kind for org in community.organizations),
         units=sum(len(org.units) for org in community.organizations),
         users=len(people.user_ids), routing_rules=len(rules), cases=cases,
-        logins=people.logins, measures=measures)
+        logins=people.logins, measures=measures, linked_pairs=linked_pairs,
+        likely_pairs=likely_pairs)
     log.info("demo data loaded: %d organisations, %d users, %d cases, %d measures",
              sum(summary.organizations.values()), summary.users, sum(cases.values()),
              measures)
