@@ -22,7 +22,8 @@ from avvik.routing.services import route_report
 def _route(payload: dict[str, Any]) -> None:
     report = db.session.get(Report, payload["report_id"])
     if report is not None:
-        route_report(report, forced_unit_id=payload.get("forced_unit_id"))
+        route_report(report, forced_unit_id=payload.get("forced_unit_id"),
+                     basis=payload.get("basis") or "forwarded")
 
 
 @shared_task(name="reports.route")

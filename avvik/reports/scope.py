@@ -3,6 +3,7 @@
 Reporting side: the reporter; leaders of the reporting unit and the units above it; the
 reporting organisation's coordinators. Receiving side: handlers and leaders of the
 responsible unit and the units above it; the receiving organisation's coordinators.
+Joint party: the coordinators of a second organisation asked for a joint answer.
 Drafts are the reporter's alone; a report awaiting approval is not yet the receiver's.
 The same rules serve single cases and lists, as one SQL condition.
 """
@@ -88,13 +89,23 @@ def receiving_side_condition(reach: Reach) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
+def joint_party_condition(reach: Reach) -> ColumnElement[bool]:
+    """The coordinators of a second party asked for a joint answer (a dispute about
+    responsibility, avvik/reports/services/disputes.py): they read and comment."""
+    if not reach.coordinated_orgs:
+        return false()
+    return and_(Report.status.not_in(NOT_YET_SENT),
+                Report.joint_organization_id.in_(reach.coordinated_orgs))
+
+
 def visible_condition(user: User, reach: Reach | None = None) -> ColumnElement[bool]:
     """One SQL condition: the reports ``user`` may see. Use it in every case query
     (``reach``: the user's, when the caller has it already)."""
     if user.is_admin:
         return true()
     reach = reach or reach_of(user)
-    return or_(reporting_side_condition(user, reach), receiving_side_condition(reach))
+    return or_(reporting_side_condition(user, reach), receiving_side_condition(reach),
+               joint_party_condition(reach))
 
 
 def is_on_reporting_side(user: User, report: Report) -> bool:
@@ -103,6 +114,13 @@ def is_on_reporting_side(user: User, report: Report) -> bool:
 
 def is_on_receiving_side(user: User, report: Report) -> bool:
     return _matches(report, receiving_side_condition(reach_of(user)))
+
+
+def is_joint_party(user: User, report: Report) -> bool:
+    """Coordinates the second party asked for a joint answer."""
+    return (report.joint_organization_id is not None
+            and report.joint_organization_id in reach_of(user).coordinated_orgs
+            and report.status not in NOT_YET_SENT)
 
 
 def can_view(user: User, report: Report) -> bool:

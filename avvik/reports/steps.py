@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
+from avvik.api.dispute_schemas import DeclineIn
 from avvik.api.link_schemas import LinkIn
 from avvik.api.schemas import AnswerIn, CommentIn, ForwardIn, InformedIn, NotifiedIn, ReasonIn
 from avvik.committee.services import flag_for_committee
@@ -23,6 +24,7 @@ from avvik.core.errors import ValidationFailed
 from avvik.extensions import db
 from avvik.organizations.models import Unit
 from avvik.reports import workflow
+from avvik.reports.decline_form import DeclineForm
 from avvik.reports.forms import AnswerForm, CommentForm, ForwardForm, ReasonForm, StepForm
 from avvik.reports.link_forms import LinkForm, UnlinkForm
 from avvik.reports.models import Report
@@ -33,6 +35,7 @@ from avvik.reports.services import (
     answer_report,
     approve_report,
     close_report,
+    decline_report,
     forward_report,
     reopen_report,
     return_report,
@@ -126,6 +129,20 @@ STEPS: dict[str, CaseStep] = {s.name: s for s in (
              _l("Forward"), _l("Forward the case to another unit"),
              api_rule="forward",
              api_summary="Send the case to another unit of the receiving organisation."),
+    CaseStep(Step.DECLINE,
+             lambda me, r, v: decline_report(
+                 me, r, v.get("reason") or "", v.get("proposal") or "",
+                 v.get("organization_id"), v.get("unit_id")),
+             DeclineForm, DeclineIn,
+             _l("The case is declined with your proposal; everyone involved is told."),
+             _l("Decline the case"),
+             _l("Not yours to answer? Decline the case with a reason and a proposal"),
+             variant="secondary", api_rule="decline",
+             api_summary="The answering side says the case is not (only) theirs, with a "
+                         "reason and a proposal: another organisation of the health "
+                         "community, the reporting side, or a joint answer with a second "
+                         "party. A case declined a second time goes to the joint "
+                         "committee's agenda."),
     CaseStep(Step.CLOSE, lambda me, r, v: close_report(me, r), StepForm, None,
              _l("The case is closed."), _l("Close the case"),
              _l("Close the case when the answer settles it."),
@@ -133,10 +150,15 @@ STEPS: dict[str, CaseStep] = {s.name: s for s in (
                                            "reached the reporting side)."),
     CaseStep(Step.REOPEN, lambda me, r, v: reopen_report(me, r, v.get("reason")),
              ReasonForm, ReasonIn,
-             _l("The case is reopened and goes back to the receiving side."),
-             _l("Reopen"), _l("Disagree with the answer and reopen the case (once)"),
+             _l("Your disagreement is recorded: the case goes back to the receiving side, "
+                "or, the second time, to the joint committee."),
+             _l("Reopen"), _l("Disagree with the answer and reopen the case (a second "
+                              "disagreement goes to the joint committee)"),
              api_rule="reopen", api_summary="The reporting side disagrees with the "
-                                            "answer: once, with a reason."),
+                                            "answer, with a reason: the first time the "
+                                            "case goes back to the receiving side, the "
+                                            "second time on the joint committee's "
+                                            "agenda."),
     CaseStep(Step.WITHDRAW, lambda me, r, v: withdraw_report(me, r), StepForm, None,
              _l("The report is withdrawn."), _l("Withdraw the report"),
              _l("A report can be withdrawn until the receiving side has acknowledged it."),

@@ -40,7 +40,17 @@ from avvik.core.timeutil import utcnow
 from avvik.core.transactions import transactional
 from avvik.extensions import db
 from avvik.organizations.models import HealthCommunity, Unit
-from avvik.reports import labels, presenting, reads, scope, serious, submissions, vault
+from avvik.reports import (
+    decline_form,
+    labels,
+    moves,
+    presenting,
+    reads,
+    scope,
+    serious,
+    submissions,
+    vault,
+)
 from avvik.reports.forms import IdentityForm, ListFilterForm, ReportForm
 from avvik.reports.links import MATCH_DAYS, case_links
 from avvik.reports.models import Report, ReportStatus
@@ -224,6 +234,8 @@ def _render_case(report: Report, bound: dict[str, Any] | None = None,
     forms.update(bound or {})
     if "forward" in forms:
         forms["forward"].unit_id.choices = _forward_choices(report)
+    if "decline" in forms:
+        decline_form.offer_choices(forms["decline"], report)
     forms.setdefault("identity", IdentityForm(formdata=None, prefix="identity"))
     now = utcnow()
     events = list(report.events)
@@ -236,6 +248,9 @@ def _render_case(report: Report, bound: dict[str, Any] | None = None,
 
 @bp.get("/<int:report_id>")
 def detail(report_id: int) -> ResponseReturnValue:
+    sent_away = _moved_away(report_id)
+    if sent_away is not None:  # forwarded or redirected out of the viewer's reach
+        return render_template("reports/moved.html", moved=sent_away)
     report = _visible(report_id)
     if report.status == ReportStatus.ANSWERED and scope.is_on_reporting_side(_me(), report):
         try:  # the reporting side has the answer in front of it now
@@ -248,6 +263,13 @@ def detail(report_id: int) -> ResponseReturnValue:
     reads.mark_seen(_me(), report, seen)
     db.session.commit()
     return page
+
+
+def _moved_away(report_id: int) -> moves.Moved | None:
+    report = db.session.get(Report, report_id)
+    if report is None or scope.can_view(_me(), report):
+        return None
+    return moves.moved_notice(_me(), report)
 
 
 def _step_refused(error: Exception) -> ResponseReturnValue:

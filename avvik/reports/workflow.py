@@ -23,7 +23,8 @@ from avvik.reports.serious import is_serious
 from avvik.users.models import User
 
 S = ReportStatus
-#: How often the reporting side may reopen a case; after that, the joint committee.
+#: How often the reporting side may reopen a case; a disagreement after that puts the
+#: case on the joint committee's agenda (avvik/reports/services/disputes.py).
 REOPEN_LIMIT = 1
 
 
@@ -39,6 +40,7 @@ class Step(enum.StrEnum):
     FORWARD = "forward"
     WITHDRAW = "withdraw"
     COMMENT = "comment"
+    DECLINE = "decline"  # "not ours": a reason and a proposal of who should answer
     NOTIFIED = "notified"  # a serious case's notice to Helsetilsynet, as recorded
     INFORMED = "informed"  # whether the patient or next of kin has been informed
     FLAG = "flag"  # a coordinator puts the case on the joint committee's agenda
@@ -60,6 +62,7 @@ ALLOWED_FROM: dict[Step, frozenset[ReportStatus]] = {
     Step.CLOSE: frozenset({S.ANSWERED}),
     Step.REOPEN: frozenset({S.ANSWERED, S.CLOSED}),
     Step.FORWARD: frozenset({S.ROUTED, S.ACKNOWLEDGED}),
+    Step.DECLINE: frozenset({S.ROUTED, S.ACKNOWLEDGED}),
     Step.WITHDRAW: frozenset({S.DRAFT, S.AWAITING_APPROVAL, S.SUBMITTED, S.ROUTED}),
     Step.COMMENT: frozenset({S.AWAITING_APPROVAL, S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED,
                              S.ANSWERED, S.CLOSED}),
@@ -82,6 +85,7 @@ REFUSALS: dict[Step, object] = {
     Step.CLOSE: _l("Only an answered case can be closed."),
     Step.REOPEN: _l("Only an answered or closed case can be reopened."),
     Step.FORWARD: _l("Only a routed case that has not been answered can be forwarded."),
+    Step.DECLINE: _l("Only a routed case that has not been answered can be declined."),
     Step.WITHDRAW: _l("A case can be withdrawn only before it has been acknowledged."),
     Step.COMMENT: _l("Comments can be written once the report has been submitted."),
     Step.NOTIFIED: _l("The notice to Helsetilsynet can be recorded once the report has "
@@ -115,6 +119,15 @@ def _either_side(user: User, report: Report) -> bool:
 
 def _reporter_or_leader(user: User, report: Report) -> bool:
     return report.reporter_id == user.id or leads_reporting_unit(user, report)
+
+
+def _answering_side(user: User, report: Report) -> bool:
+    """The receiving side, or the second party asked for a joint answer."""
+    return scope.is_on_receiving_side(user, report) or scope.is_joint_party(user, report)
+
+
+def _either_side_or_joint(user: User, report: Report) -> bool:
+    return _either_side(user, report) or scope.is_joint_party(user, report)
 
 
 def handles_or_coordinates(user: User, report: Report) -> bool:
@@ -159,7 +172,8 @@ TAKEN_BY: dict[Step, Callable[[User, Report], bool]] = {
     Step.CLOSE: _either_side,
     Step.REOPEN: scope.is_on_reporting_side,
     Step.WITHDRAW: _reporter_or_leader,
-    Step.COMMENT: _either_side,
+    Step.COMMENT: _either_side_or_joint,
+    Step.DECLINE: _answering_side,
     # The receiving side is the service where the event happened: the notice is its duty.
     Step.NOTIFIED: scope.is_on_receiving_side,
     Step.INFORMED: _either_side,
@@ -175,9 +189,14 @@ CONDITIONS: dict[Step, tuple[Callable[[Report], bool], object]] = {
     # domain.md §4: closing waits for the answer to reach the reporting side.
     Step.CLOSE: (lambda report: report.answer_delivered_at is not None,
                  _l("The case can be closed once the answer has reached the reporting side.")),
-    Step.REOPEN: (lambda report: report.reopen_count < REOPEN_LIMIT,
-                  _l("The case has been reopened once already; further disagreement goes to "
-                     "the joint committee.")),
+    # One reopening goes back to the receiving side; the disagreement after it goes to
+    # the joint committee's agenda; after that, the committee decides.
+    Step.REOPEN: (lambda report: report.reopen_count <= REOPEN_LIMIT,
+                  _l("The reporting side has disagreed twice: the case is on the joint "
+                     "committee's agenda, and the committee decides what happens next.")),
+    Step.DECLINE: (_not_on_agenda,
+                   _l("The case is on the joint committee's agenda: the committee decides "
+                      "who answers it.")),
     Step.FLAG: (_not_on_agenda, _l("The case is on the joint committee's agenda already.")),
     Step.UNLINK: (lambda report: bool(links.live_links(report)),
                   _l("The case is not linked to another case.")),

@@ -1,8 +1,10 @@
 """Routing: which unit must answer a case, and by when. Run by a worker, never a request.
 
-Order: a unit the case was explicitly forwarded to; else the most specific active rule
-for the receiving organisation (most keys set; the oldest rule breaks ties); else the
-unit the reporter named; else the receiving organisation's coordinators.
+Order: a unit the case was explicitly forwarded, redirected or kept at (a reopened case
+keeps the owner it was forwarded or redirected to); else the unit the reporter named, if
+it belongs to the receiving organisation (issue #14: a rule decides only when the reporter
+left it open); else the most specific active rule for the receiving organisation (most
+keys set; the oldest rule breaks ties); else the receiving organisation's coordinators.
 """
 
 from __future__ import annotations
@@ -23,13 +25,19 @@ from avvik.reports.workflow import Step, is_allowed
 from avvik.routing.models import RoutingRule
 from avvik.routing.queries import usable_rules
 
+#: The timeline events that start a round of routing.
+ROUND_STARTS = ("submitted", "approved", "reopened", "forwarded", "declined")
 
-def enqueue_routing(report: Report, forced_unit_id: int | None = None) -> None:
-    """Ask the workers to route the case (again), once per round of its life."""
-    routing_round = sum(e.kind in ("submitted", "approved", "reopened", "forwarded")
-                        for e in report.events)
-    enqueue("reports.route", {"report_id": report.id, "forced_unit_id": forced_unit_id},
-            dedup_key=f"route:{report.id}:{routing_round}")
+
+def enqueue_routing(report: Report, forced_unit_id: int | None = None,
+                    basis: str = "forwarded") -> None:
+    """Ask the workers to route the case (again), once per round of its life; a
+    ``forced_unit_id`` is taken as is and recorded with ``basis``."""
+    routing_round = sum(e.kind in ROUND_STARTS for e in report.events)
+    payload: dict[str, object] = {"report_id": report.id, "forced_unit_id": forced_unit_id}
+    if forced_unit_id is not None and basis != "forwarded":
+        payload["basis"] = basis
+    enqueue("reports.route", payload, dedup_key=f"route:{report.id}:{routing_round}")
 
 
 class RuleKeys(Protocol):
@@ -72,20 +80,35 @@ def matching_rule(report: Report) -> RoutingRule | None:
                      report.transition_id, report.category_id)
 
 
+def _named_unit(report: Report) -> Unit | None:
+    """The unit the reporter named, while it is active and the case is with its
+    organisation (a case redirected elsewhere leaves it behind)."""
+    named = report.receiving_unit
+    if (named is not None and named.is_active
+            and named.organization_id == report.receiving_organization_id):
+        return named
+    return None
+
+
 def route_report(report: Report, *, forced_unit_id: int | None = None,
-                 now: datetime | None = None) -> bool:
-    """Route a submitted case; False (and nothing changed) if it is not waiting for it."""
+                 basis: str = "forwarded", now: datetime | None = None) -> bool:
+    """Route a submitted case; False (and nothing changed) if it is not waiting for it.
+
+    ``forced_unit_id`` (forwarded, redirected, or kept on reopening) wins, recorded with
+    ``basis``; then the unit the reporter named; then a rule; then the coordinators.
+    """
     if not is_allowed(report, Step.ROUTE):
         return False
     now = now or utcnow()
     rule = None
     forced = db.session.get(Unit, forced_unit_id) if forced_unit_id else None
-    if forced is not None and forced.is_active:
-        unit, basis = forced, "forwarded"
+    if (forced is not None and forced.is_active
+            and forced.organization_id == report.receiving_organization_id):
+        unit = forced
+    elif (unit := _named_unit(report)) is not None:
+        basis = "named_unit"
     elif (rule := matching_rule(report)) is not None:
         unit, basis = rule.target_unit, "rule"
-    elif report.receiving_unit is not None and report.receiving_unit.is_active:
-        unit, basis = report.receiving_unit, "named_unit"
     else:
         unit, basis = None, "coordinators"
     report.responsible_unit_id = unit.id if unit else None

@@ -144,8 +144,11 @@ def test_reopen_once_with_a_reason_then_routed_again(world):
     assert report.status == ReportStatus.SUBMITTED and report.answered_at is None
     assert route_report(report, now=MONDAY)
     answer_report(world.ward_handler, report, "Ny årsak", "Nye tiltak", now=MONDAY)
+    mark_answer_delivered(report, now=MONDAY)
+    reopen_report(world.reporter, report, "Fortsatt uenig.")  # the committee's agenda now
+    assert report.status == ReportStatus.ANSWERED and report.reopen_count == 2
     with pytest.raises(IllegalTransition, match="joint committee"):
-        reopen_report(world.reporter, report, "Fortsatt uenig.")
+        reopen_report(world.reporter, report, "Enda mer uenig.")
 
 
 def test_forward_to_another_unit_of_the_receiver_with_a_reason(world):

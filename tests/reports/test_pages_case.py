@@ -110,7 +110,9 @@ def test_a_case_goes_its_whole_life_through_the_buttons(app, world):
     db.session.refresh(report)
     assert report.status == ReportStatus.CLOSED
     html = page_of(reporter, response)
-    assert "The case is closed." in html and "Disagree with the answer" not in html
+    # A second disagreement is still possible: it goes to the joint committee.
+    assert "The case is closed." in html and "a second disagreement goes to the joint " \
+        "committee" in html
     assert kinds(report) == ["submitted", "routed", "acknowledged", "answered",
                              "answer_delivered", "reopened", "routed", "answered",
                              "answer_delivered", "closed"]

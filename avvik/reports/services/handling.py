@@ -1,4 +1,5 @@
-"""Steps on a submitted case: acknowledge, answer, close, reopen, forward, comment."""
+"""Steps on a submitted case: acknowledge, answer, close, forward, comment (reopening:
+disputes.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from avvik.core.errors import ValidationFailed
 from avvik.core.timeutil import utcnow
 from avvik.core.workdays import working_days_between
 from avvik.extensions import db
+from avvik.notifications.services import queue_email
 from avvik.organizations.models import Unit
 from avvik.outbox.services import enqueue
 from avvik.reports import scope
@@ -107,11 +109,17 @@ def forward_report(actor: User, report: Report, unit: Unit, reason: str) -> Repo
         errors.append(("unit_id", str(_l("The case is already with this unit."))))
     if errors:
         raise ValidationFailed(errors)
-    record_event(report, "forwarded", actor, reason, from_unit_id=report.responsible_unit_id,
-                 to_unit_id=unit.id)
+    event = record_event(report, "forwarded", actor, reason,
+                         from_unit_id=report.responsible_unit_id, to_unit_id=unit.id)
     _reset_for_new_round(report)
+    # The new owner at once (issue #14): its people see the case, and the page says
+    # where it went, while the worker sets the deadlines.
+    report.responsible_unit_id, report.routing_rule_id = unit.id, None
+    report.routing_basis = "forwarded"
     db.session.flush()
     enqueue_routing(report, forced_unit_id=unit.id)
+    queue_email(report.reporter, "case_forwarded", f"forwarded:{report.id}:{event.id}",
+                report=report, extra={"unit": unit.name})
     return report
 
 
