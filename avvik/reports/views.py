@@ -165,43 +165,51 @@ def _sent_before(report: Report | None) -> Response | None:
 
 def _report_form_view(report: Report | None) -> ResponseReturnValue:
     form = _report_form(report)
-    status = 200
     if form.validate_on_submit():
-        try:
-            saved = _save(form, report)
-            db.session.commit()
-        except ValidationFailed as error:
-            db.session.rollback()  # nothing half-saved
-            form.apply_errors(error)
-            status = 422
-        except (IntegrityError, StaleDataError) as error:
-            db.session.rollback()
-            # The same page posted twice at once: the other post saved it (the token's
-            # unique index, or the draft's version, stopped this one).
-            repeated = _sent_before(report)
-            if repeated is not None:
-                return repeated
-            if isinstance(error, IntegrityError):
-                raise
-            form.form_errors.append(str(CHANGED))
-            status = 409
-        else:
-            return _saved(saved, report)
-    elif request.method == "POST":
-        status = 400
+        return _saved(_save(form, report), report)
+    return _render_form(form, report, 400 if request.method == "POST" else 200)
+
+
+def _render_form(form: ReportForm, report: Report | None, status: int) -> ResponseReturnValue:
     return render_template("reports/form.html", form=form, report=report,
                            has_identity=report is not None and vault.has_identity(report)
                            ), status
 
 
+def _form_refused(error: Exception) -> ResponseReturnValue:
+    """A post of the report form refused, rolled back (nothing half-saved): the first
+    answer again if a twin post saved the report meanwhile; else the form again, built
+    anew from the post so that what was typed is kept, with why."""
+    report_id = (request.view_args or {}).get("report_id")
+    report = _visible(report_id) if report_id is not None else None
+    if isinstance(error, (IntegrityError, StaleDataError)):
+        # The same page posted twice at once: the other post saved it (the token's
+        # unique index, or the draft's version, stopped this one).
+        repeated = _sent_before(report)
+        if repeated is not None:
+            return repeated
+        if isinstance(error, IntegrityError):
+            raise error
+    elif not isinstance(error, ValidationFailed):
+        raise error
+    form = _report_form(report)
+    if isinstance(error, ValidationFailed):
+        form.apply_errors(error)
+        return _render_form(form, report, 422)
+    form.form_errors.append(str(CHANGED))
+    return _render_form(form, report, 409)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
+@transactional(refused=_form_refused)
 def new() -> ResponseReturnValue:
     return _sent_before(None) or _report_form_view(None)
 
 
 @bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
+@transactional(refused=_form_refused)
 def edit(report_id: int) -> ResponseReturnValue:
     report = _visible(report_id)
     repeated = _sent_before(report)
@@ -247,22 +255,26 @@ def _render_case(report: Report, bound: dict[str, Any] | None = None,
 
 
 @bp.get("/<int:report_id>")
+@transactional
 def detail(report_id: int) -> ResponseReturnValue:
     sent_away = _moved_away(report_id)
     if sent_away is not None:  # forwarded or redirected out of the viewer's reach
         return render_template("reports/moved.html", moved=sent_away)
     report = _visible(report_id)
     if report.status == ReportStatus.ANSWERED and scope.is_on_reporting_side(_me(), report):
-        try:  # the reporting side has the answer in front of it now
-            if mark_answer_delivered(report):
-                db.session.commit()
-        except StaleDataError:
-            db.session.rollback()  # someone else acted at the same moment; next view marks it
+        _deliver_answer(report)  # the reporting side has the answer in front of it now
     seen = utcnow()  # what the page shows is read from here on: its list markers go
     page = _render_case(report)
     reads.mark_seen(_me(), report, seen)
-    db.session.commit()
-    return page
+    return page  # both marks are committed at the boundary
+
+
+def _deliver_answer(report: Report) -> None:
+    try:
+        with db.session.begin_nested():  # undone alone: the page is shown all the same
+            mark_answer_delivered(report)
+    except StaleDataError:
+        pass  # someone else acted on the case at the same moment; the next view marks it
 
 
 def _moved_away(report_id: int) -> moves.Moved | None:
