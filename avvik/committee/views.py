@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 from avvik.committee import access, decisions, queries
 from avvik.committee.forms import AgendaFilterForm, ConclusionForm, MeetingForm, ResolveForm
 from avvik.committee.labels import SOURCE_LABELS, STATUS_LABELS
+from avvik.committee.linked import linked_items
 from avvik.committee.models import AgendaItem, AgendaStatus, Meeting
 from avvik.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from avvik.core.http_errors import keeps_input_on_csrf_failure
@@ -98,8 +99,8 @@ def _render_item(item: AgendaItem, bound: dict[str, Any] | None = None,
         _offer_choices(item, forms)
     events = list(report.events)
     return render_template("committee/item.html", item=item, report=report, forms=forms,
-                           events=events, names=presenting.timeline_names(report, events)
-                           ), status
+                           events=events, names=presenting.timeline_names(report, events),
+                           linked=linked_items(item, _me())), status
 
 
 def _offer_choices(item: AgendaItem, forms: dict[str, Any]) -> None:

@@ -276,3 +276,29 @@ def test_the_statistics_count_events_as_well_as_reports(app, client, world, pair
     login(browser, world.kommune_coordinator.username, DEFAULT_PASSWORD)
     html = browser.get("/dashboards/?from=2026-11&to=2026-11").get_data(as_text=True)
     assert "Events: 3 (reports of one event from both sides" in html
+
+
+# The committee's view ------------------------------------------------------------------
+
+
+def test_the_committee_item_lists_the_linked_case_only_if_it_may_read_it(app, world, pair,
+                                                                         clock):
+    from avvik.committee.models import AgendaSource
+    from avvik.committee.services import place_on_agenda
+
+    ours, theirs = pair
+    link_reports(world.hospital_coordinator, ours, theirs.case_number, REASON)
+    secretary = make_user("sekretar", roles=[(Role.SECRETARIAT, world.clinic.parent)])
+    item = place_on_agenda(ours, reason="Uenighet.", source=AgendaSource.FLAGGED,
+                           actor=world.hospital_coordinator)
+    db.session.flush()
+    browser = new_browser(app)
+    login(browser, secretary.username, DEFAULT_PASSWORD)
+    html = browser.get(f"/committee/items/{item.id}").get_data(as_text=True)
+    assert "Reports of the same event" in html and "it is not on the committee" in html
+    assert theirs.case_number not in html
+    other = place_on_agenda(theirs, reason="Samme hendelse.", source=AgendaSource.FLAGGED,
+                            actor=world.hospital_coordinator)
+    db.session.flush()
+    html = browser.get(f"/committee/items/{item.id}").get_data(as_text=True)
+    assert f'href="/committee/items/{other.id}">{theirs.case_number}</a>' in html
