@@ -21,6 +21,7 @@ from avvik.demo.links import link_demo_events
 from avvik.demo.measures import draw_measures
 from avvik.demo.people import DEMO_PASSWORD, create_people
 from avvik.demo.rules import create_rules
+from avvik.demo.serious import record_demo_notices
 from avvik.demo.structure import COMMUNITY_NAME, create_structure
 from avvik.extensions import db
 from avvik.organizations.models import Organization, OrganizationKind
@@ -52,6 +53,9 @@ class DemoSummary:
     #: matches for the case page to offer.
     linked_pairs: int = 0
     likely_pairs: int = 0
+    #: Serious events with their notice to Helsetilsynet recorded, and still waiting.
+    serious_recorded: int = 0
+    serious_waiting: int = 0
 
 
 def refuse_unless_allowed(environment: str) -> None:
@@ -83,13 +87,15 @@ def load_demo_data(*, now: datetime, seed: int = DEFAULT_SEED,
                              size=history_size)
     measures = draw_measures(people.leaders, now=now, seed=seed)
     linked_pairs, likely_pairs = link_demo_events(people, now=now, seed=seed)
+    serious_recorded, serious_waiting = record_demo_notices(now=now, seed=seed)
     summary = DemoSummary(
         community=COMMUNITY_NAME,
         organizations=Counter(org.kind for org in community.organizations),
         units=sum(len(org.units) for org in community.organizations),
         users=len(people.user_ids), routing_rules=len(rules), cases=cases,
         logins=people.logins, measures=measures, linked_pairs=linked_pairs,
-        likely_pairs=likely_pairs)
+        likely_pairs=likely_pairs, serious_recorded=serious_recorded,
+        serious_waiting=serious_waiting)
     log.info("demo data loaded: %d organisations, %d users, %d cases, %d measures",
              sum(summary.organizations.values()), summary.users, sum(cases.values()),
              measures)
