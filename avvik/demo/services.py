@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from avvik.auth.passwords import hash_password
 from avvik.core.errors import DomainError
 from avvik.demo.catalog import create_catalog
+from avvik.demo.disputes import dispute_demo_cases
 from avvik.demo.history import DEFAULT_HISTORY_SIZE, generate_history
 from avvik.demo.links import link_demo_events
 from avvik.demo.measures import draw_measures
@@ -56,6 +57,8 @@ class DemoSummary:
     #: Serious events with their notice to Helsetilsynet recorded, and still waiting.
     serious_recorded: int = 0
     serious_waiting: int = 0
+    #: Cases declined with a proposal: redirected, a joint answer, one on the agenda.
+    disputed: int = 0
 
 
 def refuse_unless_allowed(environment: str) -> None:
@@ -88,6 +91,7 @@ def load_demo_data(*, now: datetime, seed: int = DEFAULT_SEED,
     measures = draw_measures(people.leaders, now=now, seed=seed)
     linked_pairs, likely_pairs = link_demo_events(people, now=now, seed=seed)
     serious_recorded, serious_waiting = record_demo_notices(now=now, seed=seed)
+    disputed = dispute_demo_cases(now=now)
     summary = DemoSummary(
         community=COMMUNITY_NAME,
         organizations=Counter(org.kind for org in community.organizations),
@@ -95,7 +99,7 @@ def load_demo_data(*, now: datetime, seed: int = DEFAULT_SEED,
         users=len(people.user_ids), routing_rules=len(rules), cases=cases,
         logins=people.logins, measures=measures, linked_pairs=linked_pairs,
         likely_pairs=likely_pairs, serious_recorded=serious_recorded,
-        serious_waiting=serious_waiting)
+        serious_waiting=serious_waiting, disputed=disputed)
     log.info("demo data loaded: %d organisations, %d users, %d cases, %d measures",
              sum(summary.organizations.values()), summary.users, sum(cases.values()),
              measures)
