@@ -14,6 +14,7 @@ from marshmallow.validate import Length, OneOf, Range
 
 from avvik.api.link_schemas import linked_cases_out
 from avvik.api.queries import MAX_ID
+from avvik.core.text import without_controls
 from avvik.organizations.models import OrganizationKind
 from avvik.reports.models import Consequence, Direction, ReportStatus
 from avvik.reports.notices import notices_out
@@ -26,7 +27,8 @@ from avvik.reports.vault import has_identity
 
 
 class Text(fields.String):
-    """A string stored as typed; NUL is dropped and text that is not Unicode refused."""
+    """A string stored as typed, without control and direction characters
+    (avvik.core.text); text that is not Unicode is refused."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -34,6 +36,17 @@ class Text(fields.String):
             text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates ("\ud800") from a JSON escape
             raise ValidationError("Not valid text (broken Unicode).") from None
+        return self.cleaned(text)
+
+    def cleaned(self, text: str) -> str:
+        return without_controls(text)
+
+
+class FilterText(Text):
+    """What a list filter looks for, kept as asked (only NUL dropped): odd characters
+    find nothing, rather than turning into an empty filter that finds everything."""
+
+    def cleaned(self, text: str) -> str:
         return text.replace("\x00", "")
 
 
@@ -131,9 +144,9 @@ class ReportListArgs(Schema):
     category_id = Id(strict=False, load_default=None)
     date_from = fields.Date(load_default=None, metadata={"description": "Event date from."})
     date_to = fields.Date(load_default=None, metadata={"description": "Event date to."})
-    case_number = Text(load_default=None, validate=Length(max=20),
+    case_number = FilterText(load_default=None, validate=Length(max=20),
                        metadata={"description": "Exactly this case number."})
-    q = Text(load_default=None, validate=Length(max=200), metadata={"description": (
+    q = FilterText(load_default=None, validate=Length(max=200), metadata={"description": (
         "Search: words of the case's text (description, immediate measures, suggestion, "
         "the answer) or its comments, or a case number, whole or its end (SA-2026-01623, "
         "2026-01623, 01623). Every word must match; Norwegian words match their other "

@@ -7,12 +7,26 @@ from typing import Any
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import Field, PasswordField, StringField
+from wtforms.fields.core import UnboundField
 
 from avvik.core.errors import ValidationFailed
+from avvik.core.text import clean_text_filter
 
 
 class AppForm(FlaskForm):
-    """A FlaskForm that knows about a failed CSRF check and about service errors."""
+    """A FlaskForm that knows about a failed CSRF check and about service errors, and
+    removes control and direction characters from every text typed into it."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form: Any, unbound_field: UnboundField, options: dict[str, Any]
+                       ) -> Field:
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class,
+                                                                       PasswordField):
+                options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()),
+                                                  clean_text_filter]}
+            return super().bind_field(form, unbound_field, options)
 
     def validate_on_submit(self, extra_validators: Any = None) -> bool:
         if g.get("csrf_failed"):

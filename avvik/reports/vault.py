@@ -19,6 +19,8 @@ from sqlalchemy import select
 
 from avvik.audit.services import audit
 from avvik.core.errors import PermissionDenied, ValidationFailed
+from avvik.core.identity_guard import find_identity_numbers
+from avvik.core.text import without_controls
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.organizations.models import HealthCommunity, Organization
@@ -27,6 +29,9 @@ from avvik.reports.events import record_event
 from avvik.reports.models import PatientIdentity, Report, ReportStatus
 from avvik.users.models import Role, User
 from config import ConfigError
+
+#: A reason is a sentence or two; it is kept on the timeline and in the audit log.
+REASON_LIMIT = 300
 
 
 def _keys() -> list[str]:
@@ -78,9 +83,16 @@ def view_identity(actor: User, report: Report, reason: str, *,
     """Decrypt the identity for ``actor`` after they state why; the view is logged."""
     if not may_view_identity(actor, report):
         raise PermissionDenied()
-    reason = (reason or "").strip()
+    reason = without_controls(reason or "").strip()
     if len(reason) < 5:
         raise ValidationFailed([("reason", str(_l("State why you need the identity.")))])
+    if len(reason) > REASON_LIMIT:
+        raise ValidationFailed([("reason", str(_l("At most %(n)d characters (now %(m)d).",
+                                                  n=REASON_LIMIT, m=len(reason))))])
+    if find_identity_numbers(reason):
+        # The reason goes on the timeline and in the audit log: no identity there.
+        raise ValidationFailed([("reason", str(_l(
+            "Write the reason without the patient's national identity number.")))])
     stored = db.session.get(PatientIdentity, report.id)
     if stored is None:
         raise ValidationFailed([("reason", str(_l("This case holds no patient identity.")))])

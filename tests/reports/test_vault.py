@@ -114,3 +114,14 @@ def test_a_key_that_does_not_decrypt_the_stored_identities_is_found_at_start(
             vault.check_identity_key()
     finally:
         app.config["IDENTITY_KEY"] = old_keys
+
+
+def test_a_long_reason_is_refused_and_says_how_long(world, identity_case):
+    with pytest.raises(ValidationFailed, match=r"At most 300 characters \(now 301\)"):
+        vault.view_identity(world.reporter, identity_case, "x" * 301)
+    assert vault.view_identity(world.reporter, identity_case, "x" * 300)["name"]
+
+
+def test_a_reason_holding_an_identity_number_is_refused(world, identity_case):
+    with pytest.raises(ValidationFailed, match="without the patient's national identity"):
+        vault.view_identity(world.reporter, identity_case, "Sjekke 151086 95088 i DIPS")
