@@ -302,3 +302,14 @@ def test_the_committee_item_lists_the_linked_case_only_if_it_may_read_it(app, wo
     db.session.flush()
     html = browser.get(f"/committee/items/{item.id}").get_data(as_text=True)
     assert f'href="/committee/items/{other.id}">{theirs.case_number}</a>' in html
+
+
+def test_a_pair_linked_meanwhile_by_someone_else_is_refused_not_an_error(world, pair, clock,
+                                                                         monkeypatch):
+    ours, theirs = pair
+    link_reports(world.hospital_coordinator, ours, theirs.case_number, REASON)
+    # The second person's check ran before the first one's link was written.
+    monkeypatch.setattr(links, "link_between", lambda first, second: None)
+    with pytest.raises(ValidationFailed, match="linked already"):
+        link_reports(world.kommune_coordinator, theirs, ours.case_number, REASON)
+    assert len(links.live_links(ours)) == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from avvik.core.errors import ValidationFailed
 from avvik.core.timeutil import utcnow
@@ -56,8 +57,12 @@ def link_reports(actor: User, report: Report, other_number: str | None,
     low, high = sorted((report, other), key=lambda r: r.id)
     link = ReportLink(report_a_id=low.id, report_b_id=high.id, reason=reason,
                       linked_by_id=actor.id)
-    db.session.add(link)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two people linking the pair at the same moment
+            db.session.add(link)
+    except IntegrityError:
+        raise ValidationFailed([("case_number", str(_l("The two cases are linked already.")))]
+                               ) from None
     for case in (report, other):
         record_event(case, "linked", actor, reason, link_id=link.id)
     return link
