@@ -38,8 +38,8 @@ def _values(row: str) -> str:
 
 
 #: PostgreSQL: the documents, as search.py builds them too.
-_PG_REPORT_DOCUMENT = "to_tsvector('norwegian'::regconfig, {})".format(
-    " || ' ' || ".join(f"coalesce({name}, '')" for name in INDEXED_FIELDS))
+_PG_REPORT_TEXT = " || ' ' || ".join(f"coalesce({name}, '')" for name in INDEXED_FIELDS)
+_PG_REPORT_DOCUMENT = f"to_tsvector('norwegian'::regconfig, {_PG_REPORT_TEXT})"
 POSTGRESQL = [
     f"CREATE INDEX ix_reports_search ON reports USING gin ({_PG_REPORT_DOCUMENT})",
     "CREATE INDEX ix_report_events_comment_search ON report_events USING gin "
