@@ -174,6 +174,8 @@ def _request(client, method: str, url: str, csrf: str, bearer: str, endpoint: st
                   "link": {"case_number": "SA-2026-00099", "reason": "Begrunnelse"},
                   "unlink": {"case_number": "SA-2026-00099", "reason": "Begrunnelse"},
                   "decline": {"reason": "Begrunnelse", "proposal": "reporting_side"},
+                  "notified": {"sent": "no", "note": "Begrunnelse"},
+                  "informed": {"answer": "not_applicable"},
                   "forward": {"unit_id": world.other_ward.id, "reason": "Begrunnelse"}}
         body = bodies.get(url.rsplit("/", 1)[-1], {})
         return client.open(url, method=method, json=body, headers=headers).status_code
