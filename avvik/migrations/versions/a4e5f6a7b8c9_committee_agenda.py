@@ -84,5 +84,6 @@ def downgrade():
     op.drop_table('agenda_items')
     op.drop_index('ix_committee_meetings_community_held', table_name='committee_meetings')
     op.drop_table('committee_meetings')
-    with op.batch_alter_table('health_communities', schema=None) as batch_op:
-        batch_op.drop_column('committee_name')
+    # Not in batch mode: SQLite (3.35 and later) drops a column in place, where a batch
+    # would copy the table and the organisations' foreign keys refuse its DROP TABLE.
+    op.drop_column('health_communities', 'committee_name')
