@@ -108,15 +108,24 @@ def notify_answered(report: Report) -> int:
 
 
 def notify_comment(report: Report, event: ReportEvent, *, now: datetime | None = None) -> int:
-    """Tell the other side; at most one such e-mail per case per person per 10 minutes."""
+    """Tell the other side; at most one such e-mail per case per person per 10 minutes.
+
+    A case answered jointly (a dispute about responsibility) has a second party: its
+    coordinators read every comment of the others, and the responsible unit reads theirs.
+    """
     now = now or utcnow()
+    responsible = recipients.responsible_people(report.responsible_unit,
+                                                report.receiving_organization_id)
+    joint = (recipients.coordinators(report.joint_organization_id)
+             if report.joint_organization_id else [])
     if event.data.get("side") == "reporting":
-        people = recipients.responsible_people(report.responsible_unit,
-                                               report.receiving_organization_id)
+        people = [*responsible, *joint]
+    elif any(user.id == event.actor_id for user in joint):
+        people = [report.reporter, *responsible]
     else:
-        people = [report.reporter]
+        people = [report.reporter, *joint]
     sent = 0
-    for user in people:
+    for user in _unique(people):
         if user.id == event.actor_id or _recent_comment_mail(report.id, user.id, now):
             continue
         queue_email(user, "case_comment", f"comment:{report.id}:{event.id}", report=report)
