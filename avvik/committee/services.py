@@ -44,9 +44,9 @@ def place_on_agenda(report: Report, *, reason: str, source: AgendaSource,
     is not added twice (the existing item is returned, nothing is written).
 
     The reason is required when a person flags the case; the other sources say why
-    themselves and may add one. Writes a timeline line ("committee_placed") and, unless
-    escalation brought it (its own e-mail tells the secretariat), e-mails the secretariat.
-    Flush only.
+    themselves and may add one. Writes a timeline line ("committee_placed"), e-mails the
+    secretariat unless escalation brought it (its own e-mail tells them), and e-mails the
+    coordinators of both organisations (not the one who flagged it). Flush only.
     """
     existing = open_item_of(report)
     if existing is not None:
@@ -78,11 +78,30 @@ def place_on_agenda(report: Report, *, reason: str, source: AgendaSource,
         return winner
     record_event(report, "committee_placed", actor, reason, source=source.value,
                  item_id=item.id)
+    told = {actor.id} if actor else set()
     if source != AgendaSource.ESCALATION:
         for person in recipients.secretariat(community_id):
             queue_email(person, "committee_placed", f"committee_placed:{item.id}",
                         report=report, extra={"item_id": item.id, "source": source.value})
+            told.add(person.id)
+    for person in party_coordinators(report):
+        if person.id not in told:
+            queue_email(person, "committee_placed_party", f"committee_placed_party:{item.id}",
+                        report=report, extra={"item_id": item.id, "source": source.value})
     return item
+
+
+def party_coordinators(report: Report) -> list[User]:
+    """The coordinators of the organisations the case concerns (reporting, receiving, and
+    one asked for a joint answer), each once."""
+    organizations = dict.fromkeys(o for o in (report.reporting_organization_id,
+                                              report.receiving_organization_id,
+                                              report.joint_organization_id) if o)
+    people: dict[int, User] = {}
+    for organization_id in organizations:
+        for person in recipients.coordinators(organization_id):
+            people.setdefault(person.id, person)
+    return list(people.values())
 
 
 def add_meeting(actor: User, community_id: int, held_on: date, title: str) -> Meeting:
