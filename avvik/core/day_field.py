@@ -23,6 +23,10 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DIGITS = re.compile(r"(\d{2})(\d{2})(\d{4}|\d{2})")
 
 
+#: Beside a day field whose page has no room for the report form's own hint.
+DAY_FORMAT_HINT = _l("dd.mm.yyyy, for example 05.12.2026")
+
+
 class NotADay(ValueError):
     """The text is not a date in a format we read, or names a day that does not exist."""
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
+from avvik.core.day_field import DAY_FORMAT_HINT, DayField
 from avvik.core.forms import AppForm
 from avvik.core.ids import row_id_or_none
 from avvik.measures.labels import STATUS_LABELS
@@ -59,12 +60,13 @@ class MeasureForm(AppForm):
         description=_l("What will be done. Never write anything that identifies a patient."))
     owning_unit_id = SelectField(_l("Owning unit"), [Required()], coerce=int_or_none,
                                  validate_choice=False)
-    due_date = DateField(_l("Due date"), [Required()])
+    due_date = DayField(_l("Due date"), [Required()], description=DAY_FORMAT_HINT)
     status = SelectField(_l("Status"), coerce=status_or_none, validate_choice=False)
-    start_date = DateField(
+    start_date = DayField(
         _l("Start date"), [Optional()],
         description=_l("When the measure took effect; the evaluation compares the months "
-                       "before and after it. Set to today when work starts if left empty."))
+                       "before and after it. Set to today when work starts if left empty. "
+                       "dd.mm.yyyy, for example 05.12.2026"))
 
     def __init__(self, *args: Any, units: list[tuple[int, str]],
                  statuses: list[MeasureStatus], **kwargs: Any) -> None:
@@ -87,8 +89,9 @@ class NewMeasureForm(MeasureForm):
 
 
 class EvaluateForm(AppForm):
-    start_date = DateField(_l("Start date"), [Required()],
-                           description=_l("When the measure took effect."))
+    start_date = DayField(_l("Start date"), [Required()],
+                          description=_l("When the measure took effect. dd.mm.yyyy, for "
+                                         "example 05.12.2026"))
     evaluation_note = TextAreaField(
         _l("Evaluation"), [Required(), Length(max=TEXT_LIMIT)], filters=[strip],
         description=_l("Did deviations of that kind drop afterwards? What did you learn?"))

@@ -14,7 +14,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -28,7 +27,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from avvik.catalog import queries as catalog
-from avvik.core.day_field import DayField
+from avvik.core.day_field import DAY_FORMAT_HINT, DayField
 from avvik.core.errors import ValidationFailed
 from avvik.core.forms import AppForm
 from avvik.core.ids import MAX_PAGE
@@ -300,8 +299,8 @@ class ListFilterForm(AppForm):
     agreement = _select(_l("Agreement"))
     transition = _select(_l("Transition"))
     category = _select(_l("Category"))
-    date_from = DateField(_l("Event from"), [Optional()])
-    date_to = DateField(_l("Event to"), [Optional()])
+    date_from = DayField(_l("Event from"), [Optional()], description=DAY_FORMAT_HINT)
+    date_to = DayField(_l("Event to"), [Optional()], description=DAY_FORMAT_HINT)
     q = SearchField(_l("Search"), [Optional(), Length(max=200)],
                     description=_l("Words from the text, the answer or the comments, or a "
                                    "case number."))

@@ -93,6 +93,19 @@ def test_filters_are_query_parameters(app, world, clock):
     assert 'value="routed" checked' in html
 
 
+def test_the_period_filter_reads_dates_day_first_in_any_browser(app, world, clock):
+    recent = routed_case(world, event_date=clock.today - timedelta(days=1),
+                         discovered_date=clock.today)
+    routed_case(world, event_date=clock.today - timedelta(days=40), discovered_date=None)
+    browser = browser_for(app, world.hospital_coordinator)
+    since = (clock.today - timedelta(days=10)).strftime("%d.%m.%Y")
+    html = browser.get(f"/reports/?view=organization&date_from={since}").get_data(as_text=True)
+    assert case_numbers(html) == [recent.case_number]
+    # A text field showing the day as typed: no browser's date picker in its own locale.
+    field = re.search(r'<input[^>]*id="date_from"[^>]*>', html).group(0)
+    assert 'type="text"' in field and f'value="{since}"' in field
+
+
 def test_bad_filter_values_give_a_message_not_an_error(app, world):
     report = routed_case(world)
     browser = browser_for(app, world.ward_handler)
