@@ -24,6 +24,7 @@ from avvik.api.schemas import (
     ReportPageOut,
     known_identity,
 )
+from avvik.core.transactions import transactional
 from avvik.extensions import db
 from avvik.reports import scope
 from avvik.reports.models import Report
@@ -119,3 +120,13 @@ def _add_step(step: CaseStep) -> None:
 for _case_step in STEPS.values():
     if _case_step.api_rule is not None:
         _add_step(_case_step)
+
+
+@bp.route("/reports/<id:report_id>", methods=["DELETE"], tags=TAGS)
+@bp.response(204)
+@_documented(401, 404, 409)
+@transactional
+def delete_draft(report_id: int) -> None:
+    """Delete a draft, the caller's own, with its patient identity: nothing of it is kept.
+    A report that has been sent is withdrawn instead (409 here)."""
+    STEPS["delete_draft"].run(api_user(), visible_report(report_id), {})

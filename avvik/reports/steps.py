@@ -41,6 +41,7 @@ from avvik.reports.services import (
     return_report,
     withdraw_report,
 )
+from avvik.reports.services.drafting import delete_draft
 from avvik.reports.services.linking import link_reports, unlink_reports
 from avvik.reports.services.notices import record_authority_notice, record_patient_informed
 from avvik.reports.workflow import Step
@@ -74,6 +75,10 @@ class CaseStep:
     api_rule: str | None = None
     api_status: int = 200
     api_summary: str = ""
+    #: Asked before the step is taken: the button stands behind this question.
+    confirm: object = ""
+    #: The step deletes the case: the page goes back to the lists, not to the case.
+    removes: bool = False
 
     @property
     def name(self) -> str:
@@ -165,6 +170,13 @@ STEPS: dict[str, CaseStep] = {s.name: s for s in (
              variant="secondary", api_rule="withdraw",
              api_summary="The reporting side takes the report back before "
                          "acknowledgement."),
+    # Not in the API's POSTs: ``DELETE /api/v1/reports/<id>`` (avvik/api/reports.py).
+    CaseStep(Step.DELETE_DRAFT, lambda me, r, v: delete_draft(me, r), StepForm, None,
+             _l("The draft is deleted."), _l("Delete draft"),
+             _l("Only you can see the draft. Deleting it removes everything in it, the "
+                "patient's identity included."),
+             variant="secondary", removes=True,
+             confirm=_l("Delete the draft? This cannot be undone.")),
     CaseStep(Step.COMMENT, lambda me, r, v: add_comment(me, r, v.get("text")),
              CommentForm, CommentIn, _l("Your comment is added."), _l("Add comment"),
              "", variant="secondary", in_panel=False, versioned=False,

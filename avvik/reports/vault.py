@@ -66,6 +66,14 @@ def has_identity(report: Report) -> bool:
     return db.session.get(PatientIdentity, report.id) is not None
 
 
+def forget_identity(actor: User, report: Report) -> None:
+    """Delete the case's patient identity now, if it has one (its draft is deleted)."""
+    stored = db.session.get(PatientIdentity, report.id)
+    if stored is not None:
+        db.session.delete(stored)
+        audit("identity.deleted", "report", report.id, actor=actor)
+
+
 def may_view_identity(user: User, report: Report) -> bool:
     """The reporter, and the receiving side's handlers and coordinators."""
     if report.reporter_id == user.id:

@@ -320,6 +320,9 @@ def act(report_id: int, step: str) -> ResponseReturnValue:
     spec.run(_me(), report, form.data)
     _forget_kept(keep_key(step, report_id))
     flash(str(spec.done), "success")
+    if spec.removes:  # the case is gone, with any text the browser kept for its form
+        _forget_kept(keep_key("report", report_id))
+        return redirect(url_for(".index"))
     return redirect(url_for(".detail", report_id=report_id))
 
 

@@ -3,7 +3,8 @@
 domain.md §4:  draft -submit-> [awaiting approval -approve->] submitted -route-> routed
 -acknowledge-> acknowledged -answer-> answered -close-> closed; answered/closed -reopen->
 submitted (routed again); routed/acknowledged -forward-> submitted (routed to the new
-unit); draft..routed -withdraw-> withdrawn.
+unit); awaiting approval..routed -withdraw-> withdrawn. A draft is not withdrawn (it has no
+case number to keep): its reporter deletes it (delete_draft).
 
 ``check(actor, report, step)`` is the one guard of a step: the services call it before
 they change anything, and the case page offers a step exactly when ``may`` says yes.
@@ -40,6 +41,7 @@ class Step(enum.StrEnum):
     FORWARD = "forward"
     WITHDRAW = "withdraw"
     COMMENT = "comment"
+    DELETE_DRAFT = "delete_draft"  # the reporter deletes their own draft, nothing kept
     DECLINE = "decline"  # "not ours": a reason and a proposal of who should answer
     NOTIFIED = "notified"  # a serious case's notice to Helsetilsynet, as recorded
     INFORMED = "informed"  # whether the patient or next of kin has been informed
@@ -63,7 +65,8 @@ ALLOWED_FROM: dict[Step, frozenset[ReportStatus]] = {
     Step.REOPEN: frozenset({S.ANSWERED, S.CLOSED}),
     Step.FORWARD: frozenset({S.ROUTED, S.ACKNOWLEDGED}),
     Step.DECLINE: frozenset({S.ROUTED, S.ACKNOWLEDGED}),
-    Step.WITHDRAW: frozenset({S.DRAFT, S.AWAITING_APPROVAL, S.SUBMITTED, S.ROUTED}),
+    Step.WITHDRAW: frozenset({S.AWAITING_APPROVAL, S.SUBMITTED, S.ROUTED}),
+    Step.DELETE_DRAFT: frozenset({S.DRAFT}),
     Step.COMMENT: frozenset({S.AWAITING_APPROVAL, S.SUBMITTED, S.ROUTED, S.ACKNOWLEDGED,
                              S.ANSWERED, S.CLOSED}),
     Step.NOTIFIED: SENT_ON,
@@ -87,6 +90,7 @@ REFUSALS: dict[Step, object] = {
     Step.FORWARD: _l("Only a routed case that has not been answered can be forwarded."),
     Step.DECLINE: _l("Only a routed case that has not been answered can be declined."),
     Step.WITHDRAW: _l("A case can be withdrawn only before it has been acknowledged."),
+    Step.DELETE_DRAFT: _l("Only a draft can be deleted."),
     Step.COMMENT: _l("Comments can be written once the report has been submitted."),
     Step.NOTIFIED: _l("The notice to Helsetilsynet can be recorded once the report has "
                       "been submitted."),
@@ -172,6 +176,7 @@ TAKEN_BY: dict[Step, Callable[[User, Report], bool]] = {
     Step.CLOSE: _either_side,
     Step.REOPEN: scope.is_on_reporting_side,
     Step.WITHDRAW: _reporter_or_leader,
+    Step.DELETE_DRAFT: lambda user, report: report.reporter_id == user.id,
     Step.COMMENT: _either_side_or_joint,
     Step.DECLINE: _answering_side,
     # The receiving side is the service where the event happened: the notice is its duty.

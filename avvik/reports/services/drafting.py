@@ -1,4 +1,4 @@
-"""The reporting side's steps: drafts, submission, approval, withdrawal."""
+"""The reporting side's steps: drafts, submission, approval, withdrawal, deleting a draft."""
 
 from __future__ import annotations
 
@@ -169,6 +169,18 @@ def withdraw_report(actor: User, report: Report, *, now: datetime | None = None)
     db.session.flush()
     record_event(report, "withdrawn", actor)
     return report
+
+
+def delete_draft(actor: User, report: Report) -> None:
+    """The reporter deletes their own draft, its patient identity and timeline with it.
+
+    A draft is not withdrawn: withdrawal keeps a case on record, and a draft (never sent,
+    or sent back to its reporter) is the reporter's alone, so nothing of it is kept.
+    """
+    check(actor, report, Step.DELETE_DRAFT)
+    vault.forget_identity(actor, report)
+    db.session.delete(report)  # its events go with it; read markers and keys by cascade
+    db.session.flush()
 
 
 def _apply(report: Report, data: ReportInput, choices: Choices) -> None:
