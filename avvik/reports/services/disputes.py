@@ -18,8 +18,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+# The module, not the name: committee.services reads reports.services (a cycle that a
+# name import breaks when committee.services is imported first, as the escalation does).
+from avvik.committee import services as committee
 from avvik.committee.models import AgendaSource
-from avvik.committee.services import place_on_agenda
 from avvik.core.errors import ValidationFailed
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
@@ -84,8 +86,9 @@ def decline_report(actor: User, report: Report, reason: str, proposal: str,
         if joint_party:
             report.joint_organization_id = None  # the second party will not take part
         db.session.flush()
-        place_on_agenda(report, reason=reason, source=AgendaSource.DECLINED_REDIRECT,
-                        actor=actor, now=now)
+        committee.place_on_agenda(report, reason=reason,
+                                  source=AgendaSource.DECLINED_REDIRECT, actor=actor,
+                                  now=now)
     elif proposal == Proposal.JOINT_ANSWER:
         report.joint_organization_id = target.id
         _reset_for_new_round(report)
@@ -135,8 +138,9 @@ def _disagree_again(actor: User, report: Report, reason: str, *,
     report.reopen_count += 1
     report.reopen_reason = reason
     db.session.flush()
-    item = place_on_agenda(report, reason=reason, source=AgendaSource.SECOND_DISAGREEMENT,
-                           actor=actor, now=now or utcnow())
+    item = committee.place_on_agenda(report, reason=reason,
+                                     source=AgendaSource.SECOND_DISAGREEMENT, actor=actor,
+                                     now=now or utcnow())
     notify_dispute(report, "case_disagreed", f"disagreed:{report.id}:{item.id}", actor,
                    {report.reporting_organization_id, report.receiving_organization_id,
                     report.joint_organization_id}, responsible=True)
