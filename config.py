@@ -7,6 +7,7 @@ Production refuses to start when a required setting is missing (``ConfigError``)
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import os
 import tempfile
@@ -128,6 +129,26 @@ class Config:
         #: Publish outbox rows to the broker right after each commit (tests turn it off).
         self.OUTBOX_RING = True
         self.CELERY = self._celery_settings()
+        self._logs_and_metrics()
+
+    def _logs_and_metrics(self, log_format: str = "text", log_level: str = "warning") -> None:
+        """Logs and /metrics (avvik/core/logs.py, avvik/health/metrics.py).
+
+        AVVIK_LOG_FORMAT: "json" (one object a line, for a log collector) or "text" (for a
+        person at a console). AVVIK_LOG_LEVEL: the request lines are "info". /metrics is
+        served to AVVIK_METRICS_ALLOW (comma-separated addresses or networks) and to
+        whoever sends AVVIK_METRICS_TOKEN as a bearer token.
+        """
+        self.LOG_FORMAT = (env("LOG_FORMAT", log_format) or log_format).lower()
+        if self.LOG_FORMAT not in LOG_FORMATS:
+            raise ConfigError(f"AVVIK_LOG_FORMAT={self.LOG_FORMAT!r} is unknown; use one of "
+                              f"{', '.join(LOG_FORMATS)}")
+        self.LOG_LEVEL = (env("LOG_LEVEL", log_level) or log_level).upper()
+        if self.LOG_LEVEL not in LOG_LEVELS:
+            raise ConfigError(f"AVVIK_LOG_LEVEL={self.LOG_LEVEL.lower()!r} is unknown; use "
+                              f"one of {', '.join(level.lower() for level in LOG_LEVELS)}")
+        self.METRICS_ALLOW = _networks(env("METRICS_ALLOW", "127.0.0.1,::1") or "")
+        self.METRICS_TOKEN = env("METRICS_TOKEN")
 
     @property
     def SQLALCHEMY_ENGINE_OPTIONS(self) -> dict[str, Any]:
@@ -201,6 +222,7 @@ class ProductionConfig(Config):
             if env(name) is None:
                 raise ConfigError(f"AVVIK_{name} must be set when AVVIK_ENV=production")
         super().__init__()
+        self._logs_and_metrics(log_format="json", log_level="info")
         self._refuse_unsafe_settings()
         self.SESSION_COOKIE_SECURE = True
 
@@ -291,6 +313,24 @@ def database_engine_options(url: str, connect_timeout: int, statement_timeout: f
             connect_args["options"] = f"{startup} -c statement_timeout={milliseconds}".strip()
         options.update(pool_timeout=connect_timeout, connect_args=connect_args)
     return options
+
+
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """AVVIK_METRICS_ALLOW: addresses and networks (CIDR), comma-separated."""
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(f"AVVIK_METRICS_ALLOW: {item!r} is not an address or a "
+                              f"network (such as 10.0.0.0/8)") from None
+    return tuple(networks)
 
 
 def _positive_int(name: str, default: str) -> int:

@@ -51,6 +51,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config)
     app.config["ENV_NAME"] = config.ENV_NAME
     Path(config.INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
+    register_logging(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
@@ -59,6 +60,14 @@ def create_app(config: Config | None = None) -> Flask:
     register_template_helpers(app)
     register_cli(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    from avvik.core.access_log import init_access_log
+    from avvik.core.logs import configure_logging
+
+    configure_logging(app)
+    init_access_log(app)  # first, so that every request is timed, logged and counted
 
 
 def register_extensions(app: Flask) -> None:

@@ -41,7 +41,8 @@ SEES = {
     "foreign": {"outsider", "hospital_coordinator", "admin"},
 }
 PUBLIC = {"static", "health.check", "auth.login", "home.set_language", "home.favicon",
-          "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
+          "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
+          "health.live", "health.ready", "health.metrics"}
 ADMIN_BLUEPRINTS = {"organizations", "users", "catalog", "routing", "outbox"}
 STATS_ENDPOINTS = re.compile(r"^(dashboards\.|api\.stats_table$)")
 #: The token pages are for the roles that set up integrations; revoking is every owner's.

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 #: Endpoints anyone may reach without signing in. Everything else requires a login.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "home.set_language", "home.favicon",
-                              "health.check"})
+                              "health.check", "health.live", "health.ready",
+                              # /metrics checks the scraper's address or token itself.
+                              "health.metrics"})
 
 #: Endpoints that never use the sign-in session: the public API, the token API (avvik/api
 #: checks the bearer token itself and answers 401 JSON) and the API's documentation.

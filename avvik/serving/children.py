@@ -40,7 +40,16 @@ def child_environment(port: int) -> dict[str, str]:
 
 def web_argv(port: int) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-            "--graceful-timeout", "5", "--preload", "avvik.wsgi:app"]
+            "--graceful-timeout", "5", "--preload", "-c", "python:avvik.serving.gunicorn_conf",
+            "avvik.wsgi:app"]
+
+
+def web_environment(base: Mapping[str, str], instance: str) -> dict[str, str]:
+    """The web server's environment: ``base``, with the folder where its worker processes
+    keep their request metrics (avvik/core/metrics.py), unless one is named already."""
+    web_env = dict(base)
+    web_env.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(instance, "metrics"))
+    return web_env
 
 
 def worker_argv() -> list[str]:

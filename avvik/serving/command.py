@@ -27,6 +27,7 @@ from avvik.serving.children import (
     child_environment,
     devmail_argv,
     web_argv,
+    web_environment,
     worker_argv,
     worker_environment,
 )
@@ -75,7 +76,8 @@ def serve_command(port: int | None) -> None:
         supervisor.start("worker", worker_argv(), "the Celery worker",
                          env=worker_environment(base_env))
         supervisor.start("beat", beat_argv(), "Celery beat")
-        supervisor.start("web", web_argv(port), "the web server")
+        supervisor.start("web", web_argv(port), "the web server",
+                         env=web_environment(base_env, str(instance)))
         supervisor.wait_until(lambda: _http_answers(url), STARTUP_SECONDS, "the web server")
         # After the worker's own start-up lines, so that the banner is the last word.
         celery = current_app.extensions["celery"]

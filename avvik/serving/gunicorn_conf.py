@@ -1,0 +1,29 @@
+"""gunicorn's hooks for the metrics of several worker processes: ``gunicorn -c
+python:avvik.serving.gunicorn_conf ...`` (the Procfile and ``avvik serve`` say so).
+
+With ``PROMETHEUS_MULTIPROC_DIR`` set, each worker process keeps its request counts in
+files there and ``/metrics`` adds them up (avvik/core/metrics.py). The folder must start
+empty, or a restarted server would add the last run's counts to its own; and a worker
+that exits is marked dead. Without the variable these hooks do nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+
+def on_starting(_server: Any) -> None:
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
