@@ -53,13 +53,12 @@ class StatsTableOut(Schema):
     filters = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
                           metadata={"description": "The filter applied, as query parameters."})
     suppressed = fields.Boolean(required=True, metadata={
-        "description": "Some figures are hidden: a count of 1 to 4 as \"<5\", "
-                       "a figure that would give it back as \":\" (README: small counts)."})
+        "description": "Some counts of other organisations are given as \"<5\"."})
     columns = fields.List(fields.Nested(ColumnOut), required=True)
     rows = fields.List(fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True)),
                        required=True, metadata={
                            "description": "One object per row, keyed by the columns' keys: "
-                                          "numbers, text, ISO dates, \"<5\", \":\" or null."})
+                                          "numbers, text, ISO dates, \"<5\" or null."})
 
 
 @bp.route("/stats/<name>", methods=["GET"], tags=TAGS)

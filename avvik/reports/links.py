@@ -33,7 +33,10 @@ def live() -> ColumnElement[bool]:
 
 
 def live_links(report: Report) -> list[ReportLink]:
-    """The case's links in force, oldest first."""
+    """The case's links in force, oldest first. A report not yet sent has none: only
+    submitted cases are linked, and a sent case never becomes a draft again."""
+    if report.status in (ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL):
+        return []
     return list(db.session.scalars(
         select(ReportLink).where(live(), or_(ReportLink.report_a_id == report.id,
                                              ReportLink.report_b_id == report.id))

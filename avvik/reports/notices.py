@@ -23,6 +23,7 @@ from avvik.core.db import UTCDateTime
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.reports.models import Report
+from avvik.reports.serious import is_serious
 
 
 class NoticeKind(enum.StrEnum):
@@ -64,8 +65,9 @@ class CaseNotice(db.Model):
 
 
 def notices_of(report: Report) -> dict[str, CaseNotice]:
-    """The case's records by kind (``NoticeKind`` values); none for a new case."""
-    if report.id is None:
+    """The case's records by kind (``NoticeKind`` values); none for a new case, nor for
+    one that is not serious (the steps refuse to record any there)."""
+    if report.id is None or not is_serious(report):
         return {}
     rows = db.session.scalars(select(CaseNotice).where(CaseNotice.report_id == report.id))
     return {row.kind: row for row in rows}

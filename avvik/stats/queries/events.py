@@ -3,8 +3,8 @@
 An event is a connected group of reports linked to each other (avvik/reports/links.py);
 a report linked to none is an event of its own. Within a selection only the links whose
 two cases are both in it join them, so the count of events never depends on cases the
-viewer's statistics do not count. The links are few beside the cases: the ones of the
-selection's cases leave the database and are grouped in Python.
+viewer's statistics do not count. The links are few beside the cases: the query starts
+from them, and those of the selection's cases leave the database to be grouped in Python.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.sql.util import ClauseAdapter
 
 from avvik.core.db import run
 from avvik.reports.models import Report, ReportLink
@@ -48,9 +49,13 @@ def event_count(chosen: Selection, reports: int | None = None) -> EventCount:
 
 @lru_cache(maxsize=64)
 def _links(shape: Shape) -> Select[Any]:
-    # Both ends in the selection: the selection's condition over each end's report.
-    in_selection = select(Report.id).where(condition(shape, literal_period=False))
+    # Read from the few links, each end's case joined and held to the selection's
+    # condition: the selection's cases are not scanned again (the total has counted them).
+    selected = condition(shape, literal_period=False)
+    first, second = Report.__table__.alias("first_case"), Report.__table__.alias("second_case")
     return (select(ReportLink.report_a_id, ReportLink.report_b_id)
+            .join(first, first.c.id == ReportLink.report_a_id)
+            .join(second, second.c.id == ReportLink.report_b_id)
             .where(ReportLink.unlinked_at.is_(None),
-                   ReportLink.report_a_id.in_(in_selection),
-                   ReportLink.report_b_id.in_(in_selection)))
+                   ClauseAdapter(first).traverse(selected),
+                   ClauseAdapter(second).traverse(selected)))
