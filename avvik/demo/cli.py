@@ -49,6 +49,8 @@ def format_summary(summary: DemoSummary, seconds: float) -> str:
         f"Routing rules: {summary.routing_rules}",
         f"  Cases: {sum(summary.cases.values())} ({statuses})",
         f"  Measures: {summary.measures}",
+        f"  Joint committee agenda: {summary.agenda_open} open, "
+        f"{summary.agenda_resolved} resolved",
         f"Demo logins (password for all: {DEMO_PASSWORD}):",
         *(f"  {username:<{width}}  {what}" for username, what in summary.logins),
     ]

@@ -74,6 +74,8 @@ def named_users(c: Community) -> list[tuple[str, str, list[tuple[UnitRef, Role]]
          f"quality adviser, {c.hospital.name}"),
         ("sekretariat", "Helge Nordby", [(top, Role.SECRETARIAT)],
          "joint committee secretariat, whole health community"),
+        ("utvalg", "Randi Skogheim", [(first.top, Role.COMMITTEE_MEMBER)],
+         "joint committee member (reads the agenda), whole health community"),
         ("admin", "Anne Dahlstrøm", [], "administrator"),
         ("melder.annen", "Ole Bakkevik", [(second.unit("Hjemmetjenesten øst"), Role.REPORTER)],
          f"reporter, {second.name} (must not see {first.name}'s cases)"),

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from avvik.auth.passwords import hash_password
 from avvik.core.errors import DomainError
 from avvik.demo.catalog import create_catalog
+from avvik.demo.committee import seat_demo_committee
 from avvik.demo.disputes import dispute_demo_cases
 from avvik.demo.history import DEFAULT_HISTORY_SIZE, generate_history
 from avvik.demo.links import link_demo_events
@@ -59,6 +60,9 @@ class DemoSummary:
     serious_waiting: int = 0
     #: Cases declined with a proposal: redirected, a joint answer, one on the agenda.
     disputed: int = 0
+    #: Cases on the joint committee's agenda now, and items the committee has resolved.
+    agenda_open: int = 0
+    agenda_resolved: int = 0
 
 
 def refuse_unless_allowed(environment: str) -> None:
@@ -92,6 +96,7 @@ def load_demo_data(*, now: datetime, seed: int = DEFAULT_SEED,
     linked_pairs, likely_pairs = link_demo_events(people, now=now, seed=seed)
     serious_recorded, serious_waiting = record_demo_notices(now=now, seed=seed)
     disputed = dispute_demo_cases(now=now)
+    agenda_open, agenda_resolved = seat_demo_committee(people, now=now)
     summary = DemoSummary(
         community=COMMUNITY_NAME,
         organizations=Counter(org.kind for org in community.organizations),
@@ -99,7 +104,8 @@ def load_demo_data(*, now: datetime, seed: int = DEFAULT_SEED,
         users=len(people.user_ids), routing_rules=len(rules), cases=cases,
         logins=people.logins, measures=measures, linked_pairs=linked_pairs,
         likely_pairs=likely_pairs, serious_recorded=serious_recorded,
-        serious_waiting=serious_waiting, disputed=disputed)
+        serious_waiting=serious_waiting, disputed=disputed, agenda_open=agenda_open,
+        agenda_resolved=agenda_resolved)
     log.info("demo data loaded: %d organisations, %d users, %d cases, %d measures",
              sum(summary.organizations.values()), summary.users, sum(cases.values()),
              measures)

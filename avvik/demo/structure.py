@@ -18,6 +18,8 @@ from avvik.organizations.models import HealthCommunity, Organization, Organizati
 
 COMMUNITY_NAME = "Helsefellesskap Fjordvik"
 HOSPITAL_NAME = "Fjordvik sykehus HF"
+#: What this community calls its joint committee (set per health community).
+COMMITTEE_NAME = "Overordnet samarbeidsutvalg (OSU)"
 
 #: clinic -> departments
 HOSPITAL_CLINICS: dict[str, tuple[str, ...]] = {
@@ -137,7 +139,7 @@ def _organization(community: HealthCommunity, name: str, kind: OrganizationKind,
 
 def create_structure() -> Community:
     """Create the health community, its organisations and their unit trees; flush."""
-    community = HealthCommunity(name=COMMUNITY_NAME)
+    community = HealthCommunity(name=COMMUNITY_NAME, committee_name=COMMITTEE_NAME)
     db.session.add(community)
     trees: list[tuple[_TreeBuilder, float]] = []
 

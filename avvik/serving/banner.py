@@ -10,7 +10,7 @@ from avvik.demo.people import DEMO_PASSWORD
 #: The sign-ins ``avvik demo-data`` creates; shown when they exist in the database.
 DEMO_USERNAMES = (
     "melder.kommune", "melder.sykehus", "leder.kommune", "leder.sykehus",
-    "koordinator.kommune", "koordinator.sykehus", "kvalitet", "sekretariat", "admin",
+    "koordinator.kommune", "koordinator.sykehus", "kvalitet", "sekretariat", "utvalg", "admin",
     "melder.annen",
 )
 

@@ -142,6 +142,7 @@ NAMED = {
     "koordinator.sykehus": (Role.COORDINATOR, K.HOSPITAL_TRUST),
     "kvalitet": (Role.QUALITY_ADVISER, K.HOSPITAL_TRUST),
     "sekretariat": (Role.SECRETARIAT, K.HOSPITAL_TRUST),
+    "utvalg": (Role.COMMITTEE_MEMBER, K.MUNICIPALITY),
     "melder.annen": (Role.REPORTER, K.MUNICIPALITY),
 }
 
