@@ -20,22 +20,33 @@ API_SETTINGS = {
     "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},
     "API_SPEC_OPTIONS": {
         "security": [{"bearerAuth": []}],
+        # Relative: the server the document was fetched from.
+        "servers": [{"url": "/", "description": "This Avvik server."}],
         "info": {"description": "Deviations between municipalities and hospital trusts. "
                                 "Create a personal token on your profile page (API tokens) "
-                                "or with `avvik create-token USERNAME`."},
+                                "or with `avvik create-token USERNAME`. Errors are "
+                                "problem details (RFC 9457, `application/problem+json`), "
+                                "in bokmål or English by `Accept-Language`."},
     },
 }
+
+#: The operations' tags, declared in this order.
+TAGS = [
+    {"name": "reports", "description": "Cases: list, file, read, and the steps taken on them."},
+    {"name": "catalog", "description": "What the caller may choose when filing a report."},
+    {"name": "stats", "description": "The quality dashboards' aggregates."},
+    {"name": "committee", "description": "The joint committee's agenda (read-only)."},
+]
 
 
 def init_api(app: Flask) -> None:
     """Register the API, its docs and the token pages on ``app``."""
-    from flask_smorest import Api
-
     import avvik.api.catalog
     import avvik.api.committee
     import avvik.api.reports
     import avvik.api.stats  # noqa: F401  (their routes join the blueprint)
     from avvik.api.blueprint import IdConverter, bp, id_parameter
+    from avvik.api.problems import ProblemApi, nullable_nested
     from avvik.api.views import bp as tokens_bp
     from avvik.extensions import csrf
 
@@ -44,12 +55,17 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL",
                           f"{app.static_url_path}/vendor/swagger-ui/")
     app.url_map.converters["id"] = IdConverter
-    api = Api(app)
+    api = ProblemApi(app)
+    api.ma_plugin.converter.add_attribute_function(nullable_nested)
     api.register_converter(IdConverter, id_parameter)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
                        "description": "A personal API token."})
+    for tag in TAGS:
+        api.spec.tag(tag)
+    # Document only: the blueprint's own tag ("api") names no operation.
     api.register_blueprint(bp)
+    api.spec._tags = [t for t in api.spec._tags if t["name"] != bp.name]
     # Only a bearer token authenticates here, never a cookie: nothing for CSRF to abuse.
     csrf.exempt(bp)
     app.register_blueprint(tokens_bp)

@@ -30,7 +30,7 @@ def authenticate_request() -> None:
     # Set before anything can ask for current_user, so Flask-Login never loads the user
     # of the session cookie in an API request (and g from an earlier request is gone).
     g._login_user = login_manager.anonymous_user()
-    g.api_user = None
+    g.api_user = g.api_user_locale = None
     token = bearer_token()
     found = token_user(token) if token else None
     if found is None:
@@ -40,6 +40,7 @@ def authenticate_request() -> None:
     if written:  # at most once a minute per token; a GET never commits otherwise
         commit_keeping_loaded()
     g.api_user = g._login_user = user
+    g.api_user_locale = user.locale  # its saved language, for avvik.core.i18n.api_locale
 
 
 def commit_keeping_loaded() -> None:

@@ -11,7 +11,8 @@ from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import BaseConverter
 
 from avvik.api.auth import authenticate_request
-from avvik.api.errors import init_api_errors
+from avvik.api.errors import init_api_errors, refuse_other_media_types
+from avvik.api.problems import BODY_RESPONSES, COMMON_RESPONSES, operation_id
 
 
 class ApiParser(FlaskParser):
@@ -27,6 +28,23 @@ class ApiParser(FlaskParser):
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = ApiParser()
 
+    def route(self, rule: str, *, parameters: Any = None, tags: Any = None,
+              **options: Any) -> Any:
+        """Every operation with its ``operationId`` and the answers any may give."""
+        methods = list(options.get("methods", ["GET"]))
+
+        def decorate(view: Any) -> Any:
+            endpoint = options.get("endpoint") or view.__name__
+            responses = {**COMMON_RESPONSES, **(
+                BODY_RESPONSES if set(methods) & {"POST", "PUT", "PATCH"} else {})}
+            for status, name in responses.items():
+                view = self.alt_response(status, response=name)(view)
+            if len(methods) == 1:
+                view = self.doc(operationId=operation_id(endpoint, methods[0], methods))(view)
+            return super(ApiBlueprint, self).route(rule, parameters=parameters, tags=tags,
+                                                   **options)(view)
+        return decorate
+
     def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
         # One schema instance per route, made here: given a class, webargs makes a new
         # one (deep-copying every field) on each request.
@@ -38,6 +56,7 @@ bp = ApiBlueprint("api", __name__, url_prefix="/api/v1",
                   description="Avvik REST API v1. Authenticate with a personal token: "
                               "`Authorization: Bearer <token>`.")
 bp.before_request(authenticate_request)
+bp.before_request(refuse_other_media_types)
 init_api_errors(bp)
 
 

@@ -132,7 +132,8 @@ def answered_once(status: int, load: Callable[[int], Report], *, keep_loaded: bo
             if earlier.fingerprint != print_:
                 message = _("This Idempotency-Key was used for another request (a different "
                             "body or URL). Send a new key with a new request.")
-                abort(422, message=message, errors={"headers": {HEADER: [message]}})
+                abort(422, message=message, errors={"headers": {HEADER: [message]}},
+                      slug="idempotency-key-reused")
             return answer(load(earlier.report_id), earlier.response_status,
                           **{"Idempotent-Replayed": "true"})
 

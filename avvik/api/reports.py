@@ -110,10 +110,12 @@ def _add_step(step: CaseStep) -> None:
 
     view.__name__ = view.__qualname__ = step.api_rule or step.name
     view.__doc__ = step.api_summary
-    view = answered_once(step.api_status, visible_report)(view)
+    created = step.api_status == 201  # a comment, a flag: Location is the case's URL
+    view = answered_once(step.api_status, visible_report, location=created)(view)
     if step.schema is not None:
         view = bp.arguments(step.schema)(view)
-    view = _documented(401, 403, 404, 409)(bp.response(step.api_status, ReportOut)(view))
+    view = _documented(401, 403, 404, 409)(bp.response(
+        step.api_status, ReportOut, headers=LOCATION if created else None)(view))
     bp.route(f"/reports/<id:report_id>/{step.api_rule}", methods=["POST"], tags=TAGS)(view)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields
-from marshmallow.validate import Length, OneOf, Range
+from marshmallow.validate import Length, OneOf, Range, Regexp
 
 from avvik.api.link_schemas import linked_cases_out
 from avvik.api.queries import MAX_ID
@@ -56,6 +56,17 @@ def Id(**kwargs: Any) -> fields.Integer:
                           validate=Range(min=1, max=MAX_ID), **kwargs)
 
 
+#: Text with at least one character that is neither white space nor removed as a control
+#: (what the services count as empty). Read as a search by JSON Schema, as a match here.
+NON_BLANK = "[\\s\\S]*[^\\s\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]"
+
+
+def Required(limit: int) -> Text:
+    """Required text the services refuse when blank, at most ``limit`` characters."""
+    return Text(required=True, validate=[Length(min=1, max=limit), Regexp(NON_BLANK, error=(
+        "Not blank."))])
+
+
 def Nullable(field: type[fields.Field], *args: Any, **kwargs: Any) -> fields.Field:
     """``field`` that may be null (and is documented as nullable)."""
     return field(*args, allow_none=True, **kwargs)
@@ -65,8 +76,9 @@ def Nullable(field: type[fields.Field], *args: Any, **kwargs: Any) -> fields.Fie
 
 
 class PatientIdentityIn(Schema):
-    name = Text(required=True, validate=Length(max=200))
-    national_id = Text(required=True, validate=Length(max=20))
+    name = Required(200)
+    national_id = fields.String(required=True, validate=Regexp("^[0-9]{11}$"), metadata={
+        "description": "Fødselsnummer or D-number: 11 digits whose check digits match."})
 
 
 class ReportIn(Schema):
@@ -81,7 +93,7 @@ class ReportIn(Schema):
     event_date = fields.Date(required=True, metadata={
         "description": "ISO date (yyyy-mm-dd); not in the future, not before 2000."})
     discovered_date = Nullable(fields.Date, load_default=None)
-    description = Text(required=True, validate=Length(max=TEXT_LIMITS["description"]))
+    description = Required(TEXT_LIMITS["description"])
     immediate_measures = Nullable(Text, load_default="",
                                   validate=Length(max=TEXT_LIMITS["immediate_measures"]))
     suggestion = Nullable(Text, load_default="", validate=Length(max=TEXT_LIMITS["suggestion"]))
@@ -94,12 +106,12 @@ class ReportIn(Schema):
 
 
 class AnswerIn(Schema):
-    cause = Text(required=True, validate=Length(max=ANSWER_LIMIT))
-    measures = Text(required=True, validate=Length(max=ANSWER_LIMIT))
+    cause = Required(ANSWER_LIMIT)
+    measures = Required(ANSWER_LIMIT)
 
 
 class ReasonIn(Schema):
-    reason = Text(required=True, validate=Length(max=COMMENT_LIMIT))
+    reason = Required(COMMENT_LIMIT)
 
 
 class ForwardIn(ReasonIn):
@@ -107,7 +119,7 @@ class ForwardIn(ReasonIn):
 
 
 class CommentIn(Schema):
-    text = Text(required=True, validate=Length(max=COMMENT_LIMIT))
+    text = Required(COMMENT_LIMIT)
 
 
 class NotifiedIn(Schema):

@@ -19,27 +19,38 @@ from avvik.api.auth import api_user
 from avvik.api.blueprint import bp
 from avvik.api.errors import field_errors
 from avvik.core.errors import ValidationFailed
+from avvik.reports.models import Consequence, Direction
 from avvik.stats.filters import StatsFilter
 from avvik.stats.scope import may_view_stats
 from avvik.stats.services import build_table, table_names
 
 TAGS = ["stats"]
 
+_PERIOD = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"}
+_ID = {"type": "integer", "minimum": 1, "maximum": 999_999_999}
 _PARAMETERS = [
-    ("from", "First month (YYYY-MM) or day (YYYY-MM-DD) counted, by the date of the event. "
-             "Default: 23 months before the current one."),
-    ("to", "Last month (YYYY-MM) or day (YYYY-MM-DD) counted. Default: the current month. "
-           "At most 20 years after `from`."),
-    ("direction", "municipality_to_hospital, hospital_to_municipality or other."),
-    ("organization_id", "Cases reported or received by this organisation."),
-    ("unit_id", "Cases of this unit or any unit below it, reporting or responsible."),
-    ("agreement_id", "Cases under this agreement."),
-    ("transition_id", "Cases at this transition."),
-    ("category_id", "Cases of this category."),
-    ("consequence", "The actual consequence: none, minor, moderate, significant or death."),
+    ("from", _PERIOD, "First month (YYYY-MM) or day (YYYY-MM-DD) counted, by the date of "
+                      "the event. Default: 23 months before the current one."),
+    ("to", _PERIOD, "Last month (YYYY-MM) or day (YYYY-MM-DD) counted. Default: the "
+                    "current month. At most 20 years after `from`."),
+    ("direction", {"type": "string", "enum": [d.value for d in Direction]},
+     "The direction of the cases."),
+    ("organization_id", _ID, "Cases reported or received by this organisation."),
+    ("unit_id", _ID, "Cases of this unit or any unit below it, reporting or responsible."),
+    ("agreement_id", _ID, "Cases under this agreement."),
+    ("transition_id", _ID, "Cases at this transition."),
+    ("category_id", _ID, "Cases of this category."),
+    ("consequence", {"type": "string", "enum": [c.value for c in Consequence]},
+     "The actual consequence."),
 ]
 FILTER_PARAMETERS = [{"in": "query", "name": name, "required": False, "description": text,
-                      "schema": {"type": "string"}} for name, text in _PARAMETERS]
+                      "schema": schema} for name, schema, text in _PARAMETERS]
+
+
+def name_parameter() -> dict[str, Any]:
+    """``{name}``: one of the tables, documented as an enum."""
+    return {"in": "path", "name": "name", "required": True,
+            "schema": {"type": "string", "enum": list(table_names())}}
 
 
 class ColumnOut(Schema):
@@ -53,16 +64,18 @@ class StatsTableOut(Schema):
     filters = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
                           metadata={"description": "The filter applied, as query parameters."})
     suppressed = fields.Boolean(required=True, metadata={
-        "description": "Some counts of other organisations are given as \"<5\"."})
+        "description": "Some figures are hidden: a count of 1 to 4 as \"<5\", "
+                       "a figure that would give it back as \":\" (README: small counts)."})
     columns = fields.List(fields.Nested(ColumnOut), required=True)
     rows = fields.List(fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True)),
                        required=True, metadata={
                            "description": "One object per row, keyed by the columns' keys: "
-                                          "numbers, text, ISO dates, \"<5\" or null."})
+                                          "numbers, text, ISO dates, \"<5\", \":\" or null."})
 
 
 @bp.route("/stats/<name>", methods=["GET"], tags=TAGS)
-@bp.doc(parameters=FILTER_PARAMETERS, description="Names: " + ", ".join(table_names()) + ".")
+@bp.doc(parameters=[name_parameter(), *FILTER_PARAMETERS],
+        description="Names: " + ", ".join(table_names()) + ".")
 @bp.response(200, StatsTableOut)
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")

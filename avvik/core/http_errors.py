@@ -10,6 +10,7 @@ from flask import Flask, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from avvik.core.errors import NotFound, PermissionDenied
 from avvik.core.outage import (
@@ -20,6 +21,7 @@ from avvik.core.outage import (
     retry_after,
     track_commits,
 )
+from avvik.core.problems import problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,8 +43,10 @@ def wants_json() -> bool:
     )
 
 
-def _json_error(status: int, message: str) -> tuple[dict[str, Any], int]:
-    return {"status": status, "message": message}, status
+def _json_error(status: int, headers: dict[str, str] | None = None) -> Response:
+    # Outside the API's blueprint (an unknown /api/ path, a wrong method): problem
+    # details like the API's own errors, in the request's language.
+    return problem(status, headers=headers)
 
 
 def init_error_handlers(app: Flask) -> None:
@@ -72,8 +76,11 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        if wants_json():
+            return _json_error(error.code or 500, headers)
         if error.code in (403, 404, 405, 413, 500):
-            return _render_status(error.code)
+            return _render_status(error.code, headers)
         return error
 
     @app.errorhandler(500)
@@ -95,10 +102,9 @@ def database_unavailable(error: Exception) -> Any:
     return render_template("errors/503.html", outcome=outcome), 503, retry_after()
 
 
-def _render_status(code: int) -> Any:
+def _render_status(code: int, headers: dict[str, str] | None = None) -> Any:
     if wants_json():
-        messages = {403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-                    413: "Request too large", 500: "Internal server error"}
-        return _json_error(code, messages[code])
+        return _json_error(code, headers)
     return render_template(f"errors/{code}.html",
-                           limit=current_app.config.get("MAX_CONTENT_LENGTH")), code
+                           limit=current_app.config.get("MAX_CONTENT_LENGTH")), code, \
+        headers or {}

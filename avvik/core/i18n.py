@@ -5,7 +5,7 @@ Browsers that ask for "no" (Norwegian) or "nn" (nynorsk) get bokmål, the closes
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 from avvik.extensions import babel
@@ -22,12 +22,24 @@ def select_locale() -> str:
     """
     if not has_request_context():
         return default_locale()
+    if request.path.startswith("/api/"):
+        return api_locale()
     chosen = getattr(current_user, "locale", None) if current_user else None
     if chosen in ("nb", "en"):
         return chosen
     if session.get("locale") in ("nb", "en"):
         return session["locale"]
-    return locale_from_accept_language()
+    return locale_from_accept_language() or default_locale()
+
+
+def api_locale() -> str:
+    """The API's language: ``Accept-Language`` first (a client states it on each request;
+    the session cookie counts for nothing there), then the token user's saved choice."""
+    # Noted by the API's authentication, not read from current_user (that would load the
+    # session cookie's user) nor from the user (expired after a rollback: a SELECT).
+    chosen = g.get("api_user_locale")
+    return (locale_from_accept_language()
+            or (chosen if chosen in ("nb", "en") else default_locale()))
 
 
 def default_locale() -> str:
@@ -35,14 +47,15 @@ def default_locale() -> str:
     return current_app.config.get("BABEL_DEFAULT_LOCALE", "nb")
 
 
-def locale_from_accept_language() -> str:
+def locale_from_accept_language() -> str | None:
+    """bokmål or English, the first the request's ``Accept-Language`` names, or None."""
     for tag, _quality in request.accept_languages:
         tag = tag.lower()
         if tag in BOKMAL_ALIASES or tag.split("-")[0] in ("nb", "no", "nn"):
             return "nb"
         if tag.split("-")[0] == "en":
             return "en"
-    return default_locale()
+    return None
 
 
 def init_babel(app: Flask) -> None:

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from typing import Literal
 
-from flask import current_app, g, has_request_context, request
+from flask import g, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.wrappers import Response
 
+from avvik.core.problems import problem
 from avvik.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -111,11 +112,7 @@ def outage_problem(outcome: Outcome) -> Response:
                       "may not have been saved. After the seconds given in Retry-After, "
                       "check before you send it again."),
     }
-    body = {"type": "about:blank", "title": "Service Unavailable", "status": 503,
-            "detail": details[outcome]}
-    return current_app.response_class(
-        current_app.json.dumps(body), status=503, mimetype="application/problem+json",
-        headers=retry_after())
+    return problem(503, details[outcome], slug="service-unavailable", headers=retry_after())
 
 
 def retry_after() -> dict[str, str]:

@@ -21,7 +21,7 @@ def test_a_sent_report_is_withdrawn_not_deleted(client, world, reporter_auth):
     report = case_in(world, "submitted")
     response = client.delete(f"/api/v1/reports/{report.id}", headers=reporter_auth)
     assert response.status_code == 409
-    assert "Only a draft can be deleted." in response.get_json()["message"]
+    assert "Only a draft can be deleted." in response.get_json()["detail"]
     db.session.expire_all()
     assert db.session.get(Report, report.id) is not None
 

@@ -62,8 +62,8 @@ def test_the_same_key_with_another_body_is_refused(client, world, reporter_auth,
                           headers=headers)
     assert refused.status_code == 422
     answer = refused.get_json()
-    assert "used for another request" in answer["message"]
-    assert answer["errors"] == {"headers": {HEADER: [answer["message"]]}}
+    assert "used for another request" in answer["detail"]
+    assert answer["errors"] == {"headers": {HEADER: [answer["detail"]]}}
     assert count(Report) == 1
 
 

@@ -66,7 +66,7 @@ def test_the_wrong_side_is_403_and_an_ordinary_case_409(client, world):
     ordinary = case_in(world, "routed")
     response = post(client, ordinary, "informed", world.reporter, {"answer": "no"})
     assert response.status_code == 409
-    assert "serious events only" in response.get_json()["message"]
+    assert "serious events only" in response.get_json()["detail"]
     hidden = post(client, report, "informed", world.outsider, {"answer": "no"})
     assert hidden.status_code == 404
 

@@ -44,7 +44,7 @@ def test_acknowledge_then_a_second_time_is_409(client, world, handler_auth):
     response = step(client, report.id, "acknowledge", handler_auth)
     assert response.status_code == 200 and response.get_json()["status"] == "acknowledged"
     again = step(client, report.id, "acknowledge", handler_auth)
-    assert again.status_code == 409 and again.get_json()["message"]
+    assert again.status_code == 409 and again.get_json()["detail"]
 
 
 def test_a_step_for_the_other_side_is_403_on_a_visible_case(client, world, reporter_auth):
@@ -57,10 +57,11 @@ def test_answer_and_its_field_errors(client, world, handler_auth):
     report = case_in(world, "acknowledged")
     response = step(client, report.id, "answer", handler_auth, {"cause": " ", "measures": 3})
     assert response.status_code == 422
-    assert set(response.get_json()["errors"]["json"]) == {"measures"}  # the schema first
-    response = step(client, report.id, "answer", handler_auth,
-                    {"cause": "Pasient 15108695088 fikk feil.", "measures": ""})
+    # The schema first: a blank cause is refused there too.
     assert set(response.get_json()["errors"]["json"]) == {"cause", "measures"}
+    response = step(client, report.id, "answer", handler_auth,
+                    {"cause": "Pasient 15108695088 fikk feil.", "measures": "Ny rutine."})
+    assert set(response.get_json()["errors"]["json"]) == {"cause"}  # then the service
     response = step(client, report.id, "answer", handler_auth, VALID_BODIES["answer"])
     assert response.status_code == 200
     case = response.get_json()
@@ -79,7 +80,7 @@ def test_close_waits_for_the_answer_to_reach_the_reporter(client, world, reporte
     again = step(client, delivered.id, "close", reporter_auth)
     assert again.status_code == 409
     # Two different refusals, each with its own message.
-    assert not_yet.get_json()["message"] != again.get_json()["message"]
+    assert not_yet.get_json()["detail"] != again.get_json()["detail"]
 
 
 def test_reopen_once_with_a_reason(client, world, reporter_auth):
@@ -192,6 +193,6 @@ def test_a_concurrent_update_is_a_409_and_changes_nothing(client, world, handler
     monkeypatch.setattr(avvik.reports.steps, "acknowledge_report",
                         acknowledge_after_someone_else)
     response = step(client, report.id, "acknowledge", handler_auth)
-    assert response.status_code == 409 and response.get_json()["message"]
+    assert response.status_code == 409 and response.get_json()["detail"]
     assert status_of(client, report.id, handler_auth) == "routed"
 

@@ -58,7 +58,7 @@ def test_the_api_answers_401_json_without_a_valid_token(client, db_session):
                     {"Authorization": "Bearer " + "x" * 5000}):
         response = client.get(CATALOG, headers=headers)
         assert response.status_code == 401, headers
-        assert response.get_json()["code"] == 401
+        assert response.get_json()["status"] == 401
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert client.get(CATALOG, headers={"Authorization": f"bearer {plain}"}).status_code == 200
 

@@ -120,8 +120,8 @@ def test_the_api_answers_problem_details(down_app: Flask):
     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert response.mimetype == "application/problem+json"
     problem = response.get_json()
-    assert problem["type"] == "about:blank" and problem["status"] == 503
-    assert problem["title"] == "Service Unavailable"
+    assert problem["type"] == "https://avvik.no/problems/service-unavailable"
+    assert problem["status"] == 503 and problem["title"] == "Service unavailable"
     assert "Retry-After" in problem["detail"]
 
 

@@ -36,8 +36,8 @@ def test_an_api_body_over_the_limit_is_a_json_413(client, world):
                            content_type="application/json",
                            headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 413
-    assert response.json["code"] == 413
-    assert "1048576 bytes" in response.json["message"]
+    assert response.json["status"] == 413
+    assert "1048576 bytes" in response.json["detail"]
 
 
 def test_the_limit_is_read_before_the_body(signed_in):

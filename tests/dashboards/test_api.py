@@ -74,7 +74,7 @@ def test_a_bad_filter_is_422_naming_the_parameter(world, client):
 def test_an_unknown_table_is_404(world, client):
     response = client.get("/api/v1/stats/nothing", headers=bearer(world.admin))
     assert response.status_code == 404
-    assert "per_month" in response.get_json()["message"]
+    assert "per_month" in response.get_json()["detail"]
 
 
 def test_users_without_dashboards_get_403(world, client):

@@ -226,7 +226,7 @@ def test_the_api_links_unlinks_and_hides_what_the_caller_may_not_read(client, wo
     url = f"/api/v1/reports/{ours.id}"
     body = {"case_number": theirs.case_number, "reason": REASON}
     refused = client.post(f"{url}/link", json=body, headers=bearer(world.reporter))
-    assert refused.status_code == 403 and refused.get_json()["message"]
+    assert refused.status_code == 403 and refused.get_json()["detail"]
     bad = client.post(f"{url}/link", json={**body, "case_number": "SA-1999-00001"},
                       headers=bearer(world.hospital_coordinator))
     assert bad.status_code == 422 and "case_number" in str(bad.get_json()["errors"])
