@@ -38,6 +38,13 @@ def an_open_item(live_server: Any) -> tuple[int, str]:
     return found
 
 
+def meeting_of(live_server: Any, item_id: int) -> int:
+    with live_server.app.app_context():
+        found = db.session.get(AgendaItem, item_id).meeting_id
+        db.session.remove()
+    return found
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_secretariat_concludes_and_the_member_reads(
         live_server, new_page, check_accessibility, system_clock: Clock, viewport):
@@ -81,12 +88,13 @@ def test_the_secretariat_concludes_and_the_member_reads(
     assert overflow_free(member), viewport
     check_accessibility(member)
 
-    member.goto("/committee/")
-    member.get_by_role("link", name="Agenda to hand out").first.click()
+    # The new meeting's agenda, to hand out: the case with its conclusion, saved as a file.
+    member.goto(f"/committee/meetings/{meeting_of(live_server, item_id)}")
     expect(member.get_by_role("heading", level=1)).to_contain_text(COMMITTEE_NAME)
+    expect(member.get_by_text(CONCLUSION)).to_be_visible()
     check_accessibility(member)
     with member.expect_download() as download:
         member.get_by_role("link", name="Save as a file").click()
     saved = download.value
     assert saved.suggested_filename.startswith("agenda-")
-    assert COMMITTEE_NAME in Path(saved.path()).read_text(encoding="utf-8")
+    assert CONCLUSION in Path(saved.path()).read_text(encoding="utf-8")
