@@ -5,10 +5,16 @@ Browsers that ask for "no" (Norwegian) or "nn" (nynorsk) get bokmål, the closes
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from avvik.extensions import babel
+
+#: Dates and numbers in English as Norwegian readers meet it: the day before the month
+#: and a 24-hour clock (babel's plain "en" writes 12/5/26, 3:07 PM, which reads as 12 May).
+ENGLISH_FORMATS = Locale.parse("en_GB")
 
 #: Accept-Language tags that mean "give me bokmål".
 BOKMAL_ALIASES = ("nb", "no", "nn", "nb-no", "no-no", "nn-no")
@@ -30,6 +36,13 @@ def select_locale() -> str:
     if session.get("locale") in ("nb", "en"):
         return session["locale"]
     return locale_from_accept_language() or default_locale()
+
+
+def formatting_locale() -> Locale | None:
+    """The locale dates and numbers are written in: the interface's, with English as
+    ``ENGLISH_FORMATS``."""
+    locale = get_locale()
+    return ENGLISH_FORMATS if locale is not None and locale.language == "en" else locale
 
 
 def api_locale() -> str:

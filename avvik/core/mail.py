@@ -24,13 +24,14 @@ from email.utils import format_datetime, formataddr, parseaddr
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from babel.dates import format_datetime as babel_datetime
 from flask import current_app
-from flask_babel import force_locale, get_translations
-from flask_babel import format_datetime as babel_datetime
+from flask_babel import force_locale, get_timezone, get_translations
 from jinja2 import Environment, pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
+from avvik.core.i18n import formatting_locale
 from avvik.core.smtp import open_connection
 from avvik.core.timeutil import utcnow
 
@@ -177,7 +178,8 @@ def _oslo_memo() -> Callable[..., str]:
         if text is None:
             if len(memo) >= OSLO_MEMO_SIZE:
                 memo.clear()
-            text = memo[key] = babel_datetime(moment, format)
+            text = memo[key] = babel_datetime(moment, format, tzinfo=get_timezone(),
+                                              locale=formatting_locale())
         return text
 
     return oslo

@@ -6,10 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel.dates import format_datetime
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from avvik.core.i18n import formatting_locale
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,9 @@ def _audience_sees(audience: str) -> bool:
 
 def oslo_datetime(moment: datetime | None, format: str = "short") -> str:
     """A UTC moment shown in Norwegian local time (Flask-Babel's default zone)."""
-    return "" if moment is None else format_datetime(moment, format)
+    if moment is None:
+        return ""
+    return format_datetime(moment, format, tzinfo=get_timezone(), locale=formatting_locale())
 
 
 def init_templating(app: Flask, audiences: dict[str, Callable[..., bool]]) -> None:

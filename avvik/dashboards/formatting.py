@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import format_date, format_decimal, format_percent, get_locale
+from babel.dates import format_date
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import lazy_gettext as _l
 
+from avvik.core.i18n import formatting_locale
 from avvik.stats.tables import Column, Table
 
 #: Columns of ids and codes: for exports and the API, not for readers.
@@ -33,7 +35,7 @@ def cell_text(value: Any, key: str = "") -> str:
     if isinstance(value, str):
         return str(PERIOD_WORDS.get(value, value)) if key == "period" else value
     if isinstance(value, datetime | date):
-        return format_date(value)
+        return format_date(value, locale=formatting_locale())
     if key == "year" or key == "level":
         return str(value)
     if "share" in key:

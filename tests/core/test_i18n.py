@@ -85,3 +85,16 @@ def test_the_switch_lands_on_a_page_a_browser_can_load(client, next_page, landin
     response = post_form(client, "/language", {"locale": "en", "next": next_page},
                          token_from="/auth/login")
     assert response.status_code == 302 and response.headers["Location"] == landing
+
+
+@pytest.mark.parametrize(("accept", "shown"), [("en-US", "22/12/2026, 11:38"),
+                                                ("nb", "22.12.2026, 11:38")])
+def test_dates_are_written_day_first_in_english_too(app, accept, shown):
+    """babel's "en" would write 12/22/26, 11:38 AM: read here as a month that does not
+    exist, or as the wrong day. English pages write the day first, as bokmål does."""
+    from datetime import UTC, datetime
+
+    from avvik.core.templating import oslo_datetime
+
+    with app.test_request_context("/", headers={"Accept-Language": accept}):
+        assert oslo_datetime(datetime(2026, 12, 22, 10, 38, tzinfo=UTC)) == shown
