@@ -5,6 +5,10 @@ organisations the other way, at the same transition, within three days. About ha
 those pairs are linked here, by a coordinator of one of the two organisations, with a
 reason on both timelines; the others stay as likely matches that the case page offers to
 those who may read both.
+
+A pair is linked the day after its second report came in, while both cases are still
+open (before either is closed or linked to a measure); the two timelines are then written
+again in order of time (avvik/demo/ordering.py), so the line is not shown after the close.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from avvik.demo.ordering import life_ends, put_in_time_order
 from avvik.demo.people import People
 from avvik.extensions import db
 from avvik.reports.links import MATCH_DAYS, NOT_LINKABLE
@@ -56,13 +61,19 @@ def link_demo_events(people: People, *, now: datetime, seed: int) -> tuple[int, 
     rng = random.Random(f"{seed}-links")
     pairs = _pairs()
     chosen = [p for p in pairs if rng.random() < 0.5][:MAX_LINKED]
+    ends = life_ends(r.id for pair in chosen for r in pair)
     links, events = [], []
     for first, second in chosen:
         coordinators = (people.coordinators.get(first.receiving_organization_id)
                         or people.coordinators.get(first.reporting_organization_id))
         if not coordinators:
             continue
-        moment = min(now, max(first.submitted_at, second.submitted_at) + timedelta(days=1))
+        filed = max(first.submitted_at, second.submitted_at)
+        moment = min(now, filed + timedelta(days=1),
+                     *(ends[r.id] - timedelta(seconds=1) for r in (first, second)
+                       if r.id in ends))
+        if moment < filed:  # one was closed before the other came in: left as a match
+            continue
         reason = rng.choice(REASONS)
         links.append({"report_a_id": first.id, "report_b_id": second.id, "reason": reason,
                       "linked_by_id": coordinators[0], "linked_at": moment})
@@ -75,5 +86,6 @@ def link_demo_events(people: People, *, now: datetime, seed: int) -> tuple[int, 
                         "created_at": link["linked_at"]}
                        for report_id in (link["report_a_id"], link["report_b_id"])]
         db.session.execute(insert(ReportEvent), events)
+        put_in_time_order(event["report_id"] for event in events)
     db.session.flush()
     return len(links), len(pairs) - len(links)
