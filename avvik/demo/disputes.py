@@ -1,7 +1,12 @@
 """The demo's disputes about responsibility, made by the real services
 (avvik/reports/services/disputes.py): a case redirected to another municipality, a case
 with a joint answer asked of a GP office or private institution, and a case thrown back
-and forth until it went on the joint committee's agenda."""
+and forth until it went on the joint committee's agenda.
+
+Cases the named demo users reported are left alone: the showcase cases
+(avvik/demo/history.py) must stay in the state the walk-through describes, to be taken
+further by hand.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from avvik.demo.people import People
 from avvik.extensions import db
 from avvik.notifications import recipients
 from avvik.organizations.models import Organization, OrganizationKind
@@ -25,12 +31,14 @@ REASONS = {
 }
 
 
-def dispute_demo_cases(*, now: datetime) -> int:
+def dispute_demo_cases(people: People, *, now: datetime) -> int:
     """Decline three open cases to the hospital; returns how many were declined."""
+    named = [people.user_ids[username] for username, _what in people.logins]
     cases = db.session.scalars(
         select(Report).join(Organization, Organization.id == Report.receiving_organization_id)
         .where(Report.status.in_((ReportStatus.ROUTED, ReportStatus.ACKNOWLEDGED)),
-               Organization.kind == OrganizationKind.HOSPITAL_TRUST)
+               Organization.kind == OrganizationKind.HOSPITAL_TRUST,
+               Report.reporter_id.is_(None) | Report.reporter_id.not_in(named))
         .order_by(Report.routed_at.desc(), Report.id).limit(3)).all()
     organizations = db.session.scalars(select(Organization).order_by(Organization.id)).all()
     done = 0

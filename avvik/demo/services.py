@@ -95,7 +95,7 @@ def load_demo_data(*, now: datetime, seed: int = DEFAULT_SEED,
     measures = draw_measures(people.leaders, now=now, seed=seed)
     linked_pairs, likely_pairs = link_demo_events(people, now=now, seed=seed)
     serious_recorded, serious_waiting = record_demo_notices(now=now, seed=seed)
-    disputed = dispute_demo_cases(now=now)
+    disputed = dispute_demo_cases(people, now=now)
     agenda_open, agenda_resolved = seat_demo_committee(people, now=now)
     summary = DemoSummary(
         community=COMMUNITY_NAME,
