@@ -10,6 +10,7 @@ import logging
 import time
 
 from flask import Flask, g, request
+from sqlalchemy import inspect
 from werkzeug.wrappers import Response
 
 from avvik.core.metrics import observe_request
@@ -56,7 +57,10 @@ def forget_request_id(_error: BaseException | None = None) -> None:
 
 
 def _user_id() -> int | None:
-    """The signed-in user's id if this request loaded one: asking Flask-Login now would
-    cost a query on requests that never needed the user (static files, /health)."""
-    user = g.get("_login_user")
-    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    """The id of the user this request loaded, if any: asking Flask-Login now would cost
+    a query on requests that never needed the user (static files, /health). Read from
+    the row's identity, not its attributes: after a rollback (a refused request) those
+    are expired, and reading one would load the user again."""
+    user = g.get("api_user") or g.get("_login_user")
+    state = inspect(user, raiseerr=False) if user is not None else None
+    return state.identity[0] if state is not None and state.identity else None
