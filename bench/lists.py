@@ -68,16 +68,6 @@ def _cases() -> list[tuple[str, str, ListView, dict[str, Any], int]]:
          {"search": "epikrisen", "sort": "relevance", "statuses": list(OPEN_STATUSES)}, 1),
         ("admin all search case number end p1", "admin", ListView.ALL,
          {"search": "00042", "sort": "relevance"}, 1),
-        # Search (avvik/reports/search.py): a word in a tenth of the cases, best matches
-        # first and newest first; the end of a case number, of any year.
-        ("koordinator.sykehus organization search by relevance p1", "koordinator.sykehus",
-         org, {"search": "legemiddelliste", "sort": "relevance"}, 1),
-        ("koordinator.sykehus organization search by created p1", "koordinator.sykehus",
-         org, {"search": "legemiddelliste"}, 1),
-        ("leder.sykehus inbox open search p1", "leder.sykehus", inbox,
-         {"search": "epikrisen", "sort": "relevance", "statuses": list(OPEN_STATUSES)}, 1),
-        ("admin all search case number end p1", "admin", ListView.ALL,
-         {"search": "00042", "sort": "relevance"}, 1),
         # The start page's links: what changed lately, what is due this week.
         ("melder.kommune mine unread p1", "melder.kommune", ListView.MINE, {"unread": True}, 1),
         ("leder.sykehus inbox unread p1", "leder.sykehus", inbox,

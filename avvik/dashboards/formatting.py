@@ -49,7 +49,7 @@ def cell_text(value: Any, key: str = "") -> str:
 
 def is_numeric(value: Any) -> bool:
     """Right-aligned in the table: numbers and hidden counts."""
-    return value == "<5" or (isinstance(value, int | float) and not isinstance(value, bool))
+    return value in ("<5", ":") or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
 def row_cells(table: Table, record: dict[str, Any]) -> list[tuple[str, bool]]:

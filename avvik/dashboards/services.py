@@ -7,7 +7,8 @@ whatever the number of cases, organisations or units.
 
 Who gets what (the engine scopes the numbers; avvik.stats.scope):
 - every viewer with dashboards (``may_view_stats``) gets the aggregate pages and their
-  CSV/XLSX/JSON, with other organisations' small counts as "<5";
+  CSV/XLSX/JSON, small counts hidden unless the viewer may open every case counted
+  (avvik.stats.suppression);
 - the de-identified case list goes to those who may open cases one by one
   (administrators, leaders, coordinators; ``may_list_cases``): it lists only the cases
   they may open (avvik.reports.scope). The secretariat never gets one: aggregates only.
@@ -29,7 +30,7 @@ from flask_babel import gettext as _
 from avvik.dashboards import charts
 from avvik.stats.anhoej import RunChart
 from avvik.stats.filters import StatsFilter
-from avvik.stats.services import SeriesSignal, build_tables, run_charts_of, signals_of
+from avvik.stats.services import SeriesSignal, new_batch, run_charts_of, signals_of, tables_of
 from avvik.stats.tables import Table
 from avvik.users.models import Role, User
 
@@ -86,6 +87,7 @@ class DashboardPage:
     section: str
     filters: StatsFilter
     total: int  #: cases in the selection; 0: the page says "no cases"
+    shown_total: int | str = 0  #: as the viewer may see it ("<5": avvik.stats.suppression)
     panels: dict[str, Panel] = field(default_factory=dict)
     run_charts: list[RunChartView] = field(default_factory=list)
     signals: list[SeriesSignal] = field(default_factory=list)
@@ -97,8 +99,9 @@ def build_dashboard(viewer: User, filters: StatsFilter, section: str, *,
                     ) -> DashboardPage:
     """The numbers of one dashboard page for ``viewer`` (PermissionDenied without
     dashboards). Nothing else is built when the selection holds no case."""
-    total, tables = build_tables(SECTIONS[section], viewer, filters, now)
-    page = DashboardPage(section, filters, total)
+    batch = new_batch(SECTIONS[section], viewer, filters, now)
+    total, tables = tables_of(batch)
+    page = DashboardPage(section, filters, total, batch.shown_total() if total else 0)
     if page.total == 0:
         return page
     for name, table in tables.items():

@@ -40,6 +40,7 @@ class YearlyReport:
     year: int
     filters: StatsFilter
     total: int
+    shown_total: int | str = 0  #: as the viewer may see it (avvik.stats.suppression)
     panels: dict[str, Panel] = field(default_factory=dict)
     run_charts: list[RunChartView] = field(default_factory=list)
     signals: list[SeriesSignal] = field(default_factory=list)
@@ -59,8 +60,9 @@ def build_yearly_report(viewer: User, year: int, *, now: datetime | None = None,
     # The trend's count per day also gives the year's months and the run charts' ones.
     five_years = new_batch(["per_year"], viewer, trend, now)
     trend_table = table_of(five_years, "per_year")
-    total, tables = tables_of(five_years.narrowed(filters, YEAR_TABLES))
-    report = YearlyReport(year, filters, total)
+    year_batch = five_years.narrowed(filters, YEAR_TABLES)
+    total, tables = tables_of(year_batch)
+    report = YearlyReport(year, filters, total, year_batch.shown_total() if total else 0)
     report.panels["per_year"] = Panel(trend_table, charts.chart_for(trend_table))
     if report.total == 0:
         return report

@@ -30,6 +30,7 @@ from avvik.stats.queries.breakdowns import breakdown_counts, breakdown_rows
 from avvik.stats.queries.counts import PeriodCounts, count_of, period_counts
 from avvik.stats.queries.followup import FollowUp, follow_up
 from avvik.stats.queries.performance import Tally, tallies_of
+from avvik.stats.suppression import exact_for, shown_total
 from avvik.users.models import User
 
 #: The tables that are one breakdown each (avvik.stats.tables), by name.
@@ -63,6 +64,7 @@ class Batch:
         self._performance: dict[int, Tally] | None = None
         self._breakdowns: dict[Dimension, queries.Counts] = {}
         self._total: int | None = None
+        self._exact: bool | None = None
 
     def total(self) -> int:
         """How many cases the selection holds."""
@@ -75,6 +77,17 @@ class Batch:
         if self._total is None:
             self._total = count_of(self.selection)
         return self._total
+
+    def exact(self) -> bool:
+        """Whether the viewer may open every case of the selection: its small counts are
+        then shown exactly (avvik.stats.suppression)."""
+        if self._exact is None:
+            self._exact = exact_for(self.user, self.selection, self.total())
+        return self._exact
+
+    def shown_total(self) -> int | str:
+        """The selection's size as the viewer may see it ("<5" for 1 to 4 cases)."""
+        return shown_total(self.total(), self.exact)
 
     def narrowed(self, filters: StatsFilter, names: Iterable[str]) -> Batch:
         """A batch for a period within this one's, the other filters the same: it shares

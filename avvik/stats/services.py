@@ -20,6 +20,7 @@ from avvik.stats.batch import Batch
 from avvik.stats.filters import StatsFilter
 from avvik.stats.labels import direction_label
 from avvik.stats.scope import may_view_stats
+from avvik.stats.suppression import is_hidden
 from avvik.stats.tables import TABLES, Table
 from avvik.users.models import User
 
@@ -156,8 +157,9 @@ def run_charts_of(per_month: Table, *, today: date | None = None
     records = [r for r in per_month.records()
                if date.fromisoformat(f"{r['month']}-01") < today.replace(day=1)]
     months = [date.fromisoformat(f"{r['month']}-01") for r in records]
+    # A series with a hidden month has no chart: its median and runs would give it back.
     return {series: anhoej.analyse([float(r[series]) for r in records], months)  # type: ignore[arg-type]
-            for series in SERIES}
+            for series in SERIES if not any(is_hidden(r[series]) for r in records)}
 
 
 def signals_of(charts: dict[str, anhoej.RunChart], *, current_only: bool = True

@@ -1,8 +1,8 @@
 """Every aggregate as a named table: the same numbers for the page's table, the exports
 and ``GET /api/v1/stats/<name>``.
 
-Tables split by organisation or unit come already suppressed for the viewer
-(avvik.stats.suppression), so no caller can forget it. Each table is built from a
+Every table comes already protected for the viewer (avvik.stats.suppression: small
+counts and what would give them back), so no caller can forget it. Each table is built from a
 ``Batch`` (avvik.stats.batch), so that the tables of one page share their queries.
 A table's title and headers are translated once per language, not each time it is built.
 """
@@ -29,8 +29,7 @@ from avvik.stats.queries.followup import unit_loads
 from avvik.stats.queries.measures import evaluations_of, summary_of
 from avvik.stats.queries.performance import overall_performance, performance_per_organization
 from avvik.stats.queries.serious import serious_counts
-from avvik.stats.scope import own_organizations
-from avvik.stats.suppression import HIDDEN, is_small, suppress_small
+from avvik.stats.suppression import TOTAL, Layout, is_hidden, protect
 
 Cell = str | int | float | date | datetime | None
 
@@ -89,6 +88,8 @@ class Spec:
     build: Builder
     #: Key-value tables: (key, lazy label) of each row, beside the built values.
     indicators: tuple[tuple[str, object], ...] = ()
+    #: Its counts and how they add up, for the suppression of small counts.
+    layout: Layout | None = None
 
 
 def build(batch: Batch, name: str) -> Table:
@@ -99,7 +100,12 @@ def build(batch: Batch, name: str) -> Table:
     if spec.indicators:
         rows = [[key, label, *values] for (key, _), label, values
                 in zip(spec.indicators, indicators, rows, strict=True)]
-    suppressed = any(cell == HIDDEN for row in rows for cell in row)
+    # Asked for every table (once a batch), so that a page asks as many questions
+    # whatever its counts.
+    exact = batch.exact()
+    rows = protect(rows, [key for key, _ in spec.columns], spec.layout, batch.total(),
+                   lambda: exact)
+    suppressed = any(is_hidden(cell) for row in rows for cell in row)
     return Table(name, title, list(columns), rows, suppressed, batch.filters.to_dict())
 
 
@@ -127,10 +133,8 @@ def _per_year(batch: Batch) -> Rows:
 
 def _breakdown(dimension: Dimension) -> Builder:
     def rows(batch: Batch) -> Rows:
-        found = batch.breakdown(dimension)
-        if dimension in queries.SPLIT_BY_ORGANIZATION:
-            found = suppress_small(found, batch.user)
-        return [[r.key, r.label, r.count, r.share, r.cumulative_share] for r in found]
+        return [[r.key, r.label, r.count, r.share, r.cumulative_share]
+                for r in batch.breakdown(dimension)]
     return rows
 
 
@@ -142,27 +146,20 @@ def _performance(batch: Batch) -> Rows:
 
 
 def _performance_by_organization(batch: Batch) -> Rows:
-    # Not dataclass rows of counts, so suppressed here: another organisation's figures
-    # over 1-4 cases are hidden, the median and percentile with their count.
-    user = batch.user
-    own = own_organizations(user)
     rows: Rows = []
     for row in performance_per_organization(batch.performance()):
-        p, show = row.performance, user.is_admin or row.organization_id in own
-        rows.append([row.organization_id, row.label, *_durations(p.acknowledge, show),
-                     *_durations(p.answer, show),
-                     p.within_deadline_share if show or not is_small(p.answered) else None])
+        p = row.performance
+        rows.append([row.organization_id, row.label, *_durations(p.acknowledge),
+                     *_durations(p.answer), p.within_deadline_share])
     return rows
 
 
-def _durations(stats: queries.DurationStats, show: bool) -> list[Cell]:
-    if show or not is_small(stats.count):
-        return [stats.count, stats.median, stats.p90]
-    return [HIDDEN, None, None]
+def _durations(stats: queries.DurationStats) -> list[Cell]:
+    return [stats.count, stats.median, stats.p90]
 
 
 def _open_per_unit(batch: Batch) -> Rows:
-    loads = suppress_small(unit_loads(batch.selection, batch.now), batch.user)
+    loads = unit_loads(batch.selection, batch.now)
     return [[u.unit_id, u.label, u.open, u.overdue] for u in loads]
 
 
@@ -183,7 +180,6 @@ def _serious(batch: Batch) -> Rows:
 
 
 def _events(batch: Batch) -> Rows:
-    # Totals of the whole selection, not split by organisation: shown as the total is.
     e = event_count(batch.selection, batch.total())
     return [[e.reports], [e.events], [e.linked_reports]]
 
@@ -198,19 +194,14 @@ MAX_EVALUATIONS = 20
 
 
 def _measure_evaluations(batch: Batch) -> Rows:
-    # One row per measure and month, before and after its start. Counts of 1-4 are
-    # hidden ("<5") for a measure owned outside the viewer's organisations.
-    user = batch.user
+    # One row per measure and month, before and after its start.
     found = evaluations_of(batch.selection, today=oslo_today(batch.now),
                            limit=MAX_EVALUATIONS)
-    own = own_organizations(user) if found else frozenset()
     rows: Rows = []
     for e in found:
-        show = user.is_admin or e.organization_id in own
         for period, months in (("before", e.counts.before), ("after", e.counts.after)):
             rows += [[e.measure_id, e.title, e.counts.start_date, f"{m.month:%Y-%m}", period,
-                      m.count if show or not is_small(m.count) else HIDDEN]
-                     for m in months]
+                      m.count] for m in months]
     return rows
 
 
@@ -236,30 +227,69 @@ _DURATION_COLUMNS = (
     ("answer_p90", _l("Working days to answer, 90th percentile")),
 )
 
+_MEDIANS = {"acknowledge_median": "acknowledged", "acknowledge_p90": "acknowledged",
+            "answer_median": "answered", "answer_p90": "answered"}
+#: How each table's counts add up (avvik.stats.suppression); measures count measures,
+#: not cases, and have none.
+_LAYOUTS = {
+    "per_month": Layout(("total", *(d.value for d in Direction)), row_total="total",
+                        sort_by=None),
+    "breakdown": Layout(("count",), derived={"share": "count"}, running=("cumulative_share",)),
+    "answer_performance": Layout(
+        ("acknowledged", "answered", "answered_with_deadline", "answered_in_time"),
+        derived={**_MEDIANS, "within_deadline_share": "answered_in_time"},
+        parts=(("answered", TOTAL), ("acknowledged", TOTAL),
+               ("answered_with_deadline", "answered"),
+               ("answered_in_time", "answered_with_deadline")), keyed=True),
+    "answer_performance_by_organization": Layout(
+        ("acknowledged", "answered"),
+        derived={**_MEDIANS, "within_deadline_share": "answered"}),
+    "open_per_unit": Layout(("open", "overdue"), parts=(("overdue", "open"),)),
+    "escalations": Layout(("count",), columns_add_up=False, sort_by=None),
+    "feedback": Layout(
+        ("closed", "closed_delivered", "answered", "answered_delivered"),
+        derived={"closed_share": "closed_delivered", "answered_share": "answered_delivered"},
+        parts=(("answered", TOTAL), ("closed", "answered"), ("closed_delivered", "closed"),
+               ("answered_delivered", "answered")), keyed=True),
+    "serious_events": Layout(
+        ("serious", "notice_recorded", "notified", "patient_recorded", "patient_informed"),
+        derived={"notified_share": "notified", "informed_share": "patient_informed"},
+        parts=(("serious", TOTAL), ("notice_recorded", "serious"), ("notified", "serious"),
+               ("patient_recorded", "serious"), ("patient_informed", "serious")), keyed=True),
+    "events": Layout(("reports", "events", "linked_reports"),
+                     parts=(("events", "reports"), ("linked_reports", "reports")), keyed=True),
+    "measure_evaluations": Layout(("count",), columns_add_up=False, sort_by=None),
+}
+
 #: Every table by name. The names are the API's ``/api/v1/stats/<name>``.
 TABLES: dict[str, Spec] = {
     "per_month": Spec(_l("Cases per month"),
-                      (("month", _l("Month")), *_DIRECTIONS, ("total", _l("Total"))), _per_month),
+                      (("month", _l("Month")), *_DIRECTIONS, ("total", _l("Total"))), _per_month,
+                      layout=_LAYOUTS["per_month"]),
     "per_year": Spec(_l("Cases per year"),
-                     (("year", _l("Year")), *_DIRECTIONS, ("total", _l("Total"))), _per_year),
-    **{name: Spec(title, _BREAKDOWN_COLUMNS, _breakdown(BREAKDOWN_TABLES[name]))
+                     (("year", _l("Year")), *_DIRECTIONS, ("total", _l("Total"))), _per_year,
+                     layout=_LAYOUTS["per_month"]),
+    **{name: Spec(title, _BREAKDOWN_COLUMNS, _breakdown(BREAKDOWN_TABLES[name]),
+                   layout=_LAYOUTS["breakdown"])
        for name, title in _BREAKDOWN_TITLES.items()},
     "answer_performance": Spec(_l("Answer performance"), _KEY_VALUE, _performance, (
         *_DURATION_COLUMNS,
         ("answered_with_deadline", _l("Answered cases with a deadline")),
         ("answered_in_time", _l("Answered within the deadline")),
-        ("within_deadline_share", _l("Share answered within the deadline")))),
+        ("within_deadline_share", _l("Share answered within the deadline"))),
+        _LAYOUTS["answer_performance"]),
     "answer_performance_by_organization": Spec(
         _l("Answer performance per organisation"),
         (("organization_id", _l("Id")), ("label", _l("Organisation")),
          *_DURATION_COLUMNS, ("within_deadline_share", _l("Share answered within the deadline"))),
-        _performance_by_organization),
+        _performance_by_organization, layout=_LAYOUTS["answer_performance_by_organization"]),
     "open_per_unit": Spec(_l("Open and overdue cases per unit"),
                           (("unit_id", _l("Id")), ("label", _l("Unit")), ("open", _l("Open")),
-                           ("overdue", _l("Overdue"))), _open_per_unit),
+                           ("overdue", _l("Overdue"))), _open_per_unit,
+                          layout=_LAYOUTS["open_per_unit"]),
     "escalations": Spec(_l("Escalations per level"),
                         (("level", _l("Escalation level")), ("count", _l("Cases"))),
-                        _escalations),
+                        _escalations, layout=_LAYOUTS["escalations"]),
     "feedback": Spec(_l("Feedback to the reporter"), _KEY_VALUE, _feedback, (
         ("closed", _l("Closed cases")),
         ("closed_delivered", _l("Closed cases whose answer reached the reporter")),
@@ -267,7 +297,8 @@ TABLES: dict[str, Spec] = {
         ("answered", _l("Answered or closed cases")),
         ("answered_delivered", _l("Answered or closed cases whose answer reached the "
                                   "reporter")),
-        ("answered_share", _l("Share of answered cases whose answer reached the reporter")))),
+        ("answered_share", _l("Share of answered cases whose answer reached the reporter"))),
+        _LAYOUTS["feedback"]),
     "serious_events": Spec(_l("Serious events"), _KEY_VALUE, _serious, (
         ("serious", _l("Serious events")),
         ("notice_recorded", _l("Notice to Helsetilsynet recorded")),
@@ -276,11 +307,12 @@ TABLES: dict[str, Spec] = {
         ("patient_recorded", _l("Patient or next of kin: informing recorded")),
         ("patient_informed", _l("Recorded as informed: patient or next of kin")),
         ("informed_share", _l("Share of serious events where the patient or next of kin "
-                              "was informed")))),
+                              "was informed"))), _LAYOUTS["serious_events"]),
     "events": Spec(_l("Reports and events"), _KEY_VALUE, _events, (
         ("reports", _l("Reports")),
         ("events", _l("Events (linked reports of one event counted once)")),
-        ("linked_reports", _l("Reports linked to another report of the same event")))),
+        ("linked_reports", _l("Reports linked to another report of the same event"))),
+        _LAYOUTS["events"]),
     "measures": Spec(_l("Measures"), _KEY_VALUE, _measures, (
         ("open", _l("Open measures")), ("overdue", _l("Overdue measures")),
         ("evaluated", _l("Evaluated measures")))),
@@ -288,7 +320,7 @@ TABLES: dict[str, Spec] = {
         _l("Evaluated measures: cases of the same kind before and after the start"),
         (("measure_id", _l("Id")), ("title", _l("Measure")), ("start_date", _l("Start date")),
          ("month", _l("Month")), ("period", _l("Before or after")), ("count", _l("Cases"))),
-        _measure_evaluations),
+        _measure_evaluations, layout=_LAYOUTS["measure_evaluations"]),
 }
 
 

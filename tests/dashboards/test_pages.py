@@ -55,7 +55,7 @@ def test_an_administrator_sees_every_counted_case_per_month_and_direction(
     ("ward_leader", "6"),  # every case reported by or routed to the ward
     ("hospital_coordinator", "6"),
     ("hospital_adviser", "6"),
-    ("kommune_adviser", "4"),
+    ("kommune_adviser", "<5"),  # 4 cases it may not open
     ("secretariat", "6"),  # the whole health community
 ])
 def test_each_role_sees_the_numbers_of_its_scope(world, people, cases, browser_for, who,
@@ -70,22 +70,23 @@ def test_a_leader_never_sees_another_organisations_numbers(world, cases, browser
     html = browser_for(world.kommune_leader).get(
         f"/dashboards/breakdowns?{YEAR}").get_data(as_text=True)
     reporting = pages.column(html, "table-by_reporting_organization", "Cases")
-    assert reporting == {"Testvik kommune": "3", "Testvik sykehus HF": "<5"}
+    # it may open every case it counts: exact (avvik.stats.suppression)
+    assert reporting == {"Testvik kommune": "3", "Testvik sykehus HF": "1"}
     assert "Annenby kommune" not in pages.column(
         html, "table-by_receiving_organization", "Cases")
 
 
-def test_the_secretariat_gets_small_counts_of_other_organisations_as_less_than_5(
+def test_the_secretariat_gets_small_counts_as_less_than_5(
         world, people, cases, browser_for):
     html = browser_for(people.secretariat).get(
         f"/dashboards/breakdowns?{YEAR}").get_data(as_text=True)
     reporting = pages.column(html, "table-by_reporting_organization", "Cases")
-    # Its membership is in Testvik kommune: that row is exact, the others hidden.
-    assert reporting == {"Testvik kommune": "3", "Annenby kommune": "<5",
-                         "Testvik sykehus HF": "<5"}
+    # It may open none of the cases: every count of 1 to 4 hidden, rows alphabetical.
+    assert list(reporting.items()) == [("Annenby kommune", "<5"), ("Testvik kommune", "<5"),
+                                       ("Testvik sykehus HF", "<5")]
     assert "shown as “&lt;5”" in html
     spec = pages.chart(html, "chart-by_reporting_organization")
-    assert spec["datasets"][0]["data"] == [3, None, None]
+    assert spec["datasets"][0]["data"] == [None, None, None]
 
 
 def test_the_breakdowns_show_exact_counts_and_the_pareto_of_categories(

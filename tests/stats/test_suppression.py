@@ -1,83 +1,210 @@
-"""Counts below 5 hidden from viewers outside the organisation the row is about."""
+"""The small-count rule against the known attacks, for every role (README: small counts).
+
+Each viewer builds every table of a few selections; a viewer who may open every case of a
+selection gets exact figures, anyone else must not be able to work out a count of 1 to 4
+by subtraction from a total, from the complement in another breakdown or in the months,
+from the sort order, from shares, or by narrowing the filter until the selection is small.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+import pytest
+from flask import Flask
+
+from avvik.extensions import db
+from avvik.reports.models import Consequence, Direction, Report
+from avvik.reports.scope import can_view
 from avvik.stats.filters import StatsFilter
-from avvik.stats.queries import Dimension, breakdown, open_and_overdue_per_unit
-from avvik.stats.suppression import HIDDEN, any_suppressed, suppress_small
+from avvik.stats.services import new_batch, table_names, tables_of
+from avvik.stats.suppression import HIDDEN, is_hidden
 from avvik.users.models import Role
-from tests.factories import make_user
-from tests.stats.data import make_case, oslo
+from tests.api.conftest import bearer
+from tests.conftest import login, new_browser
+from tests.dashboards import pages
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.stats.data import make_case
 
-PERIOD = StatsFilter(date(2026, 1, 1), date(2026, 12, 31))
-
-
-def _cases(world):
-    for _ in range(6):
-        make_case(world)  # the kommune reports 6 to the hospital's ward
-    for _ in range(3):
-        make_case(world, reporting_unit=world.ward, receiving_unit=world.home_care)
-    make_case(world, reporting_unit=world.other_kommune.units[0])  # one from Annenby
+YEAR = StatsFilter(date(2026, 1, 1), date(2026, 12, 31))
+DIRECTIONS = [d.value for d in Direction]
 
 
-def test_other_organisations_small_counts_are_hidden_with_their_shares(world):
-    _cases(world)
-    secretariat = make_user("sekr", roles=[(Role.SECRETARIAT, world.home_care.parent)])
-
-    rows = suppress_small(breakdown(secretariat, PERIOD, Dimension.REPORTING_ORGANIZATION),
-                          secretariat)
-
-    assert [(r.label, r.count, r.share) for r in rows] == [
-        ("Testvik kommune", 6, 0.6),  # the viewer's own organisation: exact
-        ("Testvik sykehus HF", HIDDEN, None),  # 3
-        ("Annenby kommune", HIDDEN, None),  # 1
-    ]
-    # the running share would give a hidden count away
-    assert all(r.cumulative_share is None for r in rows)
-    assert any_suppressed(rows)
+def _cases(world) -> list[Report]:
+    annenby = world.other_kommune.units[0]
+    cases = [make_case(world, event_date=date(2026, 1, 10)) for _ in range(12)]
+    cases += [make_case(world, event_date=date(2026, 3, 10)) for _ in range(7)]
+    cases.append(make_case(world, event_date=date(2026, 3, 11),
+                           consequence=Consequence.DEATH))
+    cases += [make_case(world, event_date=date(2026, 1, 12), reporting_unit=annenby)
+              for _ in range(3)]
+    cases += [make_case(world, event_date=date(2026, 2, 5), reporting_unit=world.ward,
+                        receiving_unit=world.home_care) for _ in range(2)]
+    return cases
 
 
-def test_the_viewers_own_organisation_is_exact_even_when_small(world):
-    _cases(world)
-    rows = suppress_small(breakdown(world.hospital_coordinator, PERIOD,
-                                    Dimension.REPORTING_ORGANIZATION),
-                          world.hospital_coordinator)
-    assert {r.label: r.count for r in rows} == {
-        "Testvik kommune": 6, "Testvik sykehus HF": 3, "Annenby kommune": HIDDEN}
-
-
-def test_large_counts_zeros_and_administrators_are_never_hidden(world):
-    _cases(world)
-    rows = breakdown(world.admin, PERIOD, Dimension.REPORTING_ORGANIZATION)
-    assert suppress_small(rows, world.admin) == rows
-    consequences = breakdown(world.admin, PERIOD, Dimension.CONSEQUENCE)
-    assert [r.count for r in suppress_small(consequences, world.outsider)] == [0, 10, 0, 0, 0]
-    assert not any_suppressed(suppress_small(
-        [r for r in rows if r.count >= 5], world.outsider))
-
-
-def test_unit_rows_follow_their_organisation(world):
-    _cases(world)
-    rows = suppress_small(breakdown(world.kommune_coordinator, PERIOD, Dimension.UNIT),
-                          world.kommune_coordinator)
-    assert {r.label: r.count for r in rows} == {
-        "Testvik sykehus HF: Medisinsk sengepost": 6,
-        "Testvik kommune: Hjemmetjenesten": 3,
-    }
-    rows = suppress_small(breakdown(world.hospital_coordinator, PERIOD, Dimension.UNIT),
-                          world.hospital_coordinator)
-    assert {r.label: r.count for r in rows} == {
-        "Testvik sykehus HF: Medisinsk sengepost": 7,
-        "Testvik kommune: Hjemmetjenesten": HIDDEN,
+def _viewers(world) -> dict[str, object]:
+    kommune_top, hospital_top = world.home_care.parent, world.clinic.parent
+    return {
+        "leader": world.ward_leader,
+        "kommune leader": world.kommune_leader,
+        "coordinator": world.hospital_coordinator,
+        "kommune coordinator": world.kommune_coordinator,
+        "quality adviser": make_user("hkv", roles=[(Role.QUALITY_ADVISER, hospital_top)]),
+        "secretariat": make_user("sekr", roles=[(Role.SECRETARIAT, kommune_top)]),
     }
 
 
-def test_open_and_overdue_counts_are_hidden_one_by_one(world):
-    due = oslo(2026, 2, 1, 12)
-    for index in range(6):
-        make_case(world, answer_due_at=due if index < 2 else oslo(2026, 9, 1, 12))
-    loads = suppress_small(open_and_overdue_per_unit(world.admin, PERIOD, oslo(2026, 3, 1)),
-                           world.kommune_coordinator)
-    assert [(u.open, u.overdue) for u in loads] == [(6, HIDDEN)]
+def _selections(world) -> dict[str, StatsFilter]:
+    return {
+        "whole year": YEAR,
+        "one organisation": StatsFilter(YEAR.period_from, YEAR.period_to,
+                                        organization_id=world.other_kommune.id),
+        "death at a unit": StatsFilter(YEAR.period_from, YEAR.period_to,
+                                       consequence=Consequence.DEATH, unit_id=world.ward.id),
+        "one direction of one organisation": StatsFilter(
+            YEAR.period_from, YEAR.period_to, organization_id=world.hospital.id,
+            direction=Direction.HOSPITAL_TO_MUNICIPALITY),
+    }
+
+
+def recovered(tables: dict[str, dict], total: object) -> list[str]:
+    """The ways a reader works out a hidden (or sees a small) count in one selection."""
+    found: list[str] = []
+    if isinstance(total, int) and 0 < total < 5:
+        found.append(f"selection size {total}")
+    years = {row["year"]: row for row in tables["per_year"]["rows"]}
+    for name, table in tables.items():
+        rows = table["rows"]
+        if name.startswith("by_"):
+            counts = [r["count"] for r in rows]
+            found += [f"{name}: small {c}" for c in counts if c in (1, 2, 3, 4)]
+            if sum(map(is_hidden, counts)) == 1 and isinstance(total, int):
+                found.append(f"{name}: the total minus the others")
+            labels = [r["label"] for r in rows]
+            if any(map(is_hidden, counts)) and labels != sorted(labels, key=str.casefold):
+                found.append(f"{name}: sort order")
+            if any(is_hidden(r["count"]) and r["share"] is not None for r in rows):
+                found.append(f"{name}: share of a hidden count")
+            if any(map(is_hidden, counts)) and any(r["cumulative_share"] for r in rows):
+                found.append(f"{name}: running share")
+        if name in ("per_month", "per_year"):
+            for r in rows:
+                cells = [r[k] for k in (*DIRECTIONS, "total")]
+                found += [f"{name}: small {c}" for c in cells if c in (1, 2, 3, 4)]
+                if sum(map(is_hidden, cells)) == 1:
+                    found.append(f"{name}: a row's total minus the others")
+            for key in (*DIRECTIONS, "total"):
+                column = [r[key] for r in rows]
+                known = (total if name == "per_year" and key == "total" else
+                         years[2026][key] if name == "per_month" else None)
+                if sum(map(is_hidden, column)) == 1 and isinstance(known, int):
+                    found.append(f"{name}: the column {key} minus the others")
+    return found
+
+
+def _figures(viewer, filters: StatsFilter) -> tuple[object, int, dict[str, dict]]:
+    batch = new_batch(table_names(), viewer, filters)
+    total, tables = tables_of(batch)
+    return batch.shown_total(), total, {n: t.to_json() for n, t in tables.items()}
+
+
+@pytest.mark.parametrize("role", ["leader", "kommune leader", "coordinator",
+                                  "kommune coordinator", "quality adviser", "secretariat"])
+def test_no_attack_recovers_a_hidden_count_and_readers_of_every_case_see_exact(world, role):
+    cases = _cases(world)
+    viewer = _viewers(world)[role]
+    for label, filters in _selections(world).items():
+        shown, total, tables = _figures(viewer, filters)
+        counted = [c for c in cases if _in(c, filters) and _reached(world, viewer, c)]
+        if all(can_view(viewer, c) for c in counted):
+            assert shown == total, (role, label)
+            assert not any(t["suppressed"] for t in tables.values()), (role, label)
+        else:
+            assert recovered(tables, shown) == [], (role, label)
+
+
+def _in(case: Report, f: StatsFilter) -> bool:
+    return ((f.organization_id is None or f.organization_id in (
+        case.reporting_organization_id, case.receiving_organization_id))
+        and (f.consequence is None or case.consequence == f.consequence)
+        and (f.direction is None or case.direction == f.direction)
+        and (f.unit_id is None or f.unit_id in (case.reporting_unit_id,
+                                                case.responsible_unit_id)))
+
+
+def _reached(world, viewer, case: Report) -> bool:
+    # The cases this viewer's statistics count: the whole year's selection.
+    batch = new_batch(["per_year"], viewer, YEAR)
+    ids = {row[0] for row in db.session.execute(
+        db.select(Report.id).where(_condition(batch)))}
+    return case.id in ids
+
+
+def _condition(batch):
+    from avvik.stats.queries.base import condition
+    return condition(batch.selection.shape).params(batch.selection.params)
+
+
+def test_the_secretariat_sees_the_issues_leaks_closed(world):
+    _cases(world)
+    secretariat = _viewers(world)["secretariat"]
+    shown, total, tables = _figures(secretariat, _selections(world)["death at a unit"])
+    assert (total, shown) == (1, HIDDEN)
+    assert {r["total"] for r in tables["per_month"]["rows"]} <= {0, HIDDEN}
+    assert [r["count"] for r in tables["by_category"]["rows"]] == [HIDDEN]
+
+    shown, total, tables = _figures(secretariat, YEAR)
+    organisations = tables["by_reporting_organization"]["rows"]
+    # alphabetical, not by the true count (Annenby 3, the hospital 2)
+    assert [(r["label"], r["count"]) for r in organisations] == [
+        ("Annenby kommune", HIDDEN), ("Testvik kommune", 20), ("Testvik sykehus HF", HIDDEN)]
+    consequences = {r["key"]: r["count"] for r in tables["by_consequence"]["rows"]}
+    # death is 1: minor (24) is hidden too, or 25 - 24 would give it back
+    assert consequences["death"] == HIDDEN and consequences["minor"] == ":"
+    assert shown == 25
+
+
+def test_a_coordinator_who_may_open_every_case_sees_exact_small_counts(world):
+    _cases(world)
+    shown, total, _ = _figures(world.hospital_coordinator,
+                                    _selections(world)["death at a unit"])
+    assert (shown, total) == (1, 1)
+    organisations = _figures(world.hospital_coordinator, YEAR)[2]["by_reporting_organization"]
+    assert {r["label"]: r["count"] for r in organisations["rows"]} == {
+        "Testvik kommune": 20, "Annenby kommune": 3, "Testvik sykehus HF": 2}
+
+
+def test_reporters_get_no_figures(world, client):
+    response = client.get("/api/v1/stats/per_year", headers=bearer(world.reporter))
+    assert response.status_code == 403
+
+
+def _browser(app: Flask, user):
+    db.session.flush()
+    browser = new_browser(app)
+    assert login(browser, user.username, DEFAULT_PASSWORD).status_code == 302
+    return browser
+
+
+def test_pages_export_and_api_keep_the_rule(world, app, client):
+    _cases(world)
+    secretariat = _viewers(world)["secretariat"]
+    browser = _browser(app, secretariat)
+    narrow = (f"from=2026-01&to=2026-12&consequence=death&unit_id={world.ward.id}")
+    for path in ("/dashboards/", "/dashboards/breakdowns"):
+        html = browser.get(f"{path}?{narrow}").get_data(as_text=True)
+        assert "&lt;5" in html.split('id="selection-total"')[1].split("</p>")[0]
+        cells = [c for rows in pages.parse(html).tables.values() for row in rows[1:]
+                 for c in row[1:]]
+        assert not {"1", "2", "3", "4"} & set(cells), path
+    one = f"from=2026-01&to=2026-12&organization_id={world.other_kommune.id}"
+    csv = browser.get(f"/dashboards/export/by_reporting_organization.csv?{one}")
+    assert "Annenby kommune" in csv.get_data(as_text=True)
+    assert ";3;" not in csv.get_data(as_text=True) and ",3," not in csv.get_data(as_text=True)
+    headers = bearer(secretariat)
+    per_year = client.get(f"/api/v1/stats/per_year?{one}", headers=headers).get_json()
+    assert per_year["rows"][0]["total"] == HIDDEN
+    by_org = client.get(f"/api/v1/stats/by_reporting_organization?{one}",
+                        headers=headers).get_json()
+    assert [r["count"] for r in by_org["rows"]] == [HIDDEN]

@@ -82,22 +82,6 @@ def close_report(actor: User, report: Report, *, now: datetime | None = None) ->
     return report
 
 
-def reopen_report(actor: User, report: Report, reason: str) -> Report:
-    """The reporting side disagrees with the answer: once, with a reason."""
-    check(actor, report, Step.REOPEN)
-    reason = _clean(reason)
-    errors = _text_errors("reason", reason, COMMENT_LIMIT, _l("Say why you disagree."))
-    if errors:
-        raise ValidationFailed(errors)
-    record_event(report, "reopened", actor, reason, previous_answer_at=str(report.answered_at))
-    report.reopen_count += 1
-    report.reopen_reason = reason
-    _reset_for_new_round(report)
-    db.session.flush()
-    enqueue_routing(report)
-    return report
-
-
 def forward_report(actor: User, report: Report, unit: Unit, reason: str) -> Report:
     """Send a misrouted case to another unit of the receiving organisation."""
     check(actor, report, Step.FORWARD)
