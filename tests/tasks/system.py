@@ -270,6 +270,10 @@ def message_text(message: EmailMessage) -> str:
     return "\n".join(parts)
 
 
+#: The kommune's coordinator of tests/reports/world.py (not in the Cast).
+KOMMUNE_COORDINATOR = "kkoord@example.org"
+
+
 @pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database for one test: a SQLite file or a PostgreSQL database."""

@@ -4,9 +4,6 @@ each once, with a link to the case and none of its health data."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from avvik.committee.decisions import record_conclusion, resolve_item
@@ -17,26 +14,16 @@ from avvik.notifications.services import message_id_for
 from avvik.outbox.dispatch import ring_committed
 from avvik.reports.models import Report
 from avvik.users.models import User
-from tests.tasks.processes import redis_broker_url
 from tests.tasks.system import (
     DESCRIPTION,
+    KOMMUNE_COORDINATOR,
     System,
-    database_url,  # noqa: F401  (fixture)
     message_text,
-    start_system,
 )
 
 pytestmark = pytest.mark.slow
 
-#: The kommune's coordinator of tests/reports/world.py (not in the Cast).
-KOMMUNE_COORDINATOR = "kkoord@example.org"
 CONCLUSION = "Sykehuset sender legemiddelliste ved utskrivning."
-
-
-@pytest.fixture
-def system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-           database_url: str) -> Iterator[System]:  # noqa: F811
-    yield from start_system(tmp_path, monkeypatch, database_url, redis_broker_url())
 
 
 def _flag_conclude_and_return(system: System, report_id: int) -> int:

@@ -5,8 +5,6 @@ data, and the link in the e-mail opens the case."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,26 +17,16 @@ from avvik.reports.services import decline_report
 from avvik.users.models import Role, User
 from tests.conftest import login, new_browser
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.tasks.processes import redis_broker_url
 from tests.tasks.system import (
     DESCRIPTION,
+    KOMMUNE_COORDINATOR,
     System,
-    database_url,  # noqa: F401  (fixture)
     message_text,
-    start_system,
 )
 
 pytestmark = pytest.mark.slow
 
 REASON = "Pasienten bor i Annenby og fikk tjenestene der; oppfølgingen er deres."
-#: The kommune's coordinator of tests/reports/world.py (not in the Cast).
-KOMMUNE_COORDINATOR = "kkoord@example.org"
-
-
-@pytest.fixture
-def system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-           database_url: str) -> Iterator[System]:  # noqa: F811
-    yield from start_system(tmp_path, monkeypatch, database_url, redis_broker_url())
 
 
 def decline_to_annenby(system: System, report_id: int) -> str:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -26,26 +24,17 @@ from avvik.outbox.dispatch import ring_committed
 from avvik.reports.models import Report
 from avvik.reports.services import answer_report
 from avvik.users.models import User
-from tests.tasks.processes import redis_broker_url
 from tests.tasks.system import (
     AVVIK,
     DESCRIPTION,
     System,
-    database_url,  # noqa: F401  (fixture)
     message_text,
-    start_system,
 )
 
 pytestmark = pytest.mark.slow
 
 ROUTED_AT = datetime(2027, 3, 8, 9, 0, tzinfo=OSLO)
 ANSWER_DUE = datetime(2027, 4, 1, 9, 0, tzinfo=OSLO)
-
-
-@pytest.fixture
-def system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-           database_url: str) -> Iterator[System]:  # noqa: F811
-    yield from start_system(tmp_path, monkeypatch, database_url, redis_broker_url())
 
 
 def escalate(system: System, when: str) -> str:

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from avvik.notifications.services import message_id_for
 from avvik.outbox.dispatch import publish
-from tests.tasks.processes import redis_broker_url
 from tests.tasks.system import (
     DESCRIPTION,
     System,
-    database_url,  # noqa: F401  (fixture)
     message_text,
-    start_system,
 )
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-           database_url: str) -> Iterator[System]:  # noqa: F811
-    yield from start_system(tmp_path, monkeypatch, database_url, redis_broker_url())
 
 
 def test_a_submitted_case_is_routed_by_its_rule_and_mailed_once_without_health_data(

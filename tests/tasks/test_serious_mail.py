@@ -3,32 +3,19 @@ organisations' coordinators are told at once, with the duty to notify and no hea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from avvik.notifications.services import message_id_for
 from avvik.reports.models import Consequence
-from tests.tasks.processes import redis_broker_url
 from tests.tasks.system import (
     DESCRIPTION,
+    KOMMUNE_COORDINATOR,
     System,
-    database_url,  # noqa: F401  (fixture)
     message_text,
-    start_system,
 )
 
 pytestmark = pytest.mark.slow
 
-#: The kommune's coordinator of tests/reports/world.py (not in the Cast).
-KOMMUNE_COORDINATOR = "kkoord@example.org"
-
-
-@pytest.fixture
-def system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-           database_url: str) -> Iterator[System]:  # noqa: F811
-    yield from start_system(tmp_path, monkeypatch, database_url, redis_broker_url())
 
 
 def test_a_serious_case_is_mailed_at_once_to_the_unit_and_both_coordinators(
