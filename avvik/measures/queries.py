@@ -1,7 +1,8 @@
 """The read side of measures: who sees which, lists, and the before/after evaluation counts.
 
-A measure is visible to whoever may see at least one of its cases, to the owning unit's
-members (and leaders above it), and to administrators. Counts are made in SQL.
+A measure is visible to whoever may see at least one of its cases to or from the owning
+unit's organisation, to the owning unit's members (and leaders above it), and to
+administrators. Counts are made in SQL.
 """
 
 from __future__ import annotations
@@ -88,8 +89,14 @@ def visible_condition(user: User) -> ColumnElement[bool]:
     if user.is_admin:
         return true()
     units = {m.unit_id for m in user.memberships} | reach_of(user).handled_units
+    # Only a case to or from the owner's organisation shows the measure: one linked
+    # between other parties (before links were held to that) widens nothing.
+    owner = select(Unit.organization_id).where(Unit.id == Measure.owning_unit_id) \
+        .scalar_subquery()
     through_a_case = exists().where(
         MeasureReport.measure_id == Measure.id, MeasureReport.report_id == Report.id,
+        or_(Report.reporting_organization_id == owner,
+            Report.receiving_organization_id == owner),
         report_visible(user))
     return or_(Measure.owning_unit_id.in_(units), through_a_case) if units else through_a_case
 

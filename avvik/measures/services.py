@@ -220,6 +220,11 @@ def link_report(actor: User, measure: Measure, report: Report, *,
     if report.status in NOT_A_CASE:
         raise ValidationFailed([("case_number", str(_l(
             "Only a sent case can be linked to a measure.")))])
+    if measure.owning_unit.organization_id not in involved_organization_ids([report]):
+        # A measure is its owner's: a case between other parties would show it to them.
+        raise ValidationFailed([("case_number", str(_l(
+            "Only a case to or from the organisation that owns the measure can be "
+            "linked to it.")))])
     if any(link.report_id == report.id for link in measure.links):
         raise ValidationFailed([("case_number", str(_l(
             "The case is linked to this measure already.")))])

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from avvik.core.errors import NotFound, PermissionDenied, ValidationFailed
 from avvik.extensions import db
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
+from avvik.measures.queries import get_measure
 from avvik.measures.services import (
     cancel_measure,
     create_measure,
@@ -18,8 +19,11 @@ from avvik.measures.services import (
     unlink_report,
     update_measure,
 )
+from avvik.reports import scope
 from avvik.reports.models import ReportEvent
 from avvik.reports.services import create_draft, submit_report, withdraw_report
+from avvik.users.models import Role
+from tests.factories import make_user
 from tests.measures.conftest import MONDAY, measure_input, routed_case
 
 VALID_ID = "150172 10049"  # a synthetic fødselsnummer with valid check digits
@@ -241,3 +245,25 @@ def test_only_those_who_manage_the_measure_unlink(world, measure):
     with pytest.raises(NotFound):  # a case the measure does not have
         unlink_report(world.ward_leader, measure, routed_case(world))
     assert second.id in {r.id for r in measure.reports}
+
+
+def test_a_case_between_other_parties_never_shows_a_measure_to_a_third_organisation(
+        world, measure):
+    """The probe's path: a coordinator who can see the hospital ward's measure linked a
+    case of their own with a third organisation to it, and that organisation then saw
+    the measure. Such a link is refused, and one made before widens nothing."""
+    annenby_unit = world.outsider.memberships[0].unit
+    annenby_coordinator = make_user("akoord", roles=[(Role.COORDINATOR, annenby_unit)])
+    to_annenby = routed_case(world, receiving_organization_id=world.other_kommune.id)
+    assert get_measure(world.kommune_coordinator, measure.id) is measure
+    with pytest.raises(ValidationFailed) as failure:
+        link_report(world.kommune_coordinator, measure, to_annenby)
+    assert fields_of(failure) == {"case_number"}
+
+    db.session.add(MeasureReport(measure=measure, report=to_annenby,
+                                 linked_by_id=world.kommune_coordinator.id, linked_at=MONDAY))
+    db.session.flush()
+    assert scope.can_view(annenby_coordinator, to_annenby)  # the case is theirs to see
+    with pytest.raises(NotFound):
+        get_measure(annenby_coordinator, measure.id)
+    assert get_measure(world.kommune_coordinator, measure.id) is measure
