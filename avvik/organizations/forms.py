@@ -68,7 +68,7 @@ class HealthCommunityForm(ServiceForm):
     identity_retention_days = _days(
         "identity_retention_days",
         _l("Delete the patient identity after (calendar days)"),
-        _l("Counted from when the case closes."))
+        _l("Counted from when the case closes, or a draft was last changed."))
     serious_acknowledge_days = _days(
         "serious_acknowledge_days",
         _l("Serious events: acknowledge within (working days)"),

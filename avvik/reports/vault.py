@@ -110,20 +110,33 @@ def view_identity(actor: User, report: Report, reason: str, *,
     return json.loads(cipher().decrypt(stored.ciphertext))
 
 
+#: An identity on a case that never ends (a draft left behind, a case nobody moves) is
+#: deleted when nothing has happened on the case for this long: the retention counts from
+#: the case's end, and some cases have none.
+STALLED_CASE_DAYS = 365
+
+
 def delete_expired_identities(*, now: datetime | None = None) -> int:
-    """Delete identities of cases ended longer ago than their community's retention."""
+    """Delete the identities no one needs any more: of cases ended (closed, withdrawn)
+    longer ago than their community's retention; of drafts untouched for as long; of
+    any other case on which nothing has happened for ``STALLED_CASE_DAYS``."""
     now = now or utcnow()
-    ended = db.session.execute(
+    ended = (ReportStatus.CLOSED, ReportStatus.WITHDRAWN)
+    rows = db.session.execute(
         select(PatientIdentity, Report, HealthCommunity.identity_retention_days)
         .join(Report, Report.id == PatientIdentity.report_id)
         .join(Organization, Organization.id == Report.reporting_organization_id)
         .join(HealthCommunity, HealthCommunity.id == Organization.health_community_id)
-        .where(Report.status.in_([ReportStatus.CLOSED, ReportStatus.WITHDRAWN]))
     ).all()
     deleted = 0
-    for identity, report, retention_days in ended:
-        ended_at = report.closed_at or report.withdrawn_at
-        if ended_at is None or ended_at > now - timedelta(days=retention_days):
+    for identity, report, retention_days in rows:
+        if report.status in ended:
+            since, days = report.closed_at or report.withdrawn_at, retention_days
+        elif report.status == ReportStatus.DRAFT:
+            since, days = report.updated_at, retention_days
+        else:
+            since, days = report.updated_at, STALLED_CASE_DAYS
+        if since is None or since > now - timedelta(days=days):
             continue
         db.session.delete(identity)
         report.identity_deleted_at = now

@@ -125,3 +125,28 @@ def test_a_long_reason_is_refused_and_says_how_long(world, identity_case):
 def test_a_reason_holding_an_identity_number_is_refused(world, identity_case):
     with pytest.raises(ValidationFailed, match="without the patient's national identity"):
         vault.view_identity(world.reporter, identity_case, "Sjekke 151086 95088 i DIPS")
+
+
+def _untouched_since(report, moment):
+    report.updated_at = moment  # set explicitly, the flush keeps it
+    db.session.flush()
+
+
+def test_a_draft_left_behind_loses_its_identity_after_the_retention(world):
+    world.hospital.is_patient_identity_wanted = True
+    draft = create_draft(world.reporter, world.report_input(patient_identity=IDENTITY),
+                         now=MONDAY)
+    _untouched_since(draft, MONDAY)
+    assert vault.delete_expired_identities(now=MONDAY + timedelta(days=29)) == 0
+    assert vault.delete_expired_identities(now=MONDAY + timedelta(days=31)) == 1
+    assert db.session.get(PatientIdentity, draft.id) is None
+    assert draft.identity_deleted_at == MONDAY + timedelta(days=31)
+
+
+def test_a_case_nobody_moves_loses_its_identity_after_a_year(world, identity_case):
+    _untouched_since(identity_case, MONDAY)
+    days = vault.STALLED_CASE_DAYS
+    assert vault.delete_expired_identities(now=MONDAY + timedelta(days=days - 1)) == 0
+    assert db.session.get(PatientIdentity, identity_case.id) is not None
+    assert vault.delete_expired_identities(now=MONDAY + timedelta(days=days + 1)) == 1
+    assert identity_case.events[-1].kind == "identity_deleted"
