@@ -22,7 +22,11 @@ from avvik.auth.login import PUBLIC_ENDPOINTS, SESSIONLESS_PREFIXES
 #: Changing the allow-list is a security decision: this test makes it a visible one.
 #: The site's icon (home.favicon) is public like the static files it is one of.
 REVIEWED_PUBLIC_ENDPOINTS = {"auth.login", "static", "home.set_language", "home.favicon",
-                             "health.check"}
+                             "health.check",
+                             # For load balancers: the process answers; its DB and broker do.
+                             "health.live", "health.ready",
+                             # Prometheus: its own allow-list of addresses, or a token.
+                             "health.metrics"}
 #: The token API ("api.") answers 401 itself; its documentation ("api-docs.") is public.
 REVIEWED_SESSIONLESS_PREFIXES = ("api_public.", "api.", "api-docs.")
 
