@@ -75,6 +75,19 @@ def test_a_secret_key_of_32_random_characters_is_enough(
     assert config.load_config("production").SECRET_KEY == "q" * 32
 
 
+def test_production_hashes_passwords_at_owasps_argon2id_parameters(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from avvik.app import create_app
+    from avvik.auth.passwords import hash_password
+
+    for setting, good in ALL_REQUIRED.items():
+        monkeypatch.setenv(setting, good)
+    app = create_app(config.load_config("production"))
+    with app.app_context():
+        assert hash_password("tre blå fugler på taket").startswith(
+            "$argon2id$v=19$m=19456,t=2,p=1$")
+
+
 def entry_points() -> dict[str, list[str]]:
     return {
         "avvik": [str(BIN / "avvik"), "db", "upgrade"],
