@@ -104,6 +104,8 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
         self.PERMANENT_SESSION_LIFETIME = 12 * 3600
         self.REMEMBER_COOKIE_DURATION = 0
+        #: Days a new personal API token works; its owner makes a new one after that.
+        self.API_TOKEN_DAYS = _positive_int("API_TOKEN_DAYS", "90")
 
         # Sign-in throttling: after SLOWDOWN_AFTER failures each attempt waits a growing
         # delay; after LOCK_AFTER failures the name is locked for LOCK_MINUTES.

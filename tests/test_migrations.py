@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,8 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
+from avvik.api.models import ApiToken
+from avvik.api.services import create_token
 from avvik.app import create_app
 from avvik.core.timeutil import OSLO
 from avvik.core.workdays import working_days_between
@@ -20,6 +22,7 @@ from avvik.extensions import db
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.search_index import outside_the_models
 from tests.conftest import make_test_config
+from tests.factories import make_user
 from tests.reports.world import build_world
 from tests.services import fresh_postgres_database
 from tests.stats.data import make_case
@@ -96,3 +99,18 @@ def test_the_working_days_backfill_counts_as_the_services_do(empty_database_app:
                 for name, (routed, acknowledged, answered) in BACKFILLED.items()}
     assert expected == BACKFILLED_DAYS
     assert {name: stored[ids[name]] for name in BACKFILLED} == BACKFILLED_DAYS
+
+
+def test_tokens_made_before_expiry_existed_get_the_default_lifetime(empty_database_app: Flask,
+                                                                    clock):
+    with empty_database_app.app_context():
+        upgrade()
+        token_id = create_token(make_user("kari"), "old")[0].id
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="c6a7b8c9d0e1")
+        clock.shift(timedelta(days=3))
+        upgrade()
+        expires_at = db.session.scalar(select(ApiToken.expires_at).filter_by(id=token_id))
+        db.session.remove()
+    assert expires_at == clock.now + timedelta(days=90)

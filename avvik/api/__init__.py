@@ -60,7 +60,10 @@ def init_api(app: Flask) -> None:
     api.register_converter(IdConverter, id_parameter)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
-                       "description": "A personal API token."})
+                       "description": "A personal API token. It expires after "
+                                      "AVVIK_API_TOKEN_DAYS days (90 by default) and is "
+                                      "revoked when its owner's password changes; an "
+                                      "expired or revoked token gets 401."})
     for tag in TAGS:
         api.spec.tag(tag)
     # Document only: the blueprint's own tag ("api") names no operation.

@@ -12,7 +12,7 @@ from flask import g, request
 from flask_babel import gettext as _
 from flask_smorest import abort
 
-from avvik.api.services import token_user
+from avvik.api.services import TokenExpired, token_user
 from avvik.extensions import db, login_manager
 from avvik.users.models import User
 
@@ -32,7 +32,12 @@ def authenticate_request() -> None:
     g._login_user = login_manager.anonymous_user()
     g.api_user = g.api_user_locale = None
     token = bearer_token()
-    found = token_user(token) if token else None
+    try:
+        found = token_user(token) if token else None
+    except TokenExpired:
+        abort(401, message=_("This API token has expired. Its owner can make a new one "
+                             "on the API tokens page."),
+              headers={"WWW-Authenticate": 'Bearer realm="avvik", error="invalid_token"'})
     if found is None:
         abort(401, message=_("A valid API token is required: "
                              "send it as “Authorization: Bearer <token>”."), headers=CHALLENGE)

@@ -15,7 +15,9 @@ from avvik.extensions import db
               help="A name that tells the token apart on the user's profile.")
 @with_appcontext
 def create_token_command(username: str, name: str) -> None:
-    """Create a personal API token for USERNAME and print it (it is shown only once)."""
+    """Create a personal API token for USERNAME and print it (it is shown only once).
+
+    It expires after AVVIK_API_TOKEN_DAYS days, or when the user's password changes."""
     from avvik.api.services import create_token
     from avvik.users.models import User
 
@@ -25,7 +27,7 @@ def create_token_command(username: str, name: str) -> None:
         click.echo(f"avvik: no active user named {username!r}", err=True)
         raise SystemExit(1)
     try:
-        _token, plain = create_token(user, name)
+        _token, plain = create_token(user, name, by_operator=True)
     except ValidationFailed as error:
         for field, reason in error.errors:
             click.echo(f"{field}: {reason}", err=True)

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvik.core.db import UTCDateTime
-from avvik.core.timeutil import utcnow
+from avvik.core.timeutil import as_utc, utcnow
 from avvik.extensions import db
 from avvik.users.models import User
 
@@ -27,14 +27,22 @@ class ApiToken(db.Model):
     #: The token's first characters, so the owner can tell tokens apart.
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Written at most once a minute (avvik/api/services.py), so it is that precise.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: From this moment on the token is refused (AVVIK_API_TOKEN_DAYS after creation).
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set by its owner, or for every token of a user whose password is changed or reset.
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return as_utc(self.expires_at) <= (now or utcnow())
+
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Neither revoked nor expired: it still opens the API."""
+        return self.revoked_at is None and not self.is_expired()
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}… of user {self.user_id}>"

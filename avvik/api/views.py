@@ -1,8 +1,20 @@
-"""The signed-in user's API tokens: list, create (shown once), revoke. Browser pages."""
+"""The signed-in user's API tokens: list (created, last used, expires), create (shown
+once), revoke. Browser pages."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -44,7 +56,8 @@ def create() -> ResponseReturnValue:
     token, plain = create_token(_me(), form.name.data)
     # Rendered, not redirected: the token must never pass through the session cookie. The
     # boundary commits before the page leaves.
-    return _render(NewTokenForm(formdata=None), new_token=plain, new_name=token.name)
+    return _render(NewTokenForm(formdata=None), new_token=plain, new_name=token.name,
+                   new_expires_at=token.expires_at)
 
 
 @bp.post("/<int:token_id>/revoke")
@@ -66,11 +79,12 @@ def _require_token_role() -> None:
         abort(403)
 
 
-def _render(form: NewTokenForm, new_token: str | None = None,
-            new_name: str | None = None) -> ResponseReturnValue:
+def _render(form: NewTokenForm, new_token: str | None = None, new_name: str | None = None,
+            new_expires_at: datetime | None = None) -> ResponseReturnValue:
     response = make_response(render_template(
         "api/tokens.html", form=form, tokens=tokens_of(_me()), new_token=new_token,
-        new_name=new_name))
+        new_name=new_name, new_expires_at=new_expires_at,
+        token_days=current_app.config["API_TOKEN_DAYS"]))
     if new_token:
         response.headers["Cache-Control"] = "no-store"  # not kept in the browser's cache
     return response

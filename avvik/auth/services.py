@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from avvik.auth.access import PASSWORD_CHANGED, end_access_after_new_password
 from avvik.auth.models import LoginSession
 from avvik.auth.passwords import (
     dummy_password_hash,
@@ -101,18 +102,10 @@ def sign_out(token: str | None, *, now: datetime | None = None) -> None:
     )
 
 
-def end_other_sessions(user: User, keep_token: str | None, *,
-                       now: datetime | None = None) -> None:
-    """End every open login session of ``user`` except the one with ``keep_token``."""
-    statement = db.update(LoginSession).filter_by(user_id=user.id, ended_at=None)
-    if keep_token:
-        statement = statement.where(LoginSession.token != keep_token)
-    db.session.execute(statement.values(ended_at=now or utcnow()))
-
-
 def change_password(user: User, current_password: str, new_password: str, *,
                     current_token: str | None, now: datetime | None = None) -> None:
-    """Replace the user's password and sign out their other browsers.
+    """Replace the user's password, sign out their other browsers and revoke their API
+    tokens (avvik/auth/access.py).
 
     The current password is required and is throttled like a sign-in: a stolen session
     must not become a way to guess it.
@@ -132,7 +125,8 @@ def change_password(user: User, current_password: str, new_password: str, *,
     if problems:
         raise ValidationFailed([("new_password", problem) for problem in problems])
     user.password_hash = hash_password(new_password)
-    end_other_sessions(user, current_token, now=now)
+    end_access_after_new_password(user, actor=user, action=PASSWORD_CHANGED,
+                                  keep_token=current_token, now=now)
     db.session.flush()
 
 

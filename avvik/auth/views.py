@@ -119,7 +119,8 @@ def password() -> ResponseReturnValue:
     me = _me()
     change_password(me, form.current_password.data, form.new_password.data,
                     current_token=me.session_token)
-    flash(_("Your password is changed, and you are signed out everywhere else."), "success")
+    flash(_("Your password is changed. You are signed out everywhere else, and your API "
+            "tokens are revoked."), "success")
     return redirect(url_for("auth.profile"))
 
 

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from avvik.auth.access import PASSWORD_RESET, end_access_after_new_password
 from avvik.auth.passwords import hash_password, password_problems
 from avvik.core.errors import ValidationFailed
 from avvik.core.permissions import require_admin
@@ -99,7 +100,8 @@ def create_user(actor: User, *, username: str, full_name: str, email: str,
 
 def update_user(actor: User, user: User, *, username: str, full_name: str, email: str,
                 locale: str | None, is_admin: bool, password: str | None = None) -> None:
-    """Edit a user; a non-empty ``password`` replaces the old one."""
+    """Edit a user; a non-empty ``password`` replaces the old one and ends the user's
+    access: every session (but the actor's own) and every API token."""
     require_admin(actor)
     values, errors = _user_fields(user, username=username, full_name=full_name,
                                   email=email, locale=locale)
@@ -117,6 +119,10 @@ def update_user(actor: User, user: User, *, username: str, full_name: str, email
         user.is_admin = bool(is_admin)
         if password:
             user.password_hash = hash_password(password)
+    if password:
+        end_access_after_new_password(
+            user, actor=actor, action=PASSWORD_RESET,
+            keep_token=actor.session_token if user.id == actor.id else None)
 
 
 def deactivate_user(actor: User, user: User) -> None:

@@ -72,8 +72,11 @@ def _detail_page(user: User, membership_form: MembershipForm) -> str:
 def edit(user_id: int) -> str | Response:
     user = get(User, user_id)
     form = EditUserForm(obj=user)
+    message = (_l("The user was saved. The new password signed them out and revoked "
+                  "their API tokens.") if form.password.data
+               else _l("The user was saved."))
     done = saved(form, lambda: services.update_user(current_user, user, **form.values()),
-                 _l("The user was saved."), lambda _: url_for(".detail", user_id=user_id))
+                 message, lambda _: url_for(".detail", user_id=user_id))
     return done or render_template("users/form.html", form=form, user=user)
 
 

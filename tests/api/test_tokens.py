@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from avvik.api.models import ApiToken
 from avvik.api.services import authenticate_token, create_token, hash_token, revoke_token
+from avvik.audit.models import AuditEntry
 from avvik.core.errors import NotFound, ValidationFailed
-from avvik.core.timeutil import as_utc
+from avvik.core.timeutil import OSLO, as_utc
 from avvik.extensions import db
 from avvik.users.models import Role, User
 from tests.api.conftest import bearer
@@ -220,3 +223,69 @@ def test_a_token_an_operator_made_works_and_its_owner_may_revoke_it(client, db_s
     revoked = client.post(f"/api-tokens/{token.id}/revoke", data={"csrf_token": csrf})
     assert revoked.status_code == 302 and revoked.headers["Location"] == "/auth/profile"
     assert client.get(CATALOG, headers={"Authorization": f"Bearer {plain}"}).status_code == 401
+
+
+def test_a_token_expires_after_the_configured_days(app, client, db_session, clock):
+    user = make_user()
+    token, _plain = create_token(user, "t")
+    assert token.expires_at == clock.now + timedelta(days=90)
+    app.config["API_TOKEN_DAYS"] = 7
+    try:
+        assert create_token(user, "u")[0].expires_at == clock.now + timedelta(days=7)
+    finally:
+        app.config["API_TOKEN_DAYS"] = 90
+
+
+def test_an_expired_token_is_refused_from_its_expiry_on(client, db_session, clock):
+    user = make_user()
+    token, plain = create_token(user, "t")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+    clock.shift(as_utc(token.expires_at) - clock.now - timedelta(microseconds=1))
+    assert client.get(CATALOG, headers=headers).status_code == 200
+    clock.shift(timedelta(microseconds=1))  # the very moment it expires
+    response = client.get(CATALOG, headers=headers)
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["type"].endswith("/unauthorized") and problem["status"] == 401
+    assert "expired" in problem["detail"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert authenticate_token(plain) is None
+
+
+def test_the_page_shows_when_each_token_was_created_last_used_and_expires(client, db_session,
+                                                                          clock):
+    kari = integration_user("kari")
+    kari.locale = "en"
+    _used, plain = create_token(kari, "Brukt")
+    create_token(kari, "Ubrukt")
+    expired, _ = create_token(kari, "Utgått")
+    expired.expires_at = clock.now - timedelta(days=1)
+    db.session.commit()
+    client.get(CATALOG, headers={"Authorization": f"Bearer {plain}"})
+    login(client, "kari", DEFAULT_PASSWORD)
+    html = client.get("/api-tokens/").get_data(as_text=True)
+    rows = {name: html.split(f"<td>{name}</td>")[1].split("</tr>")[0]
+            for name in ("Brukt", "Ubrukt", "Utgått")}
+    when = clock.now.astimezone(OSLO)
+    expires = (clock.now + timedelta(days=90)).astimezone(OSLO)
+    assert rows["Brukt"].count(f"<td>{when:%d/%m/%Y, %H:%M}</td>") == 2  # created, used
+    assert f"<td>{expires:%d/%m/%Y, %H:%M}</td>" in rows["Brukt"] and "Revoke" in rows["Brukt"]
+    assert "Never" in rows["Ubrukt"] and "Revoke" in rows["Ubrukt"]
+    assert "Expired" in rows["Utgått"] and "Revoke" not in rows["Utgått"]
+    assert "90 days" in html
+
+
+def test_revoking_on_the_page_is_audited(client, db_session):
+    kari = integration_user("kari")
+    token, _plain = create_token(kari, "min")
+    db.session.commit()
+    login(client, "kari", DEFAULT_PASSWORD)
+    post_form(client, f"/api-tokens/{token.id}/revoke", {}, token_from="/api-tokens/")
+    entries = db.session.scalars(select(AuditEntry).filter_by(object_type="api_token")
+                                 .order_by(AuditEntry.id)).all()
+    assert [(e.action, e.object_id, e.actor_id) for e in entries] == [
+        ("api_token.created", token.id, kari.id), ("api_token.revoked", token.id, kari.id)]
+    page = client.get("/api-tokens/").get_data(as_text=True)
+    assert "is revoked and no longer works" in page and "Revoked" in page
