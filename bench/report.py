@@ -11,6 +11,9 @@ from typing import Any
 
 #: (section, key, label, target text, check) - the targets of issue 6.
 TARGETS: list[tuple[str, str, str, str, Callable[[float], bool]]] = [
+    ("signin", "p95_s", "sign-in, 50 at once: p95 s", "", lambda v: True),
+    ("signin", "renewing_p95_s", "  renewing old hashes: p95 s", "", lambda v: True),
+    ("signin", "web_rss_mb", "  peak RSS, web process MB", "", lambda v: True),
     ("intake", "rps", "intake: app requests/s", "", lambda v: True),
     ("intake", "floor_rps", "intake: floor requests/s", "", lambda v: True),
     ("intake", "ratio", "intake: app / floor", ">= 0.7", lambda v: v >= 0.7),

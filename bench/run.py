@@ -1,9 +1,10 @@
 """``python -m bench.run [--quick] [--only STEP,...]``: Avvik's benchmarks, each figure
 beside its floor, written to bench/results/latest.json (quick.json with --quick).
 
-Steps, in order: data (PostgreSQL), intake, routing (Redis), dashboards, lists, escalation,
-embedded (SQLite + the embedded Valkey broker). Everything runs on 127.0.0.1: a fresh PostgreSQL
-database (dropped at the end), a private redis-server, an SMTP server in this process.
+Steps, in order: data (PostgreSQL), signin, intake, routing (Redis), dashboards, lists,
+escalation, embedded (SQLite + the embedded Valkey broker). Everything runs on 127.0.0.1: a
+fresh PostgreSQL database (dropped at the end), a private redis-server, an SMTP server in
+this process.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from bench import report
 from bench.env import FULL, QUICK, World, make_app, world
 from bench.procs import Process, gunicorn, tree_peak_rss_mb
 
-STEPS = ("intake", "routing", "dashboards", "lists", "escalation", "embedded")
+STEPS = ("signin", "intake", "routing", "dashboards", "lists", "escalation", "embedded")
 RESULTS = Path(__file__).resolve().parent / "results"
+#: Steps that read no cases: run alone, they skip generating the history.
+NO_CASES_NEEDED = {"signin"}
 
 
 def main() -> None:
@@ -59,15 +62,16 @@ def run_steps(w: World, steps: list[str]) -> dict[str, Any]:
     app = make_app(w.settings)
     with app.app_context():
         db.create_all()
-        _say(f"generating {w.sizes.pg_cases} cases on PostgreSQL")
-        begun = time.perf_counter()
-        loaded = data.load(w.sizes.pg_cases, w.sizes.years, utcnow())
-        data.analyze()
-        results["data"] = {"cases": loaded.cases, "events": loaded.events,
-                           "measures": loaded.measures,
-                           "load_s": round(time.perf_counter() - begun, 1)}
-        _say(f"data: {results['data']}")
-        if {"intake", "routing", "dashboards"} & set(steps):
+        if set(steps) - NO_CASES_NEEDED:
+            _say(f"generating {w.sizes.pg_cases} cases on PostgreSQL")
+            begun = time.perf_counter()
+            loaded = data.load(w.sizes.pg_cases, w.sizes.years, utcnow())
+            data.analyze()
+            results["data"] = {"cases": loaded.cases, "events": loaded.events,
+                               "measures": loaded.measures,
+                               "load_s": round(time.perf_counter() - begun, 1)}
+            _say(f"data: {results['data']}")
+        if {"signin", "intake", "routing", "dashboards"} & set(steps):
             web = gunicorn("web", "avvik.wsgi:app", w.web_port, w.env(), w.dir / "web.log")
             try:
                 _web_steps(w, steps, web, results, memory)
@@ -99,6 +103,16 @@ def _web_steps(w: World, steps: list[str], web: Process, results: dict[str, Any]
     from bench import dashboards, intake, routing
     from bench.procs import celery_worker, wait_ready
 
+    if "signin" in steps:
+        from bench import signin
+
+        people = 50
+        _say(f"signin: {people} people at once, first with old hashes, then renewed")
+        results["signin"] = signin.run(w.web_port, signin.make_people(people),
+                                       rounds=2 if w.sizes is QUICK else 5)
+        memory["signin_web"] = tree_peak_rss_mb(web)
+        results["signin"]["web_rss_mb"] = memory["signin_web"]["largest_child"]
+        _say(f"signin: {results['signin']}")
     if "intake" in steps:
         _say(f"intake: {w.sizes.intake_seconds:.0f} s app, then floor")
         results["intake"] = intake.run(
