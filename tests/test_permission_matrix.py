@@ -45,8 +45,9 @@ PUBLIC = {"static", "health.check", "auth.login", "home.set_language", "home.fav
           "health.live", "health.ready", "health.metrics"}
 ADMIN_BLUEPRINTS = {"organizations", "users", "catalog", "routing", "outbox"}
 STATS_ENDPOINTS = re.compile(r"^(dashboards\.|api\.stats_table$)")
-#: The token pages are for the roles that set up integrations; revoking is every owner's.
-TOKEN_ENDPOINTS = {"api_tokens.index", "api_tokens.create"}
+#: Creating tokens is for the roles that set up integrations; the list and revoking are
+#: every owner's (each user here holds the "matrix" token, so the list is everyone's).
+TOKEN_ENDPOINTS = {"api_tokens.create"}
 TOKEN_ROLES = {"kommune_coordinator", "hospital_coordinator", "quality_adviser", "secretary",
                "admin"}
 ROLES = ["reporter", "kommune_leader", "kommune_coordinator", "ward_handler", "ward_leader",

@@ -26,6 +26,15 @@ def offers_api_tokens(user: User) -> bool:
     return bool(user.is_admin or user.has_role(*TOKEN_ROLES))
 
 
+def shows_api_tokens(user: User) -> bool:
+    """Whether the user has a token page: offered tokens, or holding an unrevoked one (an
+    operator's, made for someone without such a role), which they must see and can revoke.
+    """
+    return offers_api_tokens(user) or db.session.scalar(
+        db.select(ApiToken.id).filter_by(user_id=user.id, revoked_at=None).limit(1)
+    ) is not None
+
+
 def tokens_of(user: User) -> Sequence[ApiToken]:
     """The user's tokens, active first, newest first."""
     return db.session.scalars(

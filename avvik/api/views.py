@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from avvik.api.forms import NewTokenForm
-from avvik.api.queries import offers_api_tokens, token_of, tokens_of
+from avvik.api.queries import offers_api_tokens, shows_api_tokens, token_of, tokens_of
 from avvik.api.services import create_token, revoke_token
 from avvik.core.formviews import shown_again, shows_refusal
 from avvik.core.http_errors import keeps_input_on_csrf_failure
@@ -39,9 +39,16 @@ def _offers_api_tokens() -> bool:
     return offers_api_tokens(_me())
 
 
+@bp.app_template_global("shows_api_tokens")
+def _shows_api_tokens() -> bool:
+    return shows_api_tokens(_me())
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    _require_token_role()
+    # Also for an owner of a token without the roles: they see it and may revoke it.
+    if not shows_api_tokens(_me()):
+        abort(403)
     return _render(NewTokenForm(formdata=None))
 
 
@@ -70,7 +77,7 @@ def revoke(token_id: int) -> ResponseReturnValue:
     flash(_("The token “%(name)s” is revoked and no longer works.", name=token.name),
           "success")
     # Back to the list, or to the profile of an owner the list is not for.
-    return redirect(url_for("api_tokens.index" if offers_api_tokens(_me()) else "auth.profile"))
+    return redirect(url_for("api_tokens.index" if shows_api_tokens(_me()) else "auth.profile"))
 
 
 def _require_token_role() -> None:

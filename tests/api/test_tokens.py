@@ -289,3 +289,18 @@ def test_revoking_on_the_page_is_audited(client, db_session):
         ("api_token.created", token.id, kari.id), ("api_token.revoked", token.id, kari.id)]
     page = client.get("/api-tokens/").get_data(as_text=True)
     assert "is revoked and no longer works" in page and "Revoked" in page
+
+
+def test_an_owner_without_a_token_role_sees_their_token_but_cannot_create_one(client,
+                                                                           db_session):
+    kari = make_user("kari", roles=[(Role.REPORTER, make_unit())])
+    create_token(kari, "Journalsystem", by_operator=True)
+    db.session.commit()
+    login(client, "kari", DEFAULT_PASSWORD)
+    profile = client.get("/auth/profile").get_data(as_text=True)
+    assert 'href="/api-tokens/"' in profile and "revokes your API tokens" in profile
+    page = client.get("/api-tokens/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Journalsystem" in html and "Revoke" in html
+    assert "Create token" not in html
+    assert post_form(client, "/api-tokens/", {"name": "Eget"}).status_code == 403
