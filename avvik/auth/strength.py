@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
 
 #: zxcvbn's top score: at least 10^10 guesses. "Sommer2026!!" and "Passord2026!!" score 3
 #: once the Norwegian words below are known, and are among the first an attacker tries.
@@ -55,6 +54,10 @@ def guessable_problem(password: str, known: Iterable[str] = ()) -> str | None:
 
     ``known`` adds words an attacker would try for this person (such as the user name).
     """
+    # Imported here: its word lists take 13 MB, which only a process setting a password
+    # needs (not every web worker and Celery worker at start-up).
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password[:MAX_CHECKED],
                     user_inputs=[*NORWEGIAN_WORDS, *(w for w in known if w)])
     if result["score"] >= MIN_SCORE:
