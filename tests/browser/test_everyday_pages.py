@@ -62,3 +62,14 @@ def test_the_profile_offers_api_tokens_only_to_roles_that_set_up_integrations(
     expect(page.get_by_role("heading", name="API tokens")).to_have_count(1 if offered else 0)
     check_accessibility(page)
     assert page.request.get("/api-tokens/").status == (200 if offered else 403)
+
+
+def test_the_token_page_shows_a_new_token_with_its_expiry(new_page, check_accessibility):
+    page = new_page("koordinator.kommune")
+    page.goto("/api-tokens/")
+    page.get_by_label("Name of the token").fill("Kvalitetssystem")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_text("It works until")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Expires")).to_be_visible()
+    expect(page.get_by_role("button", name="Revoke Kvalitetssystem").first).to_be_visible()
+    check_accessibility(page)
