@@ -27,6 +27,7 @@ from avvik.users.models import User
 from tests.tasks.system import (
     AVVIK,
     DESCRIPTION,
+    KOMMUNE_COORDINATOR,
     System,
     message_text,
 )
@@ -112,12 +113,17 @@ def test_an_overdue_case_climbs_the_ladder_once_and_an_answered_one_never(
     [level2] = step("2027-04-08T09:30:00+02:00", 1)
     assert level2["Message-ID"] == mail_key("escalation", late, cast.hospital_coordinator.id, 2)
     assert step("2027-04-14T16:00:00+02:00", 0) == []
-    [level3] = step("2027-04-15T09:30:00+02:00", 1)
+    # Level 3 puts the case on the committee's agenda: the secretariat is told, and so
+    # are both organisations' coordinators (avvik.committee.services.place_on_agenda).
+    at_level3 = step("2027-04-15T09:30:00+02:00", 3)
+    [level3] = [m for m in at_level3 if m["To"] == cast.secretary.email]
     assert level3["Message-ID"] == mail_key("escalation", late, cast.secretary.id, 3)
     assert "joint committee" in message_text(level3)
+    assert sorted(m["To"] for m in at_level3 if m is not level3) == sorted(
+        [cast.hospital_coordinator.email, KOMMUNE_COORDINATOR])
     assert step("2027-05-03T10:00:00+02:00", 0) == []
 
-    assert len(system.mail()) == before + 5
+    assert len(system.mail()) == before + 7
     system.assert_no_message_twice()
     late_case, answered_case = system.report(late), system.report(in_time)
     assert late_case["escalation_level"] == 3
