@@ -73,6 +73,7 @@ class CaseSpec:
             "reminder_sent_at": None, "answered_at": None, "answered_by_id": None,
             "answer_cause": None, "answer_measures": None, "answer_delivered_at": None,
             "closed_at": None, "reopen_count": 0, "reopen_reason": None, "withdrawn_at": None,
+            "redirect_count": 0,
             "escalation_level": 0, "escalated_at": None, "identity_deleted_at": None,
             "version": 1,
         }
