@@ -92,7 +92,7 @@ def visible_condition(user: User) -> ColumnElement[bool]:
     # Only a case to or from the owner's organisation shows the measure: one linked
     # between other parties (before links were held to that) widens nothing.
     owner = select(Unit.organization_id).where(Unit.id == Measure.owning_unit_id) \
-        .scalar_subquery()
+        .correlate_except(Unit).scalar_subquery()  # the measure of the outermost query
     through_a_case = exists().where(
         MeasureReport.measure_id == Measure.id, MeasureReport.report_id == Report.id,
         or_(Report.reporting_organization_id == owner,
