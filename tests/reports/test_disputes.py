@@ -20,11 +20,9 @@ from avvik.reports.services import (
     acknowledge_report,
     add_comment,
     answer_report,
-    create_draft,
     decline_report,
     mark_answer_delivered,
     reopen_report,
-    submit_report,
 )
 from avvik.routing.services import route_report
 from avvik.users.models import Role
@@ -32,10 +30,7 @@ from tests.factories import make_health_community, make_organization, make_unit,
 
 
 def routed(world, clock, **overrides):
-    report = create_draft(world.reporter, world.report_input(**overrides))
-    submit_report(world.reporter, report)
-    assert route_report(report, now=clock.now)
-    return report
+    return world.routed_case(clock.now, **overrides)
 
 
 def answered(world, clock, report=None):

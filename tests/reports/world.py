@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from avvik.catalog.models import Agreement, Category, Transition
 from avvik.organizations.models import Organization, OrganizationKind, Unit
-from avvik.reports.models import Consequence
-from avvik.reports.services import ReportInput
+from avvik.reports.models import Consequence, Report
+from avvik.reports.services import ReportInput, create_draft, submit_report
 from avvik.routing.models import RoutingRule
+from avvik.routing.services import route_report
 from avvik.users.models import Role, User
 from tests.factories import (
     make_agreement,
@@ -67,6 +68,13 @@ class World:
         )
         values.update(overrides)
         return ReportInput(**values)
+
+    def routed_case(self, now: datetime | None = None, **overrides: object) -> Report:
+        """A case the reporter filed and routing sent on (at ``now``)."""
+        report = create_draft(self.reporter, self.report_input(**overrides))
+        submit_report(self.reporter, report)
+        assert route_report(report, now=now)
+        return report
 
 
 def build_world() -> World:

@@ -20,10 +20,7 @@ from avvik.routing.services import route_report
 
 
 def routed(world, clock, **overrides):
-    report = create_draft(world.reporter, world.report_input(**overrides))
-    submit_report(world.reporter, report)
-    assert route_report(report, now=clock.now)
-    return report
+    return world.routed_case(clock.now, **overrides)
 
 
 def test_a_named_unit_wins_over_a_matching_rule(world, clock):
