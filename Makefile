@@ -17,12 +17,17 @@ DEV_INSTALLED := $(VENV)/.installed-dev
 run: translations demo-data
 	$(BIN)/avvik serve
 
+# Test processes: the tests wait on browsers, workers and databases as much as they compute,
+# so a third process keeps two cores busy. Each module stays in one process (tests/parallel.py).
+TEST_PROCESSES ?= 3
+PYTEST_PARALLEL = -n $(TEST_PROCESSES) --dist loadgroup
+
 test: translations install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # Every test but the `slow` ones, which start processes: for while you work.
 test-fast: translations install-dev
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not slow"
 
 install: $(INSTALLED)
 

@@ -25,8 +25,9 @@ from config import TestingConfig
 from tests.reports.world import World, build_world
 from tests.services import fresh_postgres_database
 
-#: ``clock`` and ``system_clock``, the only way a test learns the time, and the date lane.
-pytest_plugins = ["tests.clock"]
+#: ``clock`` and ``system_clock``, the only way a test learns the time, and the date lane;
+#: how the tests are shared among parallel processes.
+pytest_plugins = ["tests.clock", "tests.parallel"]
 
 DATABASES = ("sqlite", "postgresql")
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "avvik" / "translations"
@@ -59,10 +60,14 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     Tables come from the models here (fast); tests/test_migrations.py proves that the
     migrations build the very same schema from an empty database.
     """
-    instance_dir = tmp_path_factory.mktemp(f"instance-{request.param}")
-    if request.param == "sqlite":
-        url = f"sqlite:///{instance_dir / 'test.sqlite3'}"
-        yield from _app_with_tables(url, instance_dir)
+    yield from app_on_empty_database(request.param,
+                                     tmp_path_factory.mktemp(f"instance-{request.param}"))
+
+
+def app_on_empty_database(kind: str, instance_dir: Path) -> Iterator[Flask]:
+    """The app on a new database of ``kind`` ("sqlite" or "postgresql") with its tables."""
+    if kind == "sqlite":
+        yield from _app_with_tables(f"sqlite:///{instance_dir / 'test.sqlite3'}", instance_dir)
     else:
         with fresh_postgres_database() as url:
             yield from _app_with_tables(url, instance_dir)

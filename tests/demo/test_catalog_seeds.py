@@ -21,7 +21,7 @@ from avvik.reports.services.validation import ReportInput
 from avvik.routing.models import RoutingRule
 from avvik.routing.services import route_report
 from avvik.users.models import Membership, Role, User
-from tests.demo.conftest import NOW
+from tests.demo.clock import NOW
 
 #: What the seed texts name, as a reporter would look for it among the categories.
 SEED_TOPICS = ("individuell plan (IP)", "koordinator", "koordinerende enhet", "habilitering",

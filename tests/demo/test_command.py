@@ -11,7 +11,7 @@ from avvik.extensions import db
 from avvik.organizations.models import Organization
 from avvik.reports.models import Report
 from avvik.users.models import User
-from tests.demo.conftest import NOW
+from tests.demo.clock import NOW
 
 
 def _count(model: type) -> int:

@@ -16,7 +16,7 @@ from avvik.organizations.models import Organization, OrganizationKind, Unit
 from avvik.reports.models import Report, ReportStatus
 from avvik.routing.models import RoutingRule
 from avvik.users.models import Membership, Role, User
-from tests.demo.conftest import NOW
+from tests.demo.clock import NOW
 
 K = OrganizationKind
 

@@ -20,7 +20,7 @@ from avvik.reports.models import Report, ReportEvent
 from avvik.stats.filters import StatsFilter
 from avvik.stats.queries.measures import measure_evaluations, measure_summary
 from avvik.users.models import Membership, Role, User
-from tests.demo.conftest import NOW
+from tests.demo.clock import NOW
 
 M = MeasureStatus
 TODAY = oslo_today(NOW)

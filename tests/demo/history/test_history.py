@@ -27,7 +27,7 @@ from avvik.reports.models import (
 from avvik.reports.scope import visible_condition
 from avvik.routing.models import RoutingRule
 from avvik.users.models import User
-from tests.demo.conftest import NOW
+from tests.demo.clock import NOW
 
 S = ReportStatus
 OPEN = (S.ROUTED, S.ACKNOWLEDGED)

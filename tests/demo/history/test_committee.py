@@ -16,7 +16,7 @@ from avvik.organizations.models import HealthCommunity
 from avvik.reports.models import Report, ReportEvent
 from avvik.users.models import User
 from tests.conftest import login, new_browser
-from tests.demo.conftest import NOW
+from tests.demo.clock import NOW
 
 
 def _user(username: str) -> User:
