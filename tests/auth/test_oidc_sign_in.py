@@ -91,6 +91,20 @@ def test_the_person_returns_to_the_page_they_asked_for(
     assert answer.headers["Location"] == "/auth/profile"
 
 
+def test_pressing_the_button_again_keeps_only_the_latest_attempt(
+        client: FlaskClient, http: requests.Session, sso: Provider, db_session: object) -> None:
+    make_user("kari", email="kari.nordmann@example.test")
+    first, latest = start(client), start(client)
+    with client.session_transaction() as session:
+        attempts = [key for key in session if key.startswith("_state_")]
+
+    assert len(attempts) == 1  # the session cookie does not grow with every press
+    assert come_back(client, sign_in_at_provider(http, latest, "kari")).status_code == 302
+    with requests.Session() as another_visit:
+        assert come_back(client, sign_in_at_provider(another_visit, first, "kari")
+                         ).status_code == 400
+
+
 def test_the_hpr_number_finds_the_user_the_administrator_recorded_it_on(
         app: Flask, client: FlaskClient, http: requests.Session, provider: Provider,
         db_session: object) -> None:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import FlaskOAuth2App, OAuth
 from authlib.integrations.requests_client import OAuth2Session
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from joserfc.errors import JoseError
 from requests import RequestException
 
@@ -123,11 +123,22 @@ def authorization_url(redirect_uri: str) -> str:
         started = client.create_authorization_url(redirect_uri)
     except AuthlibBaseError as error:
         raise SignInFailed(f"authorization request failed: {error.error}") from error
-    client.save_authorize_data(redirect_uri=redirect_uri, **started)
+    _forget_earlier_attempts()
+    client.save_authorize_data(redirect_uri=redirect_uri, state=started["state"],
+                               code_verifier=started["code_verifier"],
+                               nonce=started["nonce"])
     par_endpoint = document.get("pushed_authorization_request_endpoint")
     if not par_endpoint:
         return started["url"]
     return _pushed(par_endpoint, document["authorization_endpoint"], started["url"])
+
+
+def _forget_earlier_attempts() -> None:
+    # Authlib keeps each attempt's state in the session cookie for an hour; a person who
+    # presses the button again and again would grow the cookie past what browsers keep.
+    # One sign-in at a time per browser: the latest.
+    for key in [key for key in session if key.startswith(f"_state_{NAME}_")]:
+        session.pop(key)
 
 
 def _pushed(par_endpoint: str, authorization_endpoint: str, url: str) -> str:

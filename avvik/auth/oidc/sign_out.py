@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-from flask import current_app, session
+from flask import current_app, request, session
 
 ID_TOKEN_KEY = "oidc_id_token"
 END_SESSION_KEY = "oidc_end_session"
@@ -39,8 +39,8 @@ def sign_out_url(post_logout_redirect_uri: str) -> str | None:
 def sign_out_origin() -> str | None:
     """The provider's sign-out origin when this browser will be sent there: the redirect
     that answers the sign-out form must be allowed by the pages' ``form-action`` policy."""
-    if not current_app.config.get("OIDC_ISSUER"):
-        return None
+    if not current_app.config.get("OIDC_ISSUER") or request.endpoint == "static":
+        return None  # (static files: no session, so that caches may keep them)
     endpoint = session.get(END_SESSION_KEY)
     if not endpoint:
         return None
