@@ -134,6 +134,29 @@ class Config:
         self.OUTBOX_RING = True
         self.CELERY = self._celery_settings()
         self._logs_and_metrics()
+        self._single_sign_on()
+
+    def _single_sign_on(self) -> None:
+        """Sign-in over OpenID Connect (avvik/auth/oidc/), and whether passwords still work.
+
+        AVVIK_OIDC_ISSUER turns it on; the provider's endpoints come from its discovery
+        document. The client proves who it is with a private key (AVVIK_OIDC_CLIENT_KEY_FILE,
+        a PEM file: ``private_key_jwt``, as HelseID requires) or a shared secret
+        (AVVIK_OIDC_CLIENT_SECRET). AVVIK_OIDC_USER_CLAIM names the claim that identifies an
+        existing user: ``email`` is matched to the user's e-mail, any other claim to the
+        identifier an administrator recorded on the user. AVVIK_OIDC_NAME is the provider's
+        name on the sign-in button. AVVIK_PASSWORD_SIGNIN=off leaves single sign-on the
+        only way in.
+        """
+        self.OIDC_ISSUER = env("OIDC_ISSUER")
+        self.OIDC_CLIENT_ID = env("OIDC_CLIENT_ID")
+        self.OIDC_CLIENT_KEY_FILE = env("OIDC_CLIENT_KEY_FILE")
+        self.OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+        self.OIDC_SCOPES = " ".join((env("OIDC_SCOPES", DEFAULT_OIDC_SCOPES) or "").split())
+        self.OIDC_USER_CLAIM = (env("OIDC_USER_CLAIM", "email") or "email").strip()
+        self.OIDC_NAME = env("OIDC_NAME")
+        self.PASSWORD_SIGNIN = _switch("PASSWORD_SIGNIN", "on")
+        _check_single_sign_on(self)
 
     def _logs_and_metrics(self, log_format: str = "text", log_level: str = "warning") -> None:
         """Logs and /metrics (avvik/core/logs.py, avvik/health/metrics.py).
@@ -244,6 +267,9 @@ class ProductionConfig(Config):
         if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             raise ConfigError("AVVIK_DATABASE_URL must name a PostgreSQL database when "
                               "AVVIK_ENV=production (SQLite is for one machine's trial run)")
+        if self.OIDC_ISSUER and not self.OIDC_ISSUER.startswith("https://"):
+            raise ConfigError("AVVIK_OIDC_ISSUER must be an https:// address when "
+                              "AVVIK_ENV=production (its keys and tokens come from there)")
         _check_identity_keys(self.IDENTITY_KEY or "")
 
 
@@ -262,6 +288,54 @@ def _check_identity_keys(configured: str) -> None:
                 f"print(Fernet.generate_key().decode())')") from None
     if not keys:
         raise ConfigError("AVVIK_IDENTITY_KEY must hold at least one key")
+
+
+#: AVVIK_OIDC_SCOPES unless set: who the person is, their name and e-mail.
+DEFAULT_OIDC_SCOPES = "openid profile email"
+
+
+def _check_single_sign_on(config: Config) -> None:
+    """Settings that would start and then fail at the first sign-in, refused at start."""
+    if not config.OIDC_ISSUER:
+        if config.OIDC_CLIENT_ID or config.OIDC_CLIENT_KEY_FILE or config.OIDC_CLIENT_SECRET:
+            raise ConfigError("AVVIK_OIDC_ISSUER must be set when the other AVVIK_OIDC_* "
+                              "settings are (single sign-on starts from the issuer)")
+        if not config.PASSWORD_SIGNIN:
+            raise ConfigError("AVVIK_PASSWORD_SIGNIN=off needs single sign-on: set "
+                              "AVVIK_OIDC_ISSUER, or nobody can sign in")
+        return
+    if not config.OIDC_ISSUER.startswith(("https://", "http://")):
+        raise ConfigError(f"AVVIK_OIDC_ISSUER={config.OIDC_ISSUER!r} must be the provider's "
+                          f"https:// address, such as https://helseid-sts.nhn.no")
+    if not config.OIDC_CLIENT_ID:
+        raise ConfigError("AVVIK_OIDC_CLIENT_ID must be set when AVVIK_OIDC_ISSUER is")
+    if bool(config.OIDC_CLIENT_KEY_FILE) == bool(config.OIDC_CLIENT_SECRET):
+        raise ConfigError("Set one of AVVIK_OIDC_CLIENT_KEY_FILE (a PEM private key, for "
+                          "private_key_jwt) and AVVIK_OIDC_CLIENT_SECRET, not both")
+    if "openid" not in config.OIDC_SCOPES.split():
+        raise ConfigError(f"AVVIK_OIDC_SCOPES={config.OIDC_SCOPES!r} must include openid")
+    if not config.OIDC_USER_CLAIM:
+        raise ConfigError("AVVIK_OIDC_USER_CLAIM must name a claim, such as email")
+    if config.OIDC_CLIENT_KEY_FILE:
+        _check_private_key(config.OIDC_CLIENT_KEY_FILE)
+
+
+def _check_private_key(path: str) -> None:
+    """AVVIK_OIDC_CLIENT_KEY_FILE must hold an unencrypted RSA or EC private key (PEM)."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(Path(path).read_bytes(), password=None)
+    except OSError as error:
+        raise ConfigError(f"AVVIK_OIDC_CLIENT_KEY_FILE={path!r} cannot be read: "
+                          f"{error.strerror}") from None
+    except (ValueError, TypeError):
+        raise ConfigError(f"AVVIK_OIDC_CLIENT_KEY_FILE={path!r} is not an unencrypted PEM "
+                          f"private key") from None
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise ConfigError(f"AVVIK_OIDC_CLIENT_KEY_FILE={path!r} must hold an RSA or an EC "
+                          f"private key")
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -335,6 +409,13 @@ def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network
             raise ConfigError(f"AVVIK_METRICS_ALLOW: {item!r} is not an address or a "
                               f"network (such as 10.0.0.0/8)") from None
     return tuple(networks)
+
+
+def _switch(name: str, default: str) -> bool:
+    value = (env(name, default) or default).strip().lower()
+    if value not in ("on", "off"):
+        raise ConfigError(f"AVVIK_{name}={value!r} must be on or off")
+    return value == "on"
 
 
 def _positive_int(name: str, default: str) -> int:

@@ -73,6 +73,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     import avvik.models  # noqa: F401  (every table known to create_all and Alembic)
     from avvik.auth.login import init_login
+    from avvik.auth.oidc.client import init_oidc
     from avvik.core.db import configure_sqlite
     from avvik.core.i18n import init_babel
     from avvik.extensions import celery_init_app, csrf, db, migrate
@@ -86,6 +87,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True,
                      include_name=outside_the_models)
     init_login(app)  # before CSRF: an anonymous POST is sent to sign in, not judged
+    init_oidc(app)
     csrf.init_app(app)
     init_babel(app)
     celery_init_app(app)
@@ -115,9 +117,10 @@ def register_errors(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
+    from avvik.auth.oidc.sign_out import sign_out_origin
     from avvik.core.security_headers import init_security_headers
 
-    init_security_headers(app)
+    init_security_headers(app, form_redirect_origin=sign_out_origin)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -16,7 +16,7 @@ from config import ConfigError
 
 def init_cli(app: Flask) -> None:
     from avvik.api.cli import create_token_command
-    from avvik.auth.cli import create_user_command
+    from avvik.auth.cli import create_user_command, oidc_public_key_command
     from avvik.core.mail_cli import send_test_mail_command
     from avvik.demo.cli import demo_data_command
     from avvik.escalation.cli import escalate_command
@@ -26,7 +26,7 @@ def init_cli(app: Flask) -> None:
 
     for command in (demo_data_command, serve_command, send_test_mail_command,
                     create_user_command, escalate_command, rotate_identity_key_command,
-                    create_token_command, worker_status_command):
+                    create_token_command, worker_status_command, oidc_public_key_command):
         app.cli.add_command(command)
 
 

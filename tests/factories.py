@@ -62,10 +62,11 @@ def make_unit(name: str | None = None, *, organization: Organization | None = No
 def make_user(username: str | None = None, *, full_name: str | None = None,
               email: str | None = None, password: str = DEFAULT_PASSWORD,
               roles: list[tuple[Role, Unit]] | None = None, is_admin: bool = False,
-              is_active: bool = True, locale: str | None = None) -> User:
+              is_active: bool = True, locale: str | None = None,
+              external_id: str | None = None) -> User:
     username = username or f"bruker{_next()}"
     user = User(username=username, full_name=full_name or f"Testperson {username}",
-                email=email or f"{username}@example.org",
+                email=email or f"{username}@example.org", external_id=external_id,
                 password_hash=hash_password(password), is_admin=is_admin,
                 is_active=is_active, locale=locale)
     db.session.add(user)

@@ -40,7 +40,8 @@ SEES = {
             "ward_leader", "hospital_coordinator", "admin"},
     "foreign": {"outsider", "hospital_coordinator", "admin"},
 }
-PUBLIC = {"static", "health.check", "auth.login", "home.set_language", "home.favicon",
+PUBLIC = {"static", "health.check", "auth.login", "auth.oidc.login", "auth.oidc.callback",
+          "home.set_language", "home.favicon",
           "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
           "health.live", "health.ready", "health.metrics"}
 ADMIN_BLUEPRINTS = {"organizations", "users", "catalog", "routing", "outbox"}

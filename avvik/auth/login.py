@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from avvik.users.models import User
 
 #: Endpoints anyone may reach without signing in. Everything else requires a login.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "home.set_language", "home.favicon",
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.oidc.login", "auth.oidc.callback",
+                              "static", "home.set_language", "home.favicon",
                               "health.check", "health.live", "health.ready",
                               # /metrics checks the scraper's address or token itself.
                               "health.metrics"})

@@ -62,6 +62,12 @@ def hash_password(password: str) -> str:
     return hasher().hash(password)
 
 
+def unusable_password_hash() -> str:
+    """For a user made while password sign-in is off: the hash of a secret nobody was told,
+    so that no password opens the account should password sign-in be turned on again."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return hasher().verify(password_hash, password)

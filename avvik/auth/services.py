@@ -23,6 +23,7 @@ from avvik.auth.passwords import (
     hash_password,
     needs_rehash,
     password_problems,
+    unusable_password_hash,
     verify_password,
 )
 from avvik.auth.queries import user_by_username
@@ -46,6 +47,9 @@ USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,79}")
 
 #: One message for an unknown name, a wrong password and an inactive user alike.
 WRONG_CREDENTIALS = _l("The user name or the password is wrong.")
+#: AVVIK_PASSWORD_SIGNIN=off: single sign-on is the only way in.
+PASSWORD_SIGNIN_OFF = _l("Sign-in with a password is turned off. Use the single sign-on "
+                         "button.")
 
 
 def wait_message() -> str:
@@ -57,12 +61,15 @@ def wait_message() -> str:
 def sign_in(username: str, password: str, *, now: datetime | None = None) -> User:
     """Check a user name and password and open a login session for the user.
 
-    Answers the same for an unknown name, a wrong password and an inactive user, and takes
-    about as long (an unknown name is checked against a dummy hash). A throttled name is
+    Refused outright while password sign-in is off (AVVIK_PASSWORD_SIGNIN). Answers the
+    same for an unknown name, a wrong password and an inactive user, and takes about as
+    long (an unknown name is checked against a dummy hash). A throttled name is
     refused without looking at the password. On success the failures are forgotten, the
     hash is renewed if its parameters are outdated, and ``user.session_token`` is set.
     """
     now = now or utcnow()
+    if not current_app.config["PASSWORD_SIGNIN"]:
+        raise ValidationFailed([("form", str(PASSWORD_SIGNIN_OFF))])
     policy = ThrottlePolicy.from_config()
     key = throttle_key(username)
     if is_throttled(throttle_for_update(key), now, policy):
@@ -139,8 +146,9 @@ def set_language(user: User, locale: str) -> None:
 
 
 def create_user(username: str, full_name: str, email: str, password: str, *,
-                is_admin: bool = False) -> User:
-    """Create an active user with a password that meets the policy.
+                is_admin: bool = False, external_id: str | None = None) -> User:
+    """Create an active user with a password that meets the policy (none while password
+    sign-in is off), and their identifier at the single sign-on provider, if given.
 
     The user name is stored lower-case and must not exist already in any spelling.
     """
@@ -160,12 +168,19 @@ def create_user(username: str, full_name: str, email: str, password: str, *,
         email = validate_email(email.strip(), check_deliverability=False).normalized
     except EmailNotValidError:
         errors.append(("email", str(_l("This is not a valid e-mail address."))))
-    errors += [("password", problem) for problem in password_problems(password,
-                                                                      username=username)]
+    if password or current_app.config["PASSWORD_SIGNIN"]:
+        errors += [("password", problem) for problem in password_problems(password,
+                                                                          username=username)]
+    external_id = (external_id or "").strip() or None
+    if external_id and db.session.execute(
+        db.select(User.id).where(User.external_id == external_id)
+    ).first() is not None:
+        errors.append(("external_id", str(_l("Another user has this identifier."))))
     if errors:
         raise ValidationFailed(errors)
-    user = User(username=username, full_name=full_name, email=email,
-                password_hash=hash_password(password), is_admin=is_admin, is_active=True)
+    user = User(username=username, full_name=full_name, email=email, external_id=external_id,
+                password_hash=hash_password(password) if password else unusable_password_hash(),
+                is_admin=is_admin, is_active=True)
     db.session.add(user)
     db.session.flush()
     return user

@@ -15,14 +15,17 @@ from flask_login import current_user
 
 from avvik.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from avvik.auth.login import end_browser_session, start_browser_session
+from avvik.auth.oidc.sign_out import sign_out_url
+from avvik.auth.oidc.views import bp as oidc_bp
 from avvik.auth.services import change_password, set_language, sign_in, sign_out
 from avvik.core.errors import ValidationFailed
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.transactions import transactional
-from avvik.core.urls import safe_next_url
+from avvik.core.urls import public_url, safe_next_url
 from avvik.users.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+bp.register_blueprint(oidc_bp)  # /auth/oidc/...
 
 
 def _me() -> User:
@@ -66,10 +69,13 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 @transactional
 def logout() -> ResponseReturnValue:
+    # After a single sign-on, on to the provider to end the session there too; it sends
+    # the browser back to the sign-in page.
+    at_provider = sign_out_url(public_url("auth.login"))
     sign_out(current_user.session_token)
     end_browser_session()
     flash(_("You are signed out."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(at_provider or url_for("auth.login"))
 
 
 @bp.get("/profile")

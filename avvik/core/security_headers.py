@@ -8,33 +8,52 @@ frame could be clicked on without the person knowing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, current_app
 from werkzeug.wrappers import Response
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
+
+def content_security_policy(form_action: str = "'self'") -> str:
+    return "; ".join((
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        f"form-action {form_action}",
+        "frame-ancestors 'none'",
+    ))
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 #: A year, the value browsers' preload lists ask for.
 HSTS_SECONDS = 365 * 24 * 3600
 
 
-def init_security_headers(app: Flask) -> None:
-    app.after_request(_add_security_headers)
+def init_security_headers(app: Flask,
+                          form_redirect_origin: Callable[[], str | None] = lambda: None
+                          ) -> None:
+    """``form_redirect_origin()``: another origin that this browser's forms may be
+    redirected to, such as the single sign-on provider's sign-out. Browsers hold the
+    redirect that answers a form to the page's ``form-action`` too."""
+
+    def add_security_headers(response: Response) -> Response:
+        origin = form_redirect_origin()
+        policy = (content_security_policy(f"'self' {origin}") if origin
+                  else CONTENT_SECURITY_POLICY)
+        return _add_security_headers(response, policy)
+
+    app.after_request(add_security_headers)
 
 
-def _add_security_headers(response: Response) -> Response:
+def _add_security_headers(response: Response, policy: str) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", policy)
     headers.setdefault("X-Frame-Options", "DENY")  # for browsers without frame-ancestors
     headers.setdefault("X-Content-Type-Options", "nosniff")
     # Case URLs carry case ids: other sites learn only our origin, never the path.

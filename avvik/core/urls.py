@@ -19,6 +19,12 @@ def safe_next_url(target: str | None, default_endpoint: str = "home.index") -> s
     return url_for(default_endpoint)
 
 
+def public_url(endpoint: str, **values: object) -> str:
+    """The address of ``endpoint`` as people and other services reach it (AVVIK_BASE_URL),
+    whatever host name this request came in on."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
 def page_to_return_to(target: str | None, default_endpoint: str = "home.index") -> str:
     """``safe_next_url`` that a browser can GET. A page rendered by a form post stands at
     the form's action, which may answer POST only (a step on a case): then the nearest

@@ -26,6 +26,9 @@ class UserForm(ServiceForm):
                             filters=[strip])
     email = EmailField(_l("E-mail"), [CheckedByService(), Length(max=254)], filters=[strip])
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validate_choice=False)
+    external_id = StringField(_l("Identifier at the sign-in service"),
+                              [CheckedByService(), Length(max=200)], filters=[strip],
+                              render_kw={"autocomplete": "off", "spellcheck": "false"})
     is_admin = BooleanField(_l("Administrator (maintains organisations, users and "
                                "reference data)"))
 

@@ -43,6 +43,10 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
+    #: Who the person is at the single sign-on provider when AVVIK_OIDC_USER_CLAIM is not
+    #: ``email``: the claim's value (an HPR number, an Entra object id, a national identity
+    #: number from ID-porten), matched exactly. Never shown outside user administration.
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
     #: argon2id hash (argon2-cffi); never the password itself.
     password_hash: Mapped[str] = mapped_column(String(255))
     #: Preferred interface language ("nb" or "en"); None follows the browser.

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from avvik.auth.access import PASSWORD_RESET, end_access_after_new_password
-from avvik.auth.passwords import hash_password, password_problems
+from avvik.auth.passwords import hash_password, password_problems, unusable_password_hash
 from avvik.core.errors import ValidationFailed
 from avvik.core.permissions import require_admin
 from avvik.extensions import db
@@ -27,6 +28,8 @@ from avvik.users.models import Membership, Role, User
 
 #: Lower-case letters, digits and . _ @ - ; user names are stored lower-cased.
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,79}")
+#: An identifier at the sign-in service: printable, no spaces (claims hold none).
+EXTERNAL_ID_PATTERN = re.compile(r"[!-~]{1,200}")
 LOCALES = ("nb", "en")
 
 
@@ -46,7 +49,8 @@ def unique_or_fail(errors: list[tuple[str, str]]) -> Iterator[None]:
 
 
 def _user_fields(user: User | None, *, username: str, full_name: str, email: str,
-                 locale: str | None) -> tuple[dict[str, object], list[tuple[str, str]]]:
+                 locale: str | None, external_id: str | None
+                 ) -> tuple[dict[str, object], list[tuple[str, str]]]:
     """Normalise and check the fields shared by create and update."""
     errors: list[tuple[str, str]] = []
     username = (username or "").strip().lower()
@@ -66,9 +70,24 @@ def _user_fields(user: User | None, *, username: str, full_name: str, email: str
                                        "kari.nordmann@kommune.no."))))
     if locale not in (None, "", *LOCALES):
         errors.append(("locale", str(_l("Choose a language from the list."))))
+    external_id = (external_id or "").strip() or None
+    if external_id is not None:
+        errors += _external_id_errors(external_id, exclude_id=user.id if user else None)
     values = {"username": username, "full_name": full_name, "email": email,
-              "locale": locale or None}
+              "locale": locale or None, "external_id": external_id}
     return values, errors
+
+
+def _external_id_errors(external_id: str, *, exclude_id: int | None) -> list[tuple[str, str]]:
+    if not EXTERNAL_ID_PATTERN.fullmatch(external_id):
+        return [("external_id", str(_l("Write the identifier exactly as the sign-in service "
+                                       "gives it: at most 200 characters, no spaces.")))]
+    query = db.select(User.id).where(User.external_id == external_id)
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    if db.session.scalar(query.limit(1)) is not None:
+        return [("external_id", str(_l("Another user has this identifier.")))]
+    return []
 
 
 def _username_taken(username: str, *, exclude_id: int | None) -> bool:
@@ -84,27 +103,35 @@ def _password_errors(password: str, username: str) -> list[tuple[str, str]]:
 
 
 def create_user(actor: User, *, username: str, full_name: str, email: str,
-                locale: str | None, is_admin: bool, password: str) -> User:
-    """Create a user with an initial password the administrator hands over."""
+                locale: str | None, is_admin: bool, password: str,
+                external_id: str | None = None) -> User:
+    """Create a user with an initial password the administrator hands over.
+
+    While password sign-in is off (AVVIK_PASSWORD_SIGNIN) the password may be left out:
+    the person signs in through single sign-on only.
+    """
     require_admin(actor)
     values, errors = _user_fields(None, username=username, full_name=full_name,
-                                  email=email, locale=locale)
-    errors += _password_errors(password or "", str(values["username"]))
+                                  email=email, locale=locale, external_id=external_id)
+    if password or current_app.config["PASSWORD_SIGNIN"]:
+        errors += _password_errors(password or "", str(values["username"]))
     if errors:
         raise ValidationFailed(errors)
-    user = User(**values, is_admin=bool(is_admin), password_hash=hash_password(password))
+    password_hash = hash_password(password) if password else unusable_password_hash()
+    user = User(**values, is_admin=bool(is_admin), password_hash=password_hash)
     with unique_or_fail([("username", str(_l("The user name is taken.")))]):
         db.session.add(user)
     return user
 
 
 def update_user(actor: User, user: User, *, username: str, full_name: str, email: str,
-                locale: str | None, is_admin: bool, password: str | None = None) -> None:
+                locale: str | None, is_admin: bool, password: str | None = None,
+                external_id: str | None = None) -> None:
     """Edit a user; a non-empty ``password`` replaces the old one and ends the user's
     access: every session (but the actor's own) and every API token."""
     require_admin(actor)
     values, errors = _user_fields(user, username=username, full_name=full_name,
-                                  email=email, locale=locale)
+                                  email=email, locale=locale, external_id=external_id)
     if password:
         errors += _password_errors(password, str(values["username"]))
     if user.id == actor.id and not is_admin:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from avvik.auth.passwords import verify_password
 from avvik.extensions import db
 from avvik.users.models import User
@@ -55,3 +57,34 @@ def test_taken_name_and_bad_email_are_refused(app, db_session):
     assert result.exit_code == 1
     assert "username: This user name is taken." in result.output
     assert "email:" in result.output
+
+
+def test_with_password_sign_in_off_the_first_administrator_needs_no_password(
+        app, db_session, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_SIGNIN", False)
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "ola", "--name", "Ola Admin", "--email", "ola@example.com",
+              "--admin", "--external-id", "9144900"], env={"AVVIK_NEW_PASSWORD": ""})
+    assert result.exit_code == 0, result.output
+    user = user_named("ola")
+    assert user.is_admin and user.external_id == "9144900"
+    assert not verify_password(user.password_hash, "")
+
+
+def test_oidc_public_key_prints_the_key_to_register_at_the_provider(app, tmp_path,
+                                                                   monkeypatch):
+    from joserfc.jwk import KeySet
+
+    from avvik.auth.oidc.keys import read_client_key
+    from tests.oidc_provider import write_client_key
+
+    key_file = write_client_key(tmp_path / "client.pem")
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_KEY_FILE", str(key_file))
+
+    result = app.test_cli_runner().invoke(args=["oidc-public-key"])
+
+    assert result.exit_code == 0, result.output
+    (public,) = KeySet.import_key_set(json.loads(result.output)).keys
+    assert not public.is_private
+    assert public.kid == read_client_key(str(key_file)).kid
+    assert json.loads(result.output)["keys"][0]["alg"] == "RS256"

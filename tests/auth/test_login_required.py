@@ -23,6 +23,8 @@ from avvik.auth.login import PUBLIC_ENDPOINTS, SESSIONLESS_PREFIXES
 #: The site's icon (home.favicon) is public like the static files it is one of.
 REVIEWED_PUBLIC_ENDPOINTS = {"auth.login", "static", "home.set_language", "home.favicon",
                              "health.check",
+                             # Single sign-on: off to the provider and back, before sign-in.
+                             "auth.oidc.login", "auth.oidc.callback",
                              # For load balancers: the process answers; its DB and broker do.
                              "health.live", "health.ready",
                              # Prometheus: its own allow-list of addresses, or a token.
