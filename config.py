@@ -107,11 +107,8 @@ class Config:
         #: Days a new personal API token works; its owner makes a new one after that.
         self.API_TOKEN_DAYS = _positive_int("API_TOKEN_DAYS", "90")
 
-        # Sign-in throttling: after SLOWDOWN_AFTER failures each attempt waits a growing
-        # delay; after LOCK_AFTER failures the name is locked for LOCK_MINUTES.
-        self.LOGIN_SLOWDOWN_AFTER = 3
-        self.LOGIN_LOCK_AFTER = 10
-        self.LOGIN_LOCK_MINUTES = 15
+        self._sign_in_throttling()
+        self._second_factor()
         # argon2id at OWASP's parameters for a web server (19 MiB, 2 passes); a hash made
         # with others is renewed at the next sign-in.
         self.PASSWORD_HASH_TIME_COST = 2
@@ -153,6 +150,57 @@ class Config:
                               f"one of {', '.join(level.lower() for level in LOG_LEVELS)}")
         self.METRICS_ALLOW = _networks(env("METRICS_ALLOW", "127.0.0.1,::1") or "")
         self.METRICS_TOKEN = env("METRICS_TOKEN")
+
+    def _sign_in_throttling(self) -> None:
+        """Failed sign-ins, counted in the broker's Redis (avvik/auth/throttle.py).
+
+        Per account and client address: after SLOWDOWN_AFTER failures the next attempt
+        waits 1 s, then 2, 4, 8 … up to MAX_DELAY, and at most PAIR_LIMIT (a cap on the
+        guesser's own address, which the real user elsewhere never meets). Per account
+        from any address: a gentle
+        cap (a wait of at most its window, never a lock). Per client address: a cap on
+        failures across every account. Limits are Flask-Limiter's strings
+        ("20 per minute;200 per hour").
+        """
+        self.LOGIN_SLOWDOWN_AFTER = _positive_int("LOGIN_SLOWDOWN_AFTER", "3")
+        self.LOGIN_MAX_DELAY_SECONDS = _positive_int("LOGIN_MAX_DELAY_SECONDS", "900")
+        self.LOGIN_PAIR_LIMIT = env("LOGIN_PAIR_LIMIT", "40 per day")
+        self.LOGIN_ACCOUNT_LIMIT = env("LOGIN_ACCOUNT_LIMIT", "10 per minute")
+        self.LOGIN_ADDRESS_LIMIT = env("LOGIN_ADDRESS_LIMIT", "30 per minute;300 per hour")
+        # Only someone who has the password reaches the code: a stricter cap costs the
+        # real user nothing that a stranger could cause.
+        self.LOGIN_CODE_ACCOUNT_LIMIT = env("LOGIN_CODE_ACCOUNT_LIMIT",
+                                            "5 per minute;20 per hour")
+        #: Failed API bearer tokens per client address.
+        self.API_AUTH_FAILURE_LIMIT = env("API_AUTH_FAILURE_LIMIT", "20 per minute")
+        # Flask-Limiter's settings: the broker's Redis (the embedded one too), the moving
+        # window (its timestamps are the app's clock, so tests can move time), and a
+        # prefix of our own so that the counters never meet Celery's keys.
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URL",
+                                         limits_storage_url(self.BROKER_URL or ""))
+        self.RATELIMIT_STRATEGY = "moving-window"
+        self.RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "avvik-limits")
+        # Errors as limits' StorageError, and a Redis that hangs costs seconds, not the
+        # worker: the throttle then lets sign-in through (avvik/auth/throttle.py).
+        self.RATELIMIT_STORAGE_OPTIONS = {"wrap_exceptions": True, "socket_timeout": 2,
+                                          "socket_connect_timeout": 2}
+        #: Reverse proxies in front of the app whose X-Forwarded-For and -Proto are
+        #: believed (werkzeug's ProxyFix); 0 believes none, and the client address is
+        #: the connection's.
+        self.PROXY_COUNT = _whole_number("PROXY_COUNT", "0")
+
+    def _second_factor(self) -> None:
+        """One-time codes (TOTP) for local accounts (avvik/auth/totp.py).
+
+        AVVIK_TOTP_KEY: a Fernet key for the users' TOTP secrets; without it one is
+        derived from AVVIK_SECRET_KEY (so changing the secret key would make every
+        enrolled user enrol again: production should set its own). Administrators must
+        use codes in production unless single sign-on (AVVIK_OIDC_ISSUER) is configured.
+        """
+        self.TOTP_KEY = env("TOTP_KEY")
+        self.TOTP_ISSUER = env("TOTP_ISSUER", "Avvik")
+        self.SSO_CONFIGURED = bool(env("OIDC_ISSUER"))
+        self.ADMIN_TOTP_REQUIRED = False
 
     @property
     def SQLALCHEMY_ENGINE_OPTIONS(self) -> dict[str, Any]:
@@ -210,6 +258,9 @@ class TestingConfig(Config):
         # No broker runs under the unit tests; the worker tests name a real one.
         self.BROKER_URL = env("BROKER_URL", "memory://")
         self.CELERY = self._celery_settings()
+        # Rate limits in this process's memory; tests/auth/test_throttle_redis.py proves
+        # them on a real Redis.
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URL", "memory://")
 
 
 class ProductionConfig(Config):
@@ -229,6 +280,8 @@ class ProductionConfig(Config):
         self._logs_and_metrics(log_format="json", log_level="info")
         self._refuse_unsafe_settings()
         self.SESSION_COOKIE_SECURE = True
+        # Without single sign-on, an administrator's password alone is not enough.
+        self.ADMIN_TOTP_REQUIRED = not self.SSO_CONFIGURED
 
     def _refuse_unsafe_settings(self) -> None:
         """What would start and then fail, or leak, refused at start in one line each."""
@@ -335,6 +388,27 @@ def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network
             raise ConfigError(f"AVVIK_METRICS_ALLOW: {item!r} is not an address or a "
                               f"network (such as 10.0.0.0/8)") from None
     return tuple(networks)
+
+
+def limits_storage_url(broker_url: str) -> str:
+    """The broker's Redis as the ``limits`` library names it.
+
+    Kombu's ``redis+socket://PATH`` (the embedded broker) is ``redis+unix://PATH`` there;
+    a Redis URL is used as it is. Any other broker (the tests' ``memory://``) has no Redis
+    to share, and the counters stay in the process.
+    """
+    if broker_url.startswith("redis+socket://"):
+        return "redis+unix://" + broker_url[len("redis+socket://"):]
+    if broker_url.startswith(("redis://", "rediss://")):
+        return broker_url
+    return "memory://"
+
+
+def _whole_number(name: str, default: str) -> int:
+    value = (env(name, default) or default).strip()
+    if not value.isdigit():
+        raise ConfigError(f"AVVIK_{name} must be a whole number, not {value!r}")
+    return int(value)
 
 
 def _positive_int(name: str, default: str) -> int:

@@ -1,10 +1,13 @@
-"""Server-side login sessions and failed-login throttling."""
+"""Server-side login sessions.
+
+Failed sign-ins are counted in Redis, not here (avvik/auth/throttle.py).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, SmallInteger, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvik.core.db import UTCDateTime
@@ -28,15 +31,3 @@ class LoginSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
-
-
-class LoginThrottle(db.Model):
-    """Failed sign-ins per user name, known or not, so the answer reveals nothing."""
-
-    __tablename__ = "login_throttles"
-
-    #: The user name as typed, lower-cased and trimmed.
-    username: Mapped[str] = mapped_column(String(80), primary_key=True)
-    failures: Mapped[int] = mapped_column(SmallInteger, default=0)
-    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
