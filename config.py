@@ -157,22 +157,22 @@ class Config:
         Per account and client address: after SLOWDOWN_AFTER failures the next attempt
         waits 1 s, then 2, 4, 8 … up to MAX_DELAY, and at most PAIR_LIMIT (a cap on the
         guesser's own address, which the real user elsewhere never meets). Per account
-        from any address: a gentle
-        cap (a wait of at most its window, never a lock). Per client address: a cap on
-        failures across every account. Limits are Flask-Limiter's strings
-        ("20 per minute;200 per hour").
+        from any address: a gentle cap (a wait of at most its window, never a lock). Per
+        client address: a cap on failures across every account. Limits are
+        Flask-Limiter's strings ("30 per minute;300 per hour").
         """
         self.LOGIN_SLOWDOWN_AFTER = _positive_int("LOGIN_SLOWDOWN_AFTER", "3")
         self.LOGIN_MAX_DELAY_SECONDS = _positive_int("LOGIN_MAX_DELAY_SECONDS", "900")
-        self.LOGIN_PAIR_LIMIT = env("LOGIN_PAIR_LIMIT", "40 per day")
-        self.LOGIN_ACCOUNT_LIMIT = env("LOGIN_ACCOUNT_LIMIT", "10 per minute")
-        self.LOGIN_ADDRESS_LIMIT = env("LOGIN_ADDRESS_LIMIT", "30 per minute;300 per hour")
+        self.LOGIN_PAIR_LIMIT = _rate_limit("LOGIN_PAIR_LIMIT", "40 per day")
+        self.LOGIN_ACCOUNT_LIMIT = _rate_limit("LOGIN_ACCOUNT_LIMIT", "10 per minute")
+        self.LOGIN_ADDRESS_LIMIT = _rate_limit("LOGIN_ADDRESS_LIMIT",
+                                               "30 per minute;300 per hour")
         # Only someone who has the password reaches the code: a stricter cap costs the
         # real user nothing that a stranger could cause.
-        self.LOGIN_CODE_ACCOUNT_LIMIT = env("LOGIN_CODE_ACCOUNT_LIMIT",
-                                            "5 per minute;20 per hour")
+        self.LOGIN_CODE_ACCOUNT_LIMIT = _rate_limit("LOGIN_CODE_ACCOUNT_LIMIT",
+                                                    "5 per minute;20 per hour")
         #: Failed API bearer tokens per client address.
-        self.API_AUTH_FAILURE_LIMIT = env("API_AUTH_FAILURE_LIMIT", "20 per minute")
+        self.API_AUTH_FAILURE_LIMIT = _rate_limit("API_AUTH_FAILURE_LIMIT", "20 per minute")
         # Flask-Limiter's settings: the broker's Redis (the embedded one too), the moving
         # window (its timestamps are the app's clock, so tests can move time), and a
         # prefix of our own so that the counters never meet Celery's keys.
@@ -298,6 +298,8 @@ class ProductionConfig(Config):
             raise ConfigError("AVVIK_DATABASE_URL must name a PostgreSQL database when "
                               "AVVIK_ENV=production (SQLite is for one machine's trial run)")
         _check_identity_keys(self.IDENTITY_KEY or "")
+        if self.TOTP_KEY:
+            _check_fernet_key("AVVIK_TOTP_KEY", self.TOTP_KEY)
 
 
 def _check_identity_keys(configured: str) -> None:
@@ -315,6 +317,31 @@ def _check_identity_keys(configured: str) -> None:
                 f"print(Fernet.generate_key().decode())')") from None
     if not keys:
         raise ConfigError("AVVIK_IDENTITY_KEY must hold at least one key")
+
+
+def _check_fernet_key(name: str, key: str) -> None:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(key)
+    except ValueError:
+        raise ConfigError(
+            f"{name} is not a Fernet key (make one with python -c 'from "
+            f"cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+        ) from None
+
+
+def _rate_limit(name: str, default: str) -> str:
+    """A Flask-Limiter limit string ("10 per minute;100 per hour"), checked at start."""
+    from limits import parse_many
+
+    value = env(name, default) or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"AVVIK_{name}={value!r} is not a rate limit such as "
+                          f"'10 per minute' or '30 per minute;300 per hour'") from None
+    return value
 
 
 CONFIGS: dict[str, type[Config]] = {

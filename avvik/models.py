@@ -2,7 +2,7 @@
 
 from avvik.api.models import ApiToken, IdempotencyKey
 from avvik.audit.models import AuditEntry
-from avvik.auth.models import LoginSession
+from avvik.auth.models import LoginSession, RecoveryCode, TotpEnrolment
 from avvik.catalog.models import Agreement, Category, Phase, Transition
 from avvik.committee.models import AgendaItem, AgendaSource, AgendaStatus, Meeting
 from avvik.core.heartbeat import WorkerHeartbeat
@@ -31,7 +31,8 @@ __all__ = [
     "HealthCommunity", "IdempotencyKey", "LoginSession", "Measure",
     "MeasureReport",
     "MeasureStatus", "Meeting", "Membership", "Organization",
-    "OrganizationKind", "OutboxMessage", "OutboxState", "PatientIdentity", "Phase", "Report",
-    "ReportEvent", "ReportStatus", "Role", "RoutingRule", "Transition", "Unit", "User",
+    "OrganizationKind", "OutboxMessage", "OutboxState", "PatientIdentity", "Phase",
+    "RecoveryCode", "Report", "ReportEvent", "ReportStatus", "Role", "RoutingRule",
+    "TotpEnrolment", "Transition", "Unit", "User",
     "WorkerHeartbeat",
 ]

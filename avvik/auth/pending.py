@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import redirect, session
+from flask import flash, redirect, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from avvik.auth.login import start_browser_session
 from avvik.auth.services import complete_sign_in, sign_out
+from avvik.auth.totp import admin_must_enrol
 from avvik.core.timeutil import utcnow
 from avvik.core.urls import safe_next_url
 from avvik.extensions import db
@@ -57,4 +59,8 @@ def finish_sign_in(user: User, next_url: str | None) -> Response:
     complete_sign_in(user)
     sign_out(previous_token)  # signing in again over an open session
     start_browser_session(user)  # also forgets the pending sign-in
+    if admin_must_enrol(user):
+        flash(_("Administrators must sign in with one-time codes. Set them up to go on."),
+              "info")
+        return redirect(url_for("auth.two_factor"))
     return redirect(safe_next_url(next_url))

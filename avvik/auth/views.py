@@ -2,7 +2,7 @@
 
 Each post commits at the views' boundary (avvik/core/transactions.py). Failed attempts
 are counted in Redis as they happen (avvik/auth/throttle.py), so a refusal rolls back
-like any other.
+like any other. The one-time code step and the codes' own pages are in code_views.py.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from avvik.auth import code_views  # noqa: F401  (its routes join the blueprint)
 from avvik.auth.blueprint import bp
 from avvik.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from avvik.auth.login import end_browser_session
-from avvik.auth.pending import finish_sign_in
+from avvik.auth.pending import finish_sign_in, remember_pending_sign_in
 from avvik.auth.services import change_password, check_password, set_language, sign_out
 from avvik.auth.throttle import Throttled, wait_message
+from avvik.auth.totp import has_totp
 from avvik.core.errors import ValidationFailed
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.limits import client_address
@@ -63,6 +65,9 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = check_password(form.username.data, form.password.data,
                               address=client_address())
+        if has_totp(user):  # the password was right; now the code from the app
+            remember_pending_sign_in(user, form.next.data)
+            return redirect(url_for("auth.code"))
         return finish_sign_in(user, form.next.data)
     return _login_page(form)
 
@@ -138,4 +143,4 @@ def _render_profile(language_form: LanguageForm | None = None,
         formdata=None, locale=current_user.locale or str(get_locale()))
     password_form = password_form or ChangePasswordForm(formdata=None)
     return render_template("auth/profile.html", language_form=language_form,
-                           password_form=password_form)
+                           password_form=password_form, codes_on=has_totp(_me()))
