@@ -31,7 +31,7 @@ from avvik.serving.broker import answers, prepare, server_argv
 from config import DevelopmentConfig, embedded_broker_socket, limits_storage_url
 from tests.conftest import login, make_test_config, new_browser
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.services import REDIS_URL, missing_service
+from tests.services import REDIS_URL, free_port, missing_service
 
 WRONG = "feil-passord-123"
 HOME, STRANGER = "198.51.100.7", "203.0.113.66"
@@ -125,3 +125,20 @@ def test_the_embedded_broker_keeps_the_limits_too(tmp_path, monkeypatch, clock):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_without_its_redis_sign_in_goes_on_unthrottled(tmp_path, caplog, clock):
+    config = make_test_config(f"sqlite:///{tmp_path / 'app.sqlite3'}", tmp_path)
+    config.RATELIMIT_STORAGE_URI = f"redis://127.0.0.1:{free_port()}/0"  # nobody there
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        make_user("kari")
+        db.session.commit()
+    browser = new_browser(app)
+    for _ in range(4):
+        assert "wrong" in login(browser, "kari", WRONG).get_data(as_text=True)
+    assert login(browser, "kari", DEFAULT_PASSWORD).status_code == 302
+    assert "rate limit storage is unreachable" in caplog.text
+    with app.app_context():
+        db.engine.dispose()
