@@ -1,8 +1,8 @@
 """Signing in and out, what users may change about their own account, new accounts.
 
 Services flush and never commit. A refused sign-in raises ``ValidationFailed`` after
-counting the failure, so its view's boundary commits that refusal rather than rolling it
-back (``kept_when_refused``, avvik/core/transactions.py).
+counting the failure in Redis (avvik/auth/throttle.py), where the view's rollback does not
+undo it; one that must wait raises ``Throttled`` without looking at the password.
 """
 
 from __future__ import annotations
