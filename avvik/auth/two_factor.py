@@ -29,12 +29,13 @@ from avvik.auth.totp import (
     enrolment_of,
     remove_enrolment,
 )
-from avvik.core.errors import ValidationFailed
+from avvik.core.errors import PermissionDenied, ValidationFailed
 from avvik.core.timeutil import utcnow
 from avvik.users.models import User
 
 TOTP_ON = "user.totp_enabled"
 TOTP_OFF = "user.totp_disabled"
+TOTP_REMOVED = "user.totp_removed_by_admin"
 
 
 def _attempt(user: User, address: str | None, kind: str) -> Attempt:
@@ -92,3 +93,14 @@ def turn_off_codes(user: User, password: str, code: str, *, address: str | None,
     remove_enrolment(user)
     forget_recovery_codes(user)
     audit(TOTP_OFF, "user", user.id, actor=user, now=now)
+
+
+def remove_codes_of(actor: User, user: User, *, now: datetime | None = None) -> None:
+    """An administrator removes a user's codes (a lost phone, no recovery codes left): the
+    user signs in with the password alone, or sets codes up again where they must."""
+    if not actor.is_admin:
+        raise PermissionDenied()
+    now = now or utcnow()
+    remove_enrolment(user)
+    forget_recovery_codes(user)
+    audit(TOTP_REMOVED, "user", user.id, actor=actor, now=now)

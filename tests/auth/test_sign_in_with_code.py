@@ -140,3 +140,17 @@ def test_an_ordinary_user_is_not_asked_for_codes(app, client, kari, monkeypatch)
     monkeypatch.setitem(app.config, "ADMIN_TOTP_REQUIRED", True)
     assert login(client, "kari", DEFAULT_PASSWORD).headers["Location"] == "/"
     assert client.get("/auth/profile").status_code == 200
+
+
+def test_an_administrator_removes_the_codes_of_someone_who_lost_their_phone(app, kari,
+                                                                           clock):
+    enrolled(kari, clock)
+    make_user("admin", is_admin=True)
+    admin = signed_in_client(app, "admin")
+    page = admin.get(f"/users/{kari.id}").get_data(as_text=True)
+    assert "Remove one-time codes" in page
+    response = post_form(admin, f"/users/{kari.id}/codes/remove", {},
+                         token_from=f"/users/{kari.id}")
+    assert response.headers["Location"] == f"/users/{kari.id}"
+    assert not has_totp(kari)
+    assert login(new_browser(app), "kari", DEFAULT_PASSWORD).headers["Location"] == "/"
