@@ -40,31 +40,29 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _refused(render: type[AppForm], page: str) -> Callable[[Exception], ResponseReturnValue]:
-    """A refusal handler: the page again with the form's errors, or the wait (429)."""
+def _refused(form_class: type[AppForm], page: Callable[[AppForm], str]
+             ) -> Callable[[Exception], ResponseReturnValue]:
+    """A refusal handler: ``page`` again with the form as sent and why, or with how long
+    to wait (429) when the attempt was throttled."""
     def refused(error: Exception) -> ResponseReturnValue:
-        form = render()
+        form = form_class()
         if isinstance(error, Throttled):
             form.form_errors.append(wait_message(error.retry_after))
-            return page_of(page, form), 429, {"Retry-After": str(error.retry_after)}
+            return page(form), 429, {"Retry-After": str(error.retry_after)}
         if not isinstance(error, ValidationFailed):
             raise error
         form.apply_errors(error)
-        return page_of(page, form)
+        return page(form)
     return refused
 
 
-def page_of(page: str, form: AppForm) -> str:
-    if page == "code":
-        return render_template("auth/code.html", form=form)
-    if page == "confirm":
-        return _two_factor_page(confirm_form=form)
-    return _two_factor_page(off_form=form)
+def _code_page(form: AppForm) -> str:
+    return render_template("auth/code.html", form=form)
 
 
 @bp.route("/code", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
-@transactional(refused=_refused(CodeForm, "code"))
+@transactional(refused=_refused(CodeForm, _code_page))
 def code() -> ResponseReturnValue:
     user = pending_user()
     if user is None:
@@ -74,7 +72,7 @@ def code() -> ResponseReturnValue:
     if form.validate_on_submit():
         check_second_factor(user, form.code.data, address=client_address())
         return finish_sign_in(user, pending_next_url())
-    return render_template("auth/code.html", form=form)
+    return _code_page(form)
 
 
 @bp.get("/two-factor")
@@ -91,7 +89,8 @@ def start_codes() -> ResponseReturnValue:
 
 @bp.post("/two-factor/confirm")
 @keeps_input_on_csrf_failure
-@transactional(refused=_refused(ConfirmCodesForm, "confirm"))
+@transactional(refused=_refused(
+    ConfirmCodesForm, lambda form: _two_factor_page(confirm_form=form)))
 def confirm_codes() -> ResponseReturnValue:
     form = ConfirmCodesForm()
     if not form.validate_on_submit():
@@ -103,7 +102,8 @@ def confirm_codes() -> ResponseReturnValue:
 
 @bp.post("/two-factor/off")
 @keeps_input_on_csrf_failure
-@transactional(refused=_refused(TurnOffCodesForm, "off"))
+@transactional(refused=_refused(
+    TurnOffCodesForm, lambda form: _two_factor_page(off_form=form)))
 def turn_off() -> ResponseReturnValue:
     form = TurnOffCodesForm()
     if not form.validate_on_submit():

@@ -107,16 +107,26 @@ def slowdown_ladder(free: int, max_delay: int) -> list[RateLimitItem]:
     return ladder
 
 
-def _limits(attempt: Attempt) -> Iterator[tuple[RateLimitItem, tuple[str, ...]]]:
+Counts = Iterator[tuple[RateLimitItem, tuple[str, ...]]]
+
+
+def _pair_counts(attempt: Attempt) -> Counts:
+    """The counts of this account from this address, with their counters' identifiers."""
+    config = current_app.config
+    ids = (config["RATELIMIT_KEY_PREFIX"], "signin", attempt.kind, "pair", attempt.account,
+           attempt.address)
+    for item in slowdown_ladder(config["LOGIN_SLOWDOWN_AFTER"],
+                                config["LOGIN_MAX_DELAY_SECONDS"]):
+        yield item, ids
+    for item in parse_many(config["LOGIN_PAIR_LIMIT"]):  # the ladder's windows roll on
+        yield item, ids
+
+
+def _limits(attempt: Attempt) -> Counts:
     """Every count the attempt is judged by, with the identifiers of its counter."""
     config = current_app.config
     prefix = config["RATELIMIT_KEY_PREFIX"]
-    per_pair = (prefix, "signin", attempt.kind, "pair", attempt.account, attempt.address)
-    for item in slowdown_ladder(config["LOGIN_SLOWDOWN_AFTER"],
-                                config["LOGIN_MAX_DELAY_SECONDS"]):
-        yield item, per_pair
-    for item in parse_many(config["LOGIN_PAIR_LIMIT"]):  # the ladder's windows roll on
-        yield item, per_pair
+    yield from _pair_counts(attempt)
     account_limit = (config["LOGIN_CODE_ACCOUNT_LIMIT"] if attempt.kind == "code"
                      else config["LOGIN_ACCOUNT_LIMIT"])
     for item in parse_many(account_limit):
@@ -125,17 +135,13 @@ def _limits(attempt: Attempt) -> Iterator[tuple[RateLimitItem, tuple[str, ...]]]
         yield item, (prefix, "signin", "address", attempt.address)
 
 
-def _pair_limits(attempt: Attempt) -> Iterator[tuple[RateLimitItem, tuple[str, ...]]]:
-    return (limit for limit in _limits(attempt) if "pair" in limit[1])
-
-
-def _api_token_limits(address: str) -> Iterator[tuple[RateLimitItem, tuple[str, ...]]]:
+def _api_token_limits(address: str) -> Counts:
     ids = (current_app.config["RATELIMIT_KEY_PREFIX"], "api-token", address)
     for item in parse_many(current_app.config["API_AUTH_FAILURE_LIMIT"]):
         yield item, ids
 
 
-def _wait(limits: Iterator[tuple[RateLimitItem, tuple[str, ...]]]) -> int:
+def _wait(limits: Counts) -> int:
     """0 when every count has room, else the whole seconds until each has."""
     limiter = rate_limiter()
     now = time.time()
@@ -177,11 +183,10 @@ def record_api_token_failure(address: str) -> None:
 
 def record_success(attempt: Attempt) -> None:
     """Forget the account-and-address failures; the wider counts run their course."""
-    _each(rate_limiter(), _pair_limits(attempt), "clear")
+    _each(rate_limiter(), _pair_counts(attempt), "clear")
 
 
-def _each(limiter: RateLimiter, limits: Iterator[tuple[RateLimitItem, tuple[str, ...]]],
-          action: str) -> None:
+def _each(limiter: RateLimiter, limits: Counts, action: str) -> None:
     try:
         for item, ids in limits:
             getattr(limiter, action)(item, *ids)
