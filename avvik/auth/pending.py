@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from avvik.auth.known_browsers import remember_browser
 from avvik.auth.login import start_browser_session
 from avvik.auth.services import complete_sign_in, sign_out
 from avvik.auth.totp import admin_must_enrol
@@ -62,5 +63,5 @@ def finish_sign_in(user: User, next_url: str | None) -> Response:
     if admin_must_enrol(user):
         flash(_("Administrators must sign in with one-time codes. Set them up to go on."),
               "info")
-        return redirect(url_for("auth.two_factor"))
-    return redirect(safe_next_url(next_url))
+        return remember_browser(redirect(url_for("auth.two_factor")), user.username)
+    return remember_browser(redirect(safe_next_url(next_url)), user.username)

@@ -47,16 +47,19 @@ USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,79}")
 WRONG_CREDENTIALS = _l("The user name or the password is wrong.")
 
 
-def check_password(username: str, password: str, *, address: str | None) -> User:
+def check_password(username: str, password: str, *, address: str | None,
+                   known_browser: bool = False) -> User:
     """The user whose name and password these are, or ``ValidationFailed``.
 
     Answers the same for an unknown name, a wrong password and an inactive user, and takes
     about as long (an unknown name is checked against a dummy hash). An attempt that must
     wait (avvik/auth/throttle.py) is refused with ``Throttled`` before the password is
     looked at; a failure is counted under the name as typed and the client ``address``.
-    A hash with outdated parameters is renewed.
+    A browser that has signed in to the account before (``known_browser``) is spared the
+    account-wide cap. A hash with outdated parameters is renewed.
     """
-    attempt = Attempt(throttle_key(username), client_key(address))
+    attempt = Attempt(throttle_key(username), client_key(address),
+                      known_browser=known_browser)
     check_attempt(attempt)
     user = user_by_username(username)
     password_ok = verify_password(user.password_hash if user else dummy_password_hash(),

@@ -8,7 +8,8 @@ three ways, each a moving window:
   and no more than ``LOGIN_PAIR_LIMIT`` a day. Only the guesser's own address pays: the
   real user on another address is not slowed;
 * per account, from any address (``LOGIN_ACCOUNT_LIMIT``, ten a minute): a gentle cap
-  on a guesser with many addresses, which delays by at most its window and never locks;
+  on a guesser with many addresses, which delays by at most its window and never locks,
+  and spares a browser that has signed in to the account before (known_browsers.py);
 * per client address, any account (``LOGIN_ADDRESS_LIMIT``): one address cannot try
   password after password across many names.
 
@@ -63,6 +64,9 @@ class Attempt:
     account: str
     address: str
     kind: str = "password"
+    #: This browser has signed in to the account before (avvik/auth/known_browsers.py):
+    #: the account-wide cap does not apply to it.
+    known_browser: bool = False
 
 
 def throttle_key(username: str) -> str:
@@ -129,8 +133,9 @@ def _limits(attempt: Attempt) -> Counts:
     yield from _pair_counts(attempt)
     account_limit = (config["LOGIN_CODE_ACCOUNT_LIMIT"] if attempt.kind == "code"
                      else config["LOGIN_ACCOUNT_LIMIT"])
-    for item in parse_many(account_limit):
-        yield item, (prefix, "signin", attempt.kind, "account", attempt.account)
+    if not (attempt.known_browser and attempt.kind == "password"):
+        for item in parse_many(account_limit):
+            yield item, (prefix, "signin", attempt.kind, "account", attempt.account)
     for item in parse_many(config["LOGIN_ADDRESS_LIMIT"]):
         yield item, (prefix, "signin", "address", attempt.address)
 

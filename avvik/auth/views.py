@@ -16,6 +16,7 @@ from flask_login import current_user
 from avvik.auth import code_views  # noqa: F401  (its routes join the blueprint)
 from avvik.auth.blueprint import bp
 from avvik.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from avvik.auth.known_browsers import is_known_browser
 from avvik.auth.login import end_browser_session
 from avvik.auth.pending import finish_sign_in, remember_pending_sign_in
 from avvik.auth.services import change_password, check_password, set_language, sign_out
@@ -64,7 +65,8 @@ def login() -> ResponseReturnValue:
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         user = check_password(form.username.data, form.password.data,
-                              address=client_address())
+                              address=client_address(),
+                              known_browser=is_known_browser(form.username.data))
         if has_totp(user):  # the password was right; now the code from the app
             remember_pending_sign_in(user, form.next.data)
             return redirect(url_for("auth.code"))

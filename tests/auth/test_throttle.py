@@ -22,7 +22,7 @@ from avvik.auth.throttle import (
 )
 from avvik.core.errors import ValidationFailed
 from tests.auth.conftest import normalised_page
-from tests.conftest import login, new_browser
+from tests.conftest import login, new_browser, post_form
 from tests.factories import DEFAULT_PASSWORD
 
 WRONG = "feil-passord-123"
@@ -184,3 +184,27 @@ def test_a_forwarded_for_header_is_not_believed_without_a_proxy(app, client, kar
         client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}"
     # Each claimed a different address; all three were counted on the connection's.
     assert login(client, "kari", DEFAULT_PASSWORD).status_code == 429
+
+
+def test_the_users_usual_browser_is_spared_the_accounts_cap(app, kari, clock):
+    usual = _at(new_browser(app), HOME)
+    assert login(usual, "kari", DEFAULT_PASSWORD).status_code == 302
+    post_form(usual, "/auth/logout", {}, token_from="/auth/profile")
+    for n in range(20):  # strangers on twenty addresses keep the account's cap full
+        login(_at(new_browser(app), f"203.0.113.{n}"), "kari", WRONG)
+    newcomer = _at(new_browser(app), HOME)
+    assert login(newcomer, "kari", DEFAULT_PASSWORD).status_code == 429
+    assert login(usual, "KARI", DEFAULT_PASSWORD).headers["Location"] == "/"
+
+
+def test_a_made_up_known_browser_cookie_is_not_believed(app, kari, clock):
+    for n in range(10):
+        login(_at(new_browser(app), f"203.0.113.{n}"), "kari", WRONG)
+    forger = _at(new_browser(app), HOME)
+    forger.set_cookie("avvik_known", "W10.forged.signature")
+    assert login(forger, "kari", DEFAULT_PASSWORD).status_code == 429
+
+
+def _at(browser, address: str):
+    browser.environ_base["REMOTE_ADDR"] = address
+    return browser
