@@ -107,11 +107,8 @@ class Config:
         #: Days a new personal API token works; its owner makes a new one after that.
         self.API_TOKEN_DAYS = _positive_int("API_TOKEN_DAYS", "90")
 
-        # Sign-in throttling: after SLOWDOWN_AFTER failures each attempt waits a growing
-        # delay; after LOCK_AFTER failures the name is locked for LOCK_MINUTES.
-        self.LOGIN_SLOWDOWN_AFTER = 3
-        self.LOGIN_LOCK_AFTER = 10
-        self.LOGIN_LOCK_MINUTES = 15
+        self._sign_in_throttling()
+        self._second_factor()
         # argon2id at OWASP's parameters for a web server (19 MiB, 2 passes); a hash made
         # with others is renewed at the next sign-in.
         self.PASSWORD_HASH_TIME_COST = 2
@@ -177,6 +174,57 @@ class Config:
         self.METRICS_ALLOW = _networks(env("METRICS_ALLOW", "127.0.0.1,::1") or "")
         self.METRICS_TOKEN = env("METRICS_TOKEN")
 
+    def _sign_in_throttling(self) -> None:
+        """Failed sign-ins, counted in the broker's Redis (avvik/auth/throttle.py).
+
+        Per account and client address: after SLOWDOWN_AFTER failures the next attempt
+        waits 1 s, then 2, 4, 8 … up to MAX_DELAY, and at most PAIR_LIMIT (a cap on the
+        guesser's own address, which the real user elsewhere never meets). Per account
+        from any address: a gentle cap (a wait of at most its window, never a lock). Per
+        client address: a cap on failures across every account. Limits are
+        Flask-Limiter's strings ("30 per minute;300 per hour").
+        """
+        self.LOGIN_SLOWDOWN_AFTER = _positive_int("LOGIN_SLOWDOWN_AFTER", "3")
+        self.LOGIN_MAX_DELAY_SECONDS = _positive_int("LOGIN_MAX_DELAY_SECONDS", "900")
+        self.LOGIN_PAIR_LIMIT = _rate_limit("LOGIN_PAIR_LIMIT", "40 per day")
+        self.LOGIN_ACCOUNT_LIMIT = _rate_limit("LOGIN_ACCOUNT_LIMIT", "10 per minute")
+        self.LOGIN_ADDRESS_LIMIT = _rate_limit("LOGIN_ADDRESS_LIMIT",
+                                               "30 per minute;300 per hour")
+        # Only someone who has the password reaches the code: a stricter cap costs the
+        # real user nothing that a stranger could cause.
+        self.LOGIN_CODE_ACCOUNT_LIMIT = _rate_limit("LOGIN_CODE_ACCOUNT_LIMIT",
+                                                    "5 per minute;20 per hour")
+        #: Failed API bearer tokens per client address.
+        self.API_AUTH_FAILURE_LIMIT = _rate_limit("API_AUTH_FAILURE_LIMIT", "20 per minute")
+        # Flask-Limiter's settings: the broker's Redis (the embedded one too), the moving
+        # window (its timestamps are the app's clock, so tests can move time), and a
+        # prefix of our own so that the counters never meet Celery's keys.
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URL",
+                                         limits_storage_url(self.BROKER_URL or ""))
+        self.RATELIMIT_STRATEGY = "moving-window"
+        self.RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "avvik-limits")
+        # Errors as limits' StorageError, and a Redis that hangs costs seconds, not the
+        # worker: the throttle then lets sign-in through (avvik/auth/throttle.py).
+        self.RATELIMIT_STORAGE_OPTIONS = {"wrap_exceptions": True, "socket_timeout": 2,
+                                          "socket_connect_timeout": 2}
+        #: Reverse proxies in front of the app whose X-Forwarded-For and -Proto are
+        #: believed (werkzeug's ProxyFix); 0 believes none, and the client address is
+        #: the connection's.
+        self.PROXY_COUNT = _whole_number("PROXY_COUNT", "0")
+
+    def _second_factor(self) -> None:
+        """One-time codes (TOTP) for local accounts (avvik/auth/totp.py).
+
+        AVVIK_TOTP_KEY: a Fernet key for the users' TOTP secrets; without it one is
+        derived from AVVIK_SECRET_KEY (so changing the secret key would make every
+        enrolled user enrol again: production should set its own). Administrators must
+        use codes in production unless single sign-on (AVVIK_OIDC_ISSUER) is configured.
+        """
+        self.TOTP_KEY = env("TOTP_KEY")
+        self.TOTP_ISSUER = env("TOTP_ISSUER", "Avvik")
+        self.SSO_CONFIGURED = bool(env("OIDC_ISSUER"))
+        self.ADMIN_TOTP_REQUIRED = False
+
     @property
     def SQLALCHEMY_ENGINE_OPTIONS(self) -> dict[str, Any]:
         # Read when the app is built, so that it fits the URL a test sets afterwards.
@@ -233,6 +281,9 @@ class TestingConfig(Config):
         # No broker runs under the unit tests; the worker tests name a real one.
         self.BROKER_URL = env("BROKER_URL", "memory://")
         self.CELERY = self._celery_settings()
+        # Rate limits in this process's memory; tests/auth/test_throttle_redis.py proves
+        # them on a real Redis.
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URL", "memory://")
 
 
 class ProductionConfig(Config):
@@ -252,6 +303,8 @@ class ProductionConfig(Config):
         self._logs_and_metrics(log_format="json", log_level="info")
         self._refuse_unsafe_settings()
         self.SESSION_COOKIE_SECURE = True
+        # Without single sign-on, an administrator's password alone is not enough.
+        self.ADMIN_TOTP_REQUIRED = not self.SSO_CONFIGURED
 
     def _refuse_unsafe_settings(self) -> None:
         """What would start and then fail, or leak, refused at start in one line each."""
@@ -271,6 +324,8 @@ class ProductionConfig(Config):
             raise ConfigError("AVVIK_OIDC_ISSUER must be an https:// address when "
                               "AVVIK_ENV=production (its keys and tokens come from there)")
         _check_identity_keys(self.IDENTITY_KEY or "")
+        if self.TOTP_KEY:
+            _check_fernet_key("AVVIK_TOTP_KEY", self.TOTP_KEY)
 
 
 def _check_identity_keys(configured: str) -> None:
@@ -336,6 +391,29 @@ def _check_private_key(path: str) -> None:
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise ConfigError(f"AVVIK_OIDC_CLIENT_KEY_FILE={path!r} must hold an RSA or an EC "
                           f"private key")
+def _check_fernet_key(name: str, key: str) -> None:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(key)
+    except ValueError:
+        raise ConfigError(
+            f"{name} is not a Fernet key (make one with python -c 'from "
+            f"cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+        ) from None
+
+
+def _rate_limit(name: str, default: str) -> str:
+    """A Flask-Limiter limit string ("10 per minute;100 per hour"), checked at start."""
+    from limits import parse_many
+
+    value = env(name, default) or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"AVVIK_{name}={value!r} is not a rate limit such as "
+                          f"'10 per minute' or '30 per minute;300 per hour'") from None
+    return value
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -416,6 +494,25 @@ def _switch(name: str, default: str) -> bool:
     if value not in ("on", "off"):
         raise ConfigError(f"AVVIK_{name}={value!r} must be on or off")
     return value == "on"
+def limits_storage_url(broker_url: str) -> str:
+    """The broker's Redis as the ``limits`` library names it.
+
+    Kombu's ``redis+socket://PATH`` (the embedded broker) is ``redis+unix://PATH`` there;
+    a Redis URL is used as it is. Any other broker (the tests' ``memory://``) has no Redis
+    to share, and the counters stay in the process.
+    """
+    if broker_url.startswith("redis+socket://"):
+        return "redis+unix://" + broker_url[len("redis+socket://"):]
+    if broker_url.startswith(("redis://", "rediss://")):
+        return broker_url
+    return "memory://"
+
+
+def _whole_number(name: str, default: str) -> int:
+    value = (env(name, default) or default).strip()
+    if not value.isdigit():
+        raise ConfigError(f"AVVIK_{name} must be a whole number, not {value!r}")
+    return int(value)
 
 
 def _positive_int(name: str, default: str) -> int:

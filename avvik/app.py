@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     from avvik.auth.oidc.client import init_oidc
     from avvik.core.db import configure_sqlite
     from avvik.core.i18n import init_babel
+    from avvik.core.limits import init_rate_limits
     from avvik.extensions import celery_init_app, csrf, db, migrate
     from avvik.outbox.dispatch import init_outbox_dispatch
     from avvik.reports.search_index import outside_the_models
@@ -86,6 +87,7 @@ def register_extensions(app: Flask) -> None:
     # The search index is made beside the models, not from them (reports/search_index.py).
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True,
                      include_name=outside_the_models)
+    init_rate_limits(app)  # first of the request hooks: a refused client costs little
     init_login(app)  # before CSRF: an anonymous POST is sent to sign in, not judged
     init_oidc(app)
     csrf.init_app(app)

@@ -2,7 +2,7 @@
 
 from avvik.api.models import ApiToken, IdempotencyKey
 from avvik.audit.models import AuditEntry
-from avvik.auth.models import LoginSession, LoginThrottle
+from avvik.auth.models import LoginSession, RecoveryCode, TotpEnrolment
 from avvik.catalog.models import Agreement, Category, Phase, Transition
 from avvik.committee.models import AgendaItem, AgendaSource, AgendaStatus, Meeting
 from avvik.core.heartbeat import WorkerHeartbeat
@@ -28,10 +28,11 @@ __all__ = [
     "Agreement", "ApiToken", "AuditEntry", "CaseNotice", "CaseNumberCounter", "Category",
     "Consequence",
     "Direction",
-    "HealthCommunity", "IdempotencyKey", "LoginSession", "LoginThrottle", "Measure",
+    "HealthCommunity", "IdempotencyKey", "LoginSession", "Measure",
     "MeasureReport",
     "MeasureStatus", "Meeting", "Membership", "Organization",
-    "OrganizationKind", "OutboxMessage", "OutboxState", "PatientIdentity", "Phase", "Report",
-    "ReportEvent", "ReportStatus", "Role", "RoutingRule", "Transition", "Unit", "User",
+    "OrganizationKind", "OutboxMessage", "OutboxState", "PatientIdentity", "Phase",
+    "RecoveryCode", "Report", "ReportEvent", "ReportStatus", "Role", "RoutingRule",
+    "TotpEnrolment", "Transition", "Unit", "User",
     "WorkerHeartbeat",
 ]

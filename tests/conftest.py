@@ -133,6 +133,14 @@ def new_browser(app: Flask) -> FlaskClient:
     return FreshContextClient(app, app.response_class, use_cookies=True)
 
 
+@pytest.fixture(autouse=True)
+def no_failed_attempts_counted(request: pytest.FixtureRequest) -> None:
+    """Every test starts with no failed sign-ins counted: the app lives for the whole run,
+    and so would its rate limits (in memory under TestingConfig) from test to test."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").extensions["avvik.limiter"].reset()
+
+
 @pytest.fixture
 def client(app: Flask, db_session: object) -> FlaskClient:
     return new_browser(app)

@@ -127,3 +127,28 @@ def test_unknown_environment_is_refused_in_one_line(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines() == [
         "avvik: AVVIK_ENV='staging' is unknown; use one of development, testing, production"
     ]
+
+
+def test_production_asks_administrators_for_codes_unless_single_sign_on_is_set(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for setting, good in ALL_REQUIRED.items():
+        monkeypatch.setenv(setting, good)
+    assert config.load_config("production").ADMIN_TOTP_REQUIRED is True
+    assert config.load_config("development").ADMIN_TOTP_REQUIRED is False
+    monkeypatch.setenv("AVVIK_OIDC_ISSUER", "https://helseid-sts.nhn.no")
+    monkeypatch.setenv("AVVIK_OIDC_CLIENT_ID", "avvik")
+    monkeypatch.setenv("AVVIK_OIDC_CLIENT_SECRET", "a-test-only-client-secret")
+    assert config.load_config("production").ADMIN_TOTP_REQUIRED is False
+
+
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("AVVIK_TOTP_KEY", "not-a-key", "AVVIK_TOTP_KEY is not a Fernet key"),
+    ("AVVIK_LOGIN_ACCOUNT_LIMIT", "ten a minute", "is not a rate limit"),
+])
+def test_production_refuses_a_bad_code_key_or_limit(
+        name: str, value: str, said: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for setting, good in ALL_REQUIRED.items():
+        monkeypatch.setenv(setting, good)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(config.ConfigError, match=said):
+        config.load_config("production")

@@ -47,3 +47,31 @@ class ChangePasswordForm(AppForm):
                                             message=_l("The two new passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+#: An authenticator app's code ("123 456") or a recovery code ("abcde-fghjk").
+_CODE_FIELD = {"autocomplete": "one-time-code", "autocapitalize": "none",
+               "autocorrect": "off", "spellcheck": "false"}
+
+
+class CodeForm(AppForm):
+    """The sign-in's second step: a code from the app, or a recovery code."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       render_kw=_CODE_FIELD)
+
+
+class ConfirmCodesForm(AppForm):
+    """Turning codes on: the first code from the newly set-up app."""
+
+    code = StringField(_l("Code from the app"), validators=[DataRequired(), Length(max=40)],
+                       render_kw={**_CODE_FIELD, "inputmode": "numeric"})
+
+
+class TurnOffCodesForm(AppForm):
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(_l("Code from the app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=40)], render_kw=_CODE_FIELD)

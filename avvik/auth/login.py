@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import Flask, request, session
+from flask import Flask, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -18,11 +18,16 @@ if TYPE_CHECKING:
     from avvik.users.models import User
 
 #: Endpoints anyone may reach without signing in. Everything else requires a login.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.oidc.login", "auth.oidc.callback",
-                              "static", "home.set_language", "home.favicon",
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.code", "auth.oidc.login",
+                              "auth.oidc.callback", "static", "home.set_language",
+                              "home.favicon",
                               "health.check", "health.live", "health.ready",
                               # /metrics checks the scraper's address or token itself.
                               "health.metrics"})
+
+#: All an administrator who must use one-time codes and has none may do: set them up.
+ENROLMENT_ENDPOINTS = frozenset({"auth.two_factor", "auth.start_codes", "auth.confirm_codes",
+                                 "auth.logout", "auth.language"})
 
 #: Endpoints that never use the sign-in session: the public API, the token API (avvik/api
 #: checks the bearer token itself and answers 401 JSON) and the API's documentation.
@@ -40,6 +45,7 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user_by_session_token)
     app.before_request(require_login)
+    app.before_request(require_codes_where_required)
 
 
 def load_user_by_session_token(token: str) -> User | None:
@@ -78,6 +84,20 @@ def require_login() -> Response | None:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    return None
+
+
+def require_codes_where_required() -> Response | None:
+    """An administrator who must sign in with one-time codes (production without single
+    sign-on) and has none is sent to set them up, and may do nothing else until then."""
+    from avvik.auth.totp import admin_must_enrol
+
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS or endpoint in ENROLMENT_ENDPOINTS \
+            or endpoint.startswith(SESSIONLESS_PREFIXES) or endpoint.startswith("health."):
+        return None
+    if current_user.is_authenticated and admin_must_enrol(current_user):
+        return redirect(url_for("auth.two_factor"))
     return None
 
 

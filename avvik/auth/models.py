@@ -1,10 +1,13 @@
-"""Server-side login sessions and failed-login throttling."""
+"""Server-side login sessions and the second factor: one-time codes (TOTP).
+
+Failed sign-ins are counted in Redis, not here (avvik/auth/throttle.py).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, SmallInteger, String
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvik.core.db import UTCDateTime
@@ -30,13 +33,31 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginThrottle(db.Model):
-    """Failed sign-ins per user name, known or not, so the answer reveals nothing."""
+class TotpEnrolment(db.Model):
+    """A user's authenticator app: the shared secret of their one-time codes."""
 
-    __tablename__ = "login_throttles"
+    __tablename__ = "totp_enrolments"
 
-    #: The user name as typed, lower-cased and trimmed.
-    username: Mapped[str] = mapped_column(String(80), primary_key=True)
-    failures: Mapped[int] = mapped_column(SmallInteger, default=0)
-    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    #: The base32 secret, Fernet-encrypted with AVVIK_TOTP_KEY (avvik/auth/totp.py).
+    secret_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: None until the user has typed a code from the app: until then sign-in ignores it.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The 30-second time step of the last code accepted; a code of that step or an
+    #: earlier one is refused, so a code seen over someone's shoulder cannot be replayed.
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(db.Model):
+    """A single-use code for signing in without the authenticator app."""
+
+    __tablename__ = "totp_recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: SHA-256 of the code (random, about 50 bits: a slow hash would add nothing).
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

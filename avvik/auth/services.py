@@ -1,8 +1,8 @@
 """Signing in and out, what users may change about their own account, new accounts.
 
 Services flush and never commit. A refused sign-in raises ``ValidationFailed`` after
-counting the failure, so its view's boundary commits that refusal rather than rolling it
-back (``kept_when_refused``, avvik/core/transactions.py).
+counting the failure in Redis (avvik/auth/throttle.py), where the view's rollback does not
+undo it; one that must wait raises ``Throttled`` without looking at the password.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from avvik.auth.passwords import (
 )
 from avvik.auth.queries import user_by_username
 from avvik.auth.throttle import (
-    ThrottlePolicy,
-    clear_failures,
-    is_throttled,
+    Attempt,
+    check_attempt,
+    client_key,
     record_failure,
-    throttle_for_update,
+    record_success,
     throttle_key,
 )
 from avvik.core.errors import ValidationFailed
@@ -52,39 +52,48 @@ PASSWORD_SIGNIN_OFF = _l("Sign-in with a password is turned off. Use the single 
                          "button.")
 
 
-def wait_message() -> str:
-    return str(_l("Too many failed attempts with this user name. Wait a while (at most "
-                  "%(minutes)d minutes) and try again.",
-                  minutes=current_app.config["LOGIN_LOCK_MINUTES"]))
-
-
-def sign_in(username: str, password: str, *, now: datetime | None = None) -> User:
-    """Check a user name and password and open a login session for the user.
+def check_password(username: str, password: str, *, address: str | None,
+                   known_browser: bool = False) -> User:
+    """The user whose name and password these are, or ``ValidationFailed``.
 
     Refused outright while password sign-in is off (AVVIK_PASSWORD_SIGNIN). Answers the
-    same for an unknown name, a wrong password and an inactive user, and takes about as
-    long (an unknown name is checked against a dummy hash). A throttled name is
-    refused without looking at the password. On success the failures are forgotten, the
-    hash is renewed if its parameters are outdated, and ``user.session_token`` is set.
+    same for an unknown name, a wrong password and an inactive user, and takes
+    about as long (an unknown name is checked against a dummy hash). An attempt that must
+    wait (avvik/auth/throttle.py) is refused with ``Throttled`` before the password is
+    looked at; a failure is counted under the name as typed and the client ``address``.
+    A browser that has signed in to the account before (``known_browser``) is spared the
+    account-wide cap. A hash with outdated parameters is renewed.
     """
-    now = now or utcnow()
     if not current_app.config["PASSWORD_SIGNIN"]:
         raise ValidationFailed([("form", str(PASSWORD_SIGNIN_OFF))])
-    policy = ThrottlePolicy.from_config()
-    key = throttle_key(username)
-    if is_throttled(throttle_for_update(key), now, policy):
-        raise ValidationFailed([("form", wait_message())])
+    attempt = Attempt(throttle_key(username), client_key(address),
+                      known_browser=known_browser)
+    check_attempt(attempt)
     user = user_by_username(username)
     password_ok = verify_password(user.password_hash if user else dummy_password_hash(),
                                   password)
     if user is None or not password_ok or not user.is_active:
-        record_failure(key, now, policy)
+        record_failure(attempt)
         raise ValidationFailed([("form", str(WRONG_CREDENTIALS))])
-    clear_failures(key)
+    record_success(attempt)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    return user
+
+
+def complete_sign_in(user: User, *, now: datetime | None = None) -> LoginSession:
+    """Open the login session of a user who has passed every check."""
+    now = now or utcnow()
     user.last_login_at = now
-    open_login_session(user, now=now)
+    return open_login_session(user, now=now)
+
+
+def sign_in(username: str, password: str, *, address: str | None = None,
+            now: datetime | None = None) -> User:
+    """Check the password and open a login session (``user.session_token``): for a user
+    without one-time codes, or where codes do not apply."""
+    user = check_password(username, password, address=address)
+    complete_sign_in(user, now=now)
     return user
 
 
@@ -110,7 +119,8 @@ def sign_out(token: str | None, *, now: datetime | None = None) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str, *,
-                    current_token: str | None, now: datetime | None = None) -> None:
+                    current_token: str | None, address: str | None = None,
+                    now: datetime | None = None) -> None:
     """Replace the user's password, sign out their other browsers and revoke their API
     tokens (avvik/auth/access.py).
 
@@ -118,14 +128,12 @@ def change_password(user: User, current_password: str, new_password: str, *,
     must not become a way to guess it.
     """
     now = now or utcnow()
-    policy = ThrottlePolicy.from_config()
-    key = throttle_key(user.username)
-    if is_throttled(throttle_for_update(key), now, policy):
-        raise ValidationFailed([("current_password", wait_message())])
+    attempt = Attempt(throttle_key(user.username), client_key(address))
+    check_attempt(attempt)
     if not verify_password(user.password_hash, current_password):
-        record_failure(key, now, policy)
+        record_failure(attempt)
         raise ValidationFailed([("current_password", str(_l("The current password is wrong.")))])
-    clear_failures(key)
+    record_success(attempt)
     problems = password_problems(new_password, username=user.username)
     if new_password == current_password:
         problems.append(str(_l("The new password must differ from the current one.")))

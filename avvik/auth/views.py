@@ -1,30 +1,38 @@
 """Sign in, sign out, and the signed-in user's own profile.
 
-Each post commits at the views' boundary (avvik/core/transactions.py). A refused sign-in
-or password change is the exception: the failed attempt it counted is committed with the
-refusal (``kept_when_refused``), so that it counts towards the lock on the user name.
+Each post commits at the views' boundary (avvik/core/transactions.py). Failed attempts
+are counted in Redis as they happen (avvik/auth/throttle.py), so a refusal rolls back
+like any other. The one-time code step and the codes' own pages are in code_views.py.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from avvik.auth import code_views  # noqa: F401  (its routes join the blueprint)
+from avvik.auth.blueprint import bp
 from avvik.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
-from avvik.auth.login import end_browser_session, start_browser_session
+from avvik.auth.known_browsers import is_known_browser
+from avvik.auth.login import end_browser_session
 from avvik.auth.oidc.sign_out import sign_out_url
 from avvik.auth.oidc.views import bp as oidc_bp
-from avvik.auth.services import change_password, set_language, sign_in, sign_out
+from avvik.auth.pending import finish_sign_in, remember_pending_sign_in
+from avvik.auth.services import change_password, check_password, set_language, sign_out
+from avvik.auth.throttle import Throttled, wait_message
+from avvik.auth.totp import has_totp
 from avvik.core.errors import ValidationFailed
 from avvik.core.http_errors import keeps_input_on_csrf_failure
+from avvik.core.limits import client_address
 from avvik.core.transactions import transactional
 from avvik.core.urls import public_url, safe_next_url
 from avvik.users.models import User
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
+__all__ = ["bp"]
+
 bp.register_blueprint(oidc_bp)  # /auth/oidc/...
 
 
@@ -32,24 +40,27 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _login_page(form: LoginForm) -> str:
+def _login_page(form: LoginForm, status: int = 200,
+                headers: dict[str, str] | None = None) -> ResponseReturnValue:
     form.password.data = ""  # never sent back to the browser
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), status, headers or {}
 
 
 def _sign_in_refused(error: Exception) -> ResponseReturnValue:
-    """The form again, with the name as typed and why; the attempt is counted already."""
+    """The form again, with the name as typed and why (and how long to wait)."""
+    form = LoginForm()
+    if isinstance(error, Throttled):
+        form.form_errors.append(wait_message(error.retry_after))
+        return _login_page(form, 429, {"Retry-After": str(error.retry_after)})
     if not isinstance(error, ValidationFailed):
         raise error
-    form = LoginForm()
     form.apply_errors(error)
     return _login_page(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
-# The failed attempt must count although sign-in is refused: committed, not rolled back.
-@transactional(refused=_sign_in_refused, kept_when_refused=(ValidationFailed,))
+@transactional(refused=_sign_in_refused)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":
@@ -57,12 +68,13 @@ def login() -> ResponseReturnValue:
             return redirect(safe_next_url(request.args.get("next")))
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        # Read before sign_in: it sets the new token on the very same User object.
-        previous_token = current_user.session_token if current_user.is_authenticated else None
-        user = sign_in(form.username.data, form.password.data)
-        sign_out(previous_token)  # signing in again over an open session
-        start_browser_session(user)
-        return redirect(safe_next_url(form.next.data))
+        user = check_password(form.username.data, form.password.data,
+                              address=client_address(),
+                              known_browser=is_known_browser(form.username.data))
+        if has_totp(user):  # the password was right; now the code from the app
+            remember_pending_sign_in(user, form.next.data)
+            return redirect(url_for("auth.code"))
+        return finish_sign_in(user, form.next.data)
     return _login_page(form)
 
 
@@ -107,24 +119,27 @@ def language() -> ResponseReturnValue:
 
 def _password_refused(error: Exception) -> ResponseReturnValue:
     """The form again with why; a wrong current password is counted already."""
+    form = ChangePasswordForm()
+    if isinstance(error, Throttled):
+        form.current_password.errors = [wait_message(error.retry_after)]
+        return _render_profile(password_form=form), 429, {
+            "Retry-After": str(error.retry_after)}
     if not isinstance(error, ValidationFailed):
         raise error
-    form = ChangePasswordForm()
     form.apply_errors(error)
     return _render_profile(password_form=form)
 
 
 @bp.post("/profile/password")
 @keeps_input_on_csrf_failure
-# A wrong current password counts as a failed attempt: committed, not rolled back.
-@transactional(refused=_password_refused, kept_when_refused=(ValidationFailed,))
+@transactional(refused=_password_refused)
 def password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         return _render_profile(password_form=form)
     me = _me()
     change_password(me, form.current_password.data, form.new_password.data,
-                    current_token=me.session_token)
+                    current_token=me.session_token, address=client_address())
     flash(_("Your password is changed. You are signed out everywhere else, and your API "
             "tokens are revoked."), "success")
     return redirect(url_for("auth.profile"))
@@ -137,4 +152,4 @@ def _render_profile(language_form: LanguageForm | None = None,
         formdata=None, locale=current_user.locale or str(get_locale()))
     password_form = password_form or ChangePasswordForm(formdata=None)
     return render_template("auth/profile.html", language_form=language_form,
-                           password_form=password_form)
+                           password_form=password_form, codes_on=has_totp(_me()))

@@ -53,7 +53,8 @@ def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> Any:
         view = app.view_functions.get(request.endpoint or "")
-        user_may_see = current_user.is_authenticated or request.endpoint == "auth.login"
+        user_may_see = current_user.is_authenticated or request.endpoint in (
+            "auth.login", "auth.code")
         if view is not None and getattr(view, "keeps_input_on_csrf_failure", False) \
                 and user_may_see:
             g.csrf_failed = True

@@ -44,8 +44,9 @@ def transactional(view: F | None = None, *, refused: Refused | None = None,
     ``refused(error)`` answers a refusal (``REFUSALS``) after the rollback; without it
     the refusal goes on to the app's error handlers. A refusal of a type in
     ``kept_when_refused`` is committed instead of rolled back, before the handler: only
-    for a service that must record an attempt it refuses, and whose every write before
-    it raises is that record (``sign_in``, ``change_password``).
+    for a service that must record in the database an attempt it refuses, and whose
+    every write before it raises is that record. (Failed sign-ins are counted in Redis,
+    which no rollback touches: avvik/auth/throttle.py.)
     """
     def decorate(view: F) -> F:
         @functools.wraps(view)
@@ -75,9 +76,8 @@ def transactional(view: F | None = None, *, refused: Refused | None = None,
 def commit_despite_the_request() -> None:
     """Commit now what the request has written, whatever it goes on to do.
 
-    The boundary's one exception, for the sign-in's own records: the failed attempt
-    counted while its user name's throttle row is still locked (so that a parallel guess
-    waits for the count), the login session's last-seen time or its end. Rolls back and
+    The boundary's one exception, for the sign-in's own records: the login session's
+    last-seen time or its end, and a refusal ``kept_when_refused``. Rolls back and
     raises when the commit fails.
     """
     try:

@@ -7,6 +7,7 @@
     POST      /users/<id>/active                          set_active (deactivate, reactivate)
     POST      /users/<id>/memberships                     add_membership
     POST      /users/<id>/memberships/<m>/remove          remove_membership
+    POST      /users/<id>/codes/remove                    remove_codes (one-time codes)
 
 Every route is for administrators only.
 """
@@ -18,6 +19,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from avvik.auth.totp import has_totp
+from avvik.auth.two_factor import remove_codes_of
 from avvik.core.errors import NotFound
 from avvik.core.formviews import removed, saved, shown_again, toggled
 from avvik.core.http_errors import keeps_input_on_csrf_failure
@@ -62,7 +65,7 @@ def detail(user_id: int) -> str:
 
 def _detail_page(user: User, membership_form: MembershipForm) -> str:
     return render_template("users/detail.html", user=user, form=membership_form,
-                           memberships=queries.memberships_of(user))
+                           memberships=queries.memberships_of(user), codes_on=has_totp(user))
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -110,3 +113,13 @@ def remove_membership(user_id: int, membership_id: int) -> Response:
     return removed(lambda: services.remove_membership(current_user, membership),
                    _l("%(role)s in %(unit)s was removed.", role=role_label(membership.role),
                       unit=membership.unit.name), url_for(".detail", user_id=user_id))
+
+
+@bp.post("/<int:user_id>/codes/remove")
+@admin_required
+@transactional(refused=shown_again)
+def remove_codes(user_id: int) -> Response:
+    user = get(User, user_id)
+    return removed(lambda: remove_codes_of(current_user, user),
+                   _l("%(name)s's one-time codes were removed.", name=user.full_name),
+                   url_for(".detail", user_id=user_id))

@@ -22,6 +22,9 @@ from avvik.auth.login import PUBLIC_ENDPOINTS, SESSIONLESS_PREFIXES
 #: Changing the allow-list is a security decision: this test makes it a visible one.
 #: The site's icon (home.favicon) is public like the static files it is one of.
 REVIEWED_PUBLIC_ENDPOINTS = {"auth.login", "static", "home.set_language", "home.favicon",
+                             # The code after the password: it serves only a browser whose
+                             # password was right minutes ago (avvik/auth/pending.py).
+                             "auth.code",
                              "health.check",
                              # Single sign-on: off to the provider and back, before sign-in.
                              "auth.oidc.login", "auth.oidc.callback",
