@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from avvik.core.errors import NotFound, PermissionDenied
+from avvik.core.timeutil import to_oslo
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.reports.models import ReportStatus
 from avvik.stats.filters import StatsFilter
@@ -110,17 +111,22 @@ def test_people_without_dashboards_are_refused(world):
         export_case_list(world.ward_handler, YEAR, "csv", include_free_text=False)
 
 
-def test_tables_export_as_csv_and_xlsx(world):
+def test_tables_export_as_csv_and_xlsx(world, clock):
     make_case(world, event_date=date(2026, 2, 3))
     table = build_table("per_year", world.admin, YEAR)
-    as_csv = export_table(table, "csv")
+    as_csv = export_table(table, "csv", world.admin, YEAR, clock.now)
     assert as_csv.filename == "avvik-per_year-2026-01-2026-12.csv"
-    assert list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig")), delimiter=";"))[1] \
-        == ["2026", "1", "0", "0", "1"]
-    as_xlsx = export_table(table, "xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
+    rows = list(csv.reader(io.StringIO(b"".join(as_csv.content).decode("utf-8-sig")),
+                           delimiter=";"))
+    assert rows[1] == ["Filter", "Period: 2026-01-01 – 2026-12-31"]
+    assert rows[rows.index([]) + 2] == ["2026", "1", "0", "0", "1"]
+    as_xlsx = export_table(table, "xlsx", world.admin, YEAR, clock.now)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(as_xlsx.content)))
+    sheet = workbook.active
     assert [c.value for c in sheet[2]] == [2026, 1, 0, 0, 1]
-    assert sheet.title == "Cases per year"
+    assert workbook.sheetnames == ["Per year", "About the export"]
+    taken = dict(workbook["About the export"].iter_rows(values_only=True))["Taken"]
+    assert taken == f"{to_oslo(clock.now):%Y-%m-%d %H:%M} (Norwegian time)"
 
 
 def test_the_run_chart_leaves_out_the_month_in_progress(world):
