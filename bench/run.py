@@ -1,10 +1,11 @@
 """``python -m bench.run [--quick] [--only STEP,...]``: Avvik's benchmarks, each figure
 beside its floor, written to bench/results/latest.json (quick.json with --quick).
 
-Steps, in order: data (PostgreSQL), signin, intake, routing (Redis), dashboards, lists,
-escalation, embedded (SQLite + the embedded Valkey broker). Everything runs on 127.0.0.1: a
-fresh PostgreSQL database (dropped at the end), a private redis-server, an SMTP server in
-this process.
+Steps, in order: data (PostgreSQL), signin, intake, routing (Redis), dashboards (with the
+measures list), browser (the heavy pages in Chromium until drawn), lists, escalation,
+embedded (SQLite + the embedded Valkey broker). Everything runs on 127.0.0.1: a fresh
+PostgreSQL database (dropped at the end), a private redis-server, an SMTP server in this
+process.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from bench import report
 from bench.env import FULL, QUICK, World, make_app, world
 from bench.procs import Process, gunicorn, tree_peak_rss_mb
 
-STEPS = ("signin", "intake", "routing", "dashboards", "lists", "escalation", "embedded")
+STEPS = ("signin", "intake", "routing", "dashboards", "browser", "lists", "escalation",
+         "embedded")
 RESULTS = Path(__file__).resolve().parent / "results"
 #: Steps that read no cases: run alone, they skip generating the history.
 NO_CASES_NEEDED = {"signin"}
@@ -71,7 +73,7 @@ def run_steps(w: World, steps: list[str]) -> dict[str, Any]:
                                "measures": loaded.measures,
                                "load_s": round(time.perf_counter() - begun, 1)}
             _say(f"data: {results['data']}")
-        if {"signin", "intake", "routing", "dashboards"} & set(steps):
+        if {"signin", "intake", "routing", "dashboards", "browser"} & set(steps):
             web = gunicorn("web", "avvik.wsgi:app", w.web_port, w.env(), w.dir / "web.log")
             try:
                 _web_steps(w, steps, web, results, memory)
@@ -139,6 +141,12 @@ def _web_steps(w: World, steps: list[str], web: Process, results: dict[str, Any]
         pages = dashboards.page_figures(w.web_port, w.sizes.page_repeats)
         results["dashboard"] = report.dashboard_summary(queries, pages)
         _say(f"dashboards: {results['dashboard']['pages']}")
+    if "browser" in steps:
+        from bench import browser_pages
+
+        _say("browser: measures dashboard, yearly page, measures list in Chromium")
+        results["browser"] = browser_pages.run(w.web_port, w.sizes.page_repeats)
+        _say(f"browser: {results['browser']}")
 
 
 def _escalation(w: World, memory: dict[str, Any]) -> dict[str, Any]:

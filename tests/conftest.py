@@ -124,6 +124,9 @@ class FreshContextClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        # Buffered: a streamed download is read to its end inside this context (its
+        # generator holds the request's context until then, as in production).
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -87,7 +95,9 @@ def measures() -> ResponseReturnValue:
 
 
 def _download(export: Export) -> Response:
-    response = Response(export.content, content_type=export.mimetype)
+    # Streamed within the request's context: the case list is read as it is sent.
+    response = Response(stream_with_context(iter(export.content)),
+                        content_type=export.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response.headers["Cache-Control"] = "no-store"  # figures of a health community
     return response
@@ -100,7 +110,8 @@ def export(name: str, fmt: str) -> ResponseReturnValue:
         filters = StatsFilter.from_query(request.args)
     except ValidationFailed as error:
         return _bad_filter(me, "overview", error)
-    return _download(export_table(build_table(name, me, filters), fmt))
+    table = build_table(name, me, filters)
+    return _download(export_table(table, fmt, me, filters, utcnow()))
 
 
 @bp.get("/cases.<fmt>")
@@ -114,7 +125,7 @@ def cases(fmt: str) -> ResponseReturnValue:
     except ValidationFailed as error:
         return _bad_filter(me, "overview", error)
     free_text = services.may_read_free_text(me)
-    download = export_case_list(me, filters, fmt, include_free_text=free_text)
+    download = export_case_list(me, filters, fmt, utcnow(), include_free_text=free_text)
     # Access to case data is logged (Normen): who took which list, with or without text.
     audit("cases.exported", "user", me.id, actor=me,
           reason=f"{fmt}{' +text' if free_text else ''} {filters.to_query()}")

@@ -15,3 +15,6 @@ DIRECTION_LABELS = {
 
 def direction_label(direction: Direction | str) -> str:
     return str(DIRECTION_LABELS.get(Direction(direction), direction))
+
+#: The two sides of a measure's evaluation (the ``period`` column).
+PERIOD_LABELS = {"before": _l("Before"), "after": _l("After")}

@@ -13,12 +13,12 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from avvik.core.errors import NotFound, PermissionDenied
-from avvik.core.timeutil import oslo_today
+from avvik.core.timeutil import oslo_today, to_oslo
 from avvik.reports.models import Direction
-from avvik.stats import anhoej, exports, queries, tables
+from avvik.stats import anhoej, export_info, exports, queries, tables
 from avvik.stats.batch import Batch
 from avvik.stats.filters import StatsFilter
-from avvik.stats.labels import direction_label
+from avvik.stats.labels import PERIOD_LABELS, direction_label
 from avvik.stats.scope import may_view_stats
 from avvik.stats.suppression import is_hidden
 from avvik.stats.tables import TABLES, Table
@@ -82,36 +82,63 @@ def table_of(batch: Batch, name: str) -> Table:
 
 @dataclass(frozen=True)
 class Export:
-    content: bytes
+    #: The file in chunks (a generator: the case list is sent while it is read).
+    content: Iterable[bytes]
     mimetype: str
     filename: str
 
 
-def export_table(table: Table, fmt: str) -> Export:
-    """A table as a CSV or XLSX download; NotFound for another format."""
+def export_table(table: Table, fmt: str, viewer: User, filters: StatsFilter,
+                 moment: datetime) -> Export:
+    """A table as a CSV or XLSX download, with the lines that say its filter, when it
+    was taken (``moment``, Oslo time) and by whom; NotFound for another format."""
     mimetype, extension = _format(fmt)
-    writer = exports.write_csv if fmt == "csv" else exports.write_xlsx
-    kwargs = {} if fmt == "csv" else {"sheet_name": table.title}
-    content = writer(table.headers, table.rows, **kwargs)
+    about = export_info.about_lines(table.title, filters, viewer, to_oslo(moment))
+    rows = [_export_row(table, row) for row in table.rows]
+    if fmt == "csv":
+        content = exports.csv_chunks(table.headers, rows, about=about)
+    else:
+        content = exports.xlsx_chunks(table.headers, rows, about=about,
+                                      sheet_name=export_info.sheet_name(table.name),
+                                      about_sheet=str(export_info.ABOUT_SHEET))
     return Export(content, mimetype, _filename(table.name, table.filters, extension))
 
 
-def export_case_list(viewer: User, filters: StatsFilter, fmt: str, *,
+def export_case_list(viewer: User, filters: StatsFilter, fmt: str, moment: datetime, *,
                      include_free_text: bool) -> Export:
-    """The de-identified list of the cases ``viewer`` may open, as CSV or XLSX.
+    """The de-identified list of the cases ``viewer`` may open, as CSV or XLSX, read and
+    written as it is sent (bounded memory, whatever the number of cases).
 
     ``include_free_text``: whether the viewer's role may read the cases' free text; the
     caller decides (the statistics know nothing of the reading rules).
     """
     require_stats_viewer(viewer)
     mimetype, extension = _format(fmt)
-    cases = queries.case_list(viewer, filters, include_free_text=include_free_text)
+    headers, rows = queries.case_rows(viewer, filters, include_free_text=include_free_text)
+    about = export_info.about_lines(str(_l("Cases")), filters, viewer, to_oslo(moment),
+                                    case_list=True)
     if fmt == "csv":
-        content = exports.write_csv(cases.headers, cases.rows)
+        content = exports.csv_chunks(headers, rows, about=about)
     else:
-        content = exports.write_xlsx(cases.headers, cases.rows,
-                                     sheet_name=str(_l("Cases")))
+        content = exports.xlsx_chunks(headers, rows, about=about,
+                                      sheet_name=export_info.sheet_name("cases"),
+                                      about_sheet=str(export_info.ABOUT_SHEET))
     return Export(content, mimetype, _filename("cases", filters.to_dict(), extension))
+
+
+def _export_row(table: Table, row: list[tables.Cell]) -> list[exports.Cell]:
+    """A row as the file shows it: shares marked as such (in a table of key figures the
+    row's key says so), "before" and "after" in the reader's words."""
+    key = str(row[0]) if table.columns[0].key == "key" else ""
+    out: list[exports.Cell] = []
+    for column, value in zip(table.columns, row, strict=True):
+        what = key if column.key == "value" else column.key
+        if isinstance(value, float) and "share" in what:
+            value = exports.Share(value)
+        elif column.key == "period" and value in PERIOD_LABELS:
+            value = str(PERIOD_LABELS[value])
+        out.append(value)
+    return out
 
 
 def run_chart(viewer: User, filters: StatsFilter, series: str = "total", *,

@@ -23,7 +23,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    """The table of a CSV download, after the lines that say what it holds."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    return rows[rows.index([]) + 1:]
 
 
 def _xlsx_rows(data: bytes) -> list[list[object]]:

@@ -13,7 +13,7 @@ from avvik.core.timeutil import OSLO
 from avvik.reports.services import create_draft, submit_report
 from avvik.reports.services.validation import PatientIdentityInput
 from avvik.routing.services import route_report
-from avvik.stats.exports import escape_text, write_csv, write_xlsx
+from avvik.stats.exports import Share, csv_chunks, escape_text, write_csv, write_xlsx
 from avvik.stats.filters import StatsFilter
 from avvik.stats.queries import case_list
 from avvik.users.models import Role
@@ -52,7 +52,7 @@ def test_escape_text_prefixes_a_quote_to_formula_starts_only():
 def test_csv_reads_back_with_every_dangerous_cell_escaped():
     rows = read_csv(write_csv(HEADERS, ROWS))
     assert rows[0] == HEADERS
-    assert rows[1] == ["Annet", "5", "0.5", "2026-03-01", "2026-03-01 23:30"]
+    assert rows[1] == ["Annet", "5", "0,5", "2026-03-01", "2026-03-01 23:30"]
     assert rows[2] == ["<5", "", "", "", ""]
     assert [row[0] for row in rows[3:]] == ["'" + t for t in DANGEROUS]
     assert all(row[1] == "-1" for row in rows[3:])  # numbers are not formulas
@@ -65,6 +65,40 @@ def test_xlsx_reads_back_with_text_as_text_and_numbers_as_numbers():
     assert rows[2] == ["<5", None, None, None, None]
     assert [row[0] for row in rows[3:]] == ["'" + t for t in DANGEROUS]
     assert all(row[1] == -1 for row in rows[3:])
+
+
+def test_csv_decimals_are_rounded_with_a_comma_and_shares_are_percentages():
+    rows = read_csv(write_csv(["Dager", "Andel", "Hele"],
+                              [[17.799999999999997, Share(0.8333333333), 3.0],
+                               [-2.345678, Share(1.0), 0.1 + 0.2]]))
+    assert rows[1:] == [["17,8", "83,3 %", "3"], ["-2,35", "100,0 %", "0,3"]]
+
+
+def test_xlsx_rounds_decimals_and_formats_shares_as_percentages():
+    content = write_xlsx(["Dager", "Andel"], [[17.799999999999997, Share(0.8333333333)]])
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    days, share = sheet["A2"], sheet["B2"]
+    assert days.value == 17.8
+    assert share.value == 0.833 and share.number_format == "0.0 %"
+
+
+def test_the_lines_about_the_file_come_first_in_csv_and_on_their_own_sheet_in_xlsx():
+    about = [("Filter", "Periode: 2026-01-01 – 2026-12-31"), ("Hentet av", "=Kari")]
+    rows = read_csv(write_csv(["A"], [[1]], about=about))
+    assert rows == [["Filter", "Periode: 2026-01-01 – 2026-12-31"], ["Hentet av", "'=Kari"],
+                    [], ["A"], ["1"]]
+    workbook = openpyxl.load_workbook(io.BytesIO(
+        write_xlsx(["A"], [[1]], about=about, sheet_name="Per måned",
+                   about_sheet="Om uttrekket")))
+    assert workbook.sheetnames == ["Per måned", "Om uttrekket"]
+    assert [list(r) for r in workbook["Om uttrekket"].iter_rows(values_only=True)] == [
+        ["Filter", "Periode: 2026-01-01 – 2026-12-31"], ["Hentet av", "'=Kari"]]
+
+
+def test_a_long_csv_comes_in_several_chunks():
+    chunks = list(csv_chunks(["A"], ([f"rad {i}"] for i in range(20_000))))
+    assert len(chunks) > 2
+    assert len(read_csv(b"".join(chunks))) == 20_001
 
 
 def test_xlsx_never_stores_a_formula():

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from avvik.core.errors import NotFound, PermissionDenied
+from avvik.core.timeutil import to_oslo
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.reports.models import ReportStatus
 from avvik.stats.filters import StatsFilter
@@ -94,33 +95,39 @@ def test_the_measures_table_counts_measures_of_cases_in_the_selection(world):
     assert values == {"open": 2, "overdue": 1, "evaluated": 1}
 
 
-def test_unknown_tables_and_formats_are_not_found(world):
+def test_unknown_tables_and_formats_are_not_found(world, clock):
     with pytest.raises(NotFound):
         build_table("nonsense", world.admin, YEAR)
     with pytest.raises(NotFound):
-        export_table(build_table("per_year", world.admin, YEAR), "pdf")
+        export_table(build_table("per_year", world.admin, YEAR), "pdf", world.admin, YEAR,
+                     clock.now)
     with pytest.raises(NotFound):
         run_chart(world.admin, YEAR, "sideways")
 
 
-def test_people_without_dashboards_are_refused(world):
+def test_people_without_dashboards_are_refused(world, clock):
     with pytest.raises(PermissionDenied):
         build_table("per_month", world.reporter, YEAR)
     with pytest.raises(PermissionDenied):
-        export_case_list(world.ward_handler, YEAR, "csv", include_free_text=False)
+        export_case_list(world.ward_handler, YEAR, "csv", clock.now, include_free_text=False)
 
 
-def test_tables_export_as_csv_and_xlsx(world):
+def test_tables_export_as_csv_and_xlsx(world, clock):
     make_case(world, event_date=date(2026, 2, 3))
     table = build_table("per_year", world.admin, YEAR)
-    as_csv = export_table(table, "csv")
+    as_csv = export_table(table, "csv", world.admin, YEAR, clock.now)
     assert as_csv.filename == "avvik-per_year-2026-01-2026-12.csv"
-    assert list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig")), delimiter=";"))[1] \
-        == ["2026", "1", "0", "0", "1"]
-    as_xlsx = export_table(table, "xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
+    rows = list(csv.reader(io.StringIO(b"".join(as_csv.content).decode("utf-8-sig")),
+                           delimiter=";"))
+    assert rows[1] == ["Filter", "Period: 2026-01-01 – 2026-12-31"]
+    assert rows[rows.index([]) + 2] == ["2026", "1", "0", "0", "1"]
+    as_xlsx = export_table(table, "xlsx", world.admin, YEAR, clock.now)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(as_xlsx.content)))
+    sheet = workbook.active
     assert [c.value for c in sheet[2]] == [2026, 1, 0, 0, 1]
-    assert sheet.title == "Cases per year"
+    assert workbook.sheetnames == ["Per year", "About the export"]
+    taken = dict(workbook["About the export"].iter_rows(values_only=True))["Taken"]
+    assert taken == f"{to_oslo(clock.now):%Y-%m-%d %H:%M} (Norwegian time)"
 
 
 def test_the_run_chart_leaves_out_the_month_in_progress(world):
@@ -147,13 +154,14 @@ def test_a_shift_shows_as_a_current_signal(world):
     assert {s.series for s in signals} == {"total", "municipality_to_hospital"}
 
 
-def test_the_secretariat_gets_tables_but_no_case_list(world):
+def test_the_secretariat_gets_tables_but_no_case_list(world, clock):
     make_case(world)
     secretariat = make_user("sekr", roles=[(Role.SECRETARIAT, world.clinic.parent)])
     # one case it may not open: "<5" (avvik.stats.suppression)
     assert build_table("per_year", secretariat, YEAR).records()[0]["total"] == "<5"
-    export = export_case_list(secretariat, YEAR, "csv", include_free_text=False)
-    assert len(export.content.decode("utf-8-sig").splitlines()) == 1  # headers only
+    export = export_case_list(secretariat, YEAR, "csv", clock.now, include_free_text=False)
+    lines = b"".join(export.content).decode("utf-8-sig").splitlines()
+    assert lines[lines.index("") + 1:] == [lines[-1]]  # headers only
 
 
 def test_performance_per_organisation_hides_other_organisations_few_cases(world):

@@ -104,17 +104,41 @@
   var BUILDERS = { stacked: stacked, bar: grouped, pareto: pareto, run: run };
 
   function draw(figure) {
+    if (figure.dataset.drawn) { return; }
+    figure.dataset.drawn = "1";
     var source = figure.querySelector("[data-chart-spec]");
     var canvas = figure.querySelector("canvas");
-    if (!source || !canvas) { return; }
+    if (!source || !canvas) { figure.hidden = true; return; }
     var spec = JSON.parse(source.textContent);
     var build = BUILDERS[spec.kind];
-    if (!build) { return; }
-    figure.hidden = false;
+    if (!build) { figure.hidden = true; return; }
     new Chart(canvas, build(spec));
+    // How many are drawn, for whoever waits on them (a browser test, the benchmark).
+    var root = document.documentElement;
+    root.dataset.chartsDrawn = String(Number(root.dataset.chartsDrawn || 0) + 1);
   }
 
-  document.querySelectorAll("figure[data-chart]").forEach(draw);
+  // A page of twenty charts drawn at once kept the browser busy for a second and more:
+  // the first ones are drawn at once, the others when they come near the screen. Their
+  // figures are shown first, empty, so the page does not jump (CSS gives them a height).
+  var DRAWN_AT_ONCE = 3;
+  var figures = Array.prototype.slice.call(document.querySelectorAll("figure[data-chart]"));
+  figures.forEach(function (figure) { figure.hidden = false; });
+  figures.slice(0, DRAWN_AT_ONCE).forEach(draw);
+  var later = figures.slice(DRAWN_AT_ONCE);
+  if ("IntersectionObserver" in window) {
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          draw(entry.target);
+        }
+      });
+    }, { rootMargin: "300px 0px" });
+    later.forEach(function (figure) { observer.observe(figure); });
+  } else {
+    later.forEach(draw);
+  }
 
   // The yearly report: a print button, and every table shown on paper.
   document.querySelectorAll("[data-print]").forEach(function (button) {
@@ -122,6 +146,7 @@
     button.addEventListener("click", function () { window.print(); });
   });
   window.addEventListener("beforeprint", function () {
+    later.forEach(draw);  // paper has no scrolling: every chart is drawn before printing
     document.querySelectorAll("details.run-chart__numbers").forEach(function (d) { d.open = true; });
     Object.values(Chart.instances).forEach(function (chart) { chart.resize(); });
   });

@@ -21,7 +21,7 @@ from avvik.stats.queries.breakdowns import (
     breakdown,
     pareto,
 )
-from avvik.stats.queries.cases import CaseList, case_list
+from avvik.stats.queries.cases import CaseList, case_list, case_rows
 from avvik.stats.queries.counts import (
     PeriodCount,
     counts_per_month,
@@ -69,6 +69,7 @@ __all__ = [
     "answer_performance_by_organization",
     "breakdown",
     "case_list",
+    "case_rows",
     "counted",
     "counts_per_month",
     "counts_per_year",

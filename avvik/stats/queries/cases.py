@@ -10,8 +10,10 @@ caller says the viewer's role may read it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -29,8 +31,10 @@ from avvik.stats.labels import direction_label
 from avvik.stats.queries.base import counted, filter_condition
 from avvik.users.models import User
 
-#: Upper bound on one export; past it the caller must narrow the filter.
+#: Upper bound on ``case_list`` (held in memory); the streamed export has none.
 MAX_ROWS = 100_000
+#: Rows fetched at a time by the streamed export (a server-side cursor on PostgreSQL).
+BATCH_ROWS = 2_000
 
 Cell = str | int | float | date | datetime | None
 
@@ -45,6 +49,16 @@ class CaseList:
 def case_list(viewer: User, filters: StatsFilter, *, include_free_text: bool,
               max_rows: int = MAX_ROWS) -> CaseList:
     """The counted cases ``viewer`` may open that match ``filters``, oldest event first."""
+    headers, rows = case_rows(viewer, filters, include_free_text=include_free_text)
+    found = list(islice(rows, max_rows + 1))
+    rows.close()
+    return CaseList(headers, found[:max_rows], len(found) > max_rows)
+
+
+def case_rows(viewer: User, filters: StatsFilter, *, include_free_text: bool
+              ) -> tuple[list[str], Iterator[list[Cell]]]:
+    """The headers of ``case_list`` and its rows as they are read, a batch at a time:
+    for a download of any length in bounded memory."""
     reporting_org, receiving_org = aliased(Organization), aliased(Organization)
     reporting_unit, responsible_unit = aliased(Unit), aliased(Unit)
     columns: list[tuple] = [
@@ -88,15 +102,21 @@ def case_list(viewer: User, filters: StatsFilter, *, include_free_text: bool,
         .outerjoin(Category, Category.id == Report.category_id)
         .where(counted(), visible_condition(viewer), filter_condition(filters))
         .order_by(Report.event_date, Report.case_number)
-        .limit(max_rows + 1)
+        .execution_options(yield_per=BATCH_ROWS)
     )
     # Enum codes become the reader's words (the third item of a column, if any).
     present = [column[2] if len(column) > 2 else None for column in columns]
-    rows = [[value if show is None else show(value)
-             for value, show in zip(row, present, strict=True)]
-            for row in db.session.execute(query)]
-    return CaseList([str(column[1]) for column in columns], rows[:max_rows],
-                    len(rows) > max_rows)
+
+    def rows() -> Iterator[list[Cell]]:
+        result = db.session.execute(query)
+        try:
+            for row in result:
+                yield [value if show is None else show(value)
+                       for value, show in zip(row, present, strict=True)]
+        finally:
+            result.close()
+
+    return [str(column[1]) for column in columns], rows()
 
 
 def _direction(value: Any) -> str | None:
