@@ -127,3 +127,23 @@ def test_unknown_environment_is_refused_in_one_line(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines() == [
         "avvik: AVVIK_ENV='staging' is unknown; use one of development, testing, production"
     ]
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "agenda"), ("community", "community"),
+                                                 (" Agenda ", "agenda")])
+def test_the_secretariat_reads_its_agenda_unless_told_otherwise(
+        monkeypatch: pytest.MonkeyPatch, value: str | None, expected: str) -> None:
+    if value is None:
+        monkeypatch.delenv("AVVIK_SECRETARIAT_READS", raising=False)
+    else:
+        monkeypatch.setenv("AVVIK_SECRETARIAT_READS", value)
+    assert config.TestingConfig().SECRETARIAT_READS == expected
+
+
+def test_an_unknown_secretariat_reading_is_refused_in_one_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVVIK_SECRETARIAT_READS", "everything")
+    with pytest.raises(config.ConfigError) as refused:
+        config.TestingConfig()
+    assert str(refused.value) == ("AVVIK_SECRETARIAT_READS='everything' is unknown; use one "
+                                  "of agenda, community")

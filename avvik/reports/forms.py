@@ -340,10 +340,13 @@ class ListFilterForm(AppForm):
         return messages
 
 
-    def to_filter(self, views: list[ListView]) -> ReportFilter:
-        """The filter for ``list_reports``; call ``problems`` first."""
+    def to_filter(self, views: list[ListView], default: ListView | None = None
+                  ) -> ReportFilter:
+        """The filter for ``list_reports``; call ``problems`` first. ``default``: the view
+        when none is asked for (the inbox if offered, else my reports, unless given)."""
         if not self.view.data:
-            self.view.data = (ListView.INBOX if ListView.INBOX in views else ListView.MINE).value
+            self.view.data = (default or (ListView.INBOX if ListView.INBOX in views
+                                          else ListView.MINE)).value
         view = ListView(self.view.data)
         statuses = [ReportStatus(s) for s in self.status.data or []]
         # The inbox is a to-do list: a ward's forty open cases, the nearest deadline first,

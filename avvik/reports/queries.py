@@ -29,7 +29,7 @@ class ListView(enum.StrEnum):
     MINE = "mine"  #: reports I filed
     INBOX = "inbox"  #: cases my units must answer
     ORGANIZATION = "organization"  #: everything to or from the organisations I coordinate
-    ALL = "all"  #: everything I may see
+    ALL = "all"  #: everything I may see (a reader's cases too: avvik.reports.scope)
 
 
 #: The list's sort choices and the column each sorts by.
@@ -164,9 +164,20 @@ def available_views(user: User) -> list[ListView]:
         views.append(ListView.INBOX)
     if reach.coordinated_orgs:
         views.append(ListView.ORGANIZATION)
-    if user.is_admin or reach.led_units:
+    if user.is_admin or reach.led_units or reach.coordinated_orgs or reach.reads:
         views.append(ListView.ALL)
     return views
+
+
+def default_view(user: User, views: list[ListView]) -> ListView:
+    """The list shown when none is asked for: the inbox, for those who answer cases; every
+    case, for those who read cases without filing or answering them (quality advisers,
+    the secretariat); else my reports."""
+    if ListView.INBOX in views:
+        return ListView.INBOX
+    if ListView.ALL in views and reach_of(user).reads:
+        return ListView.ALL
+    return ListView.MINE
 
 
 #: What "unread" means in a view: in my reports, news to the reporting side (an answer,

@@ -55,7 +55,12 @@ from avvik.reports.forms import IdentityForm, ListFilterForm, ReportForm
 from avvik.reports.links import MATCH_DAYS, case_links
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.notices import notices_of
-from avvik.reports.queries import available_views, list_reports, passed_deadlines
+from avvik.reports.queries import (
+    available_views,
+    default_view,
+    list_reports,
+    passed_deadlines,
+)
 from avvik.reports.services import (
     create_draft,
     mark_answer_delivered,
@@ -370,7 +375,7 @@ def index() -> ResponseReturnValue:
     form.offer_choices([(v.value, str(labels.LIST_VIEW_LABELS[v])) for v in views],
                        _community_ids(me))
     problems = form.problems()
-    filters = form.to_filter(views)
+    filters = form.to_filter(views, default_view(me, views))
     page = list_reports(me, filters, page=form.page.data or 1, per_page=PER_PAGE)
     return render_template("reports/index.html", form=form, page=page, problems=problems,
                            views=views, current=filters.view, now=utcnow(),
