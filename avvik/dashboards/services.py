@@ -10,13 +10,15 @@ Who gets what (the engine scopes the numbers; avvik.stats.scope):
   CSV/XLSX/JSON, small counts hidden unless the viewer may open every case counted
   (avvik.stats.suppression);
 - the de-identified case list goes to those who may open cases one by one
-  (administrators, leaders, coordinators; ``may_list_cases``): it lists only the cases
-  they may open (avvik.reports.scope). The secretariat never gets one: aggregates only.
+  (administrators, leaders, coordinators, quality advisers and the secretariat;
+  ``may_list_cases``): it lists only the cases they may open (avvik.reports.scope), so
+  the secretariat's holds the cases it reads (those on its committee's agenda, unless
+  ``SECRETARIAT_READS`` is "community"), not every case it counts.
 - the free text of those cases (description, measures, answer) is in the list for
-  administrators and for the organisation's coordinators and quality advisers, who follow
-  up cross-level cases as their job (``may_read_free_text``). Leaders get the coded
-  fields and open a case to read its text: a bulk export of free text is a larger
-  exposure than reading one case.
+  administrators, the organisation's coordinators and quality advisers, and the
+  secretariat, who follow up cross-level cases as their job (``may_read_free_text``).
+  Leaders get the coded fields and open a case to read its text: a bulk export of free
+  text is a larger exposure than reading one case.
 """
 
 from __future__ import annotations
@@ -48,12 +50,14 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 
 def may_list_cases(user: User) -> bool:
     """Whether ``user`` gets the de-identified case list (see the module docstring)."""
-    return bool(user.is_admin or user.has_role(Role.LEADER, Role.COORDINATOR))
+    return bool(user.is_admin or user.has_role(
+        Role.LEADER, Role.COORDINATOR, Role.QUALITY_ADVISER, Role.SECRETARIAT))
 
 
 def may_read_free_text(user: User) -> bool:
     """Whether the case list holds the cases' free text for ``user``."""
-    return bool(user.is_admin or user.has_role(Role.COORDINATOR, Role.QUALITY_ADVISER))
+    return bool(user.is_admin or user.has_role(
+        Role.COORDINATOR, Role.QUALITY_ADVISER, Role.SECRETARIAT))
 
 
 @dataclass(frozen=True)
