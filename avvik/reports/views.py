@@ -51,11 +51,13 @@ from avvik.reports import (
     submissions,
     vault,
 )
-from avvik.reports.forms import IdentityForm, ListFilterForm, ReportForm
+from avvik.reports.forms import IdentityForm, ReportForm
 from avvik.reports.links import MATCH_DAYS, case_links
+from avvik.reports.list_forms import ListFilterForm
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.notices import notices_of
 from avvik.reports.queries import (
+    Within,
     available_views,
     default_view,
     list_reports,
@@ -69,6 +71,7 @@ from avvik.reports.services import (
 )
 from avvik.reports.services.drafting import default_reporting_unit_id, file_report
 from avvik.reports.steps import STEPS
+from avvik.stats.scope import stats_reach
 from avvik.users.models import User
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -360,6 +363,12 @@ def identity(report_id: int) -> ResponseReturnValue:
 # The lists ---------------------------------------------------------------------------------
 
 
+def counted_within(user: User) -> Within | None:
+    """The reach of the user's statistics as a list filter (None: everything)."""
+    reach = stats_reach(user)
+    return None if reach.everything else Within(reach.organizations, reach.units)
+
+
 def _community_ids(user: User) -> list[int]:
     ids = {m.unit.organization.health_community_id for m in user.memberships}
     if user.is_admin and not ids:
@@ -376,6 +385,8 @@ def index() -> ResponseReturnValue:
                        _community_ids(me))
     problems = form.problems()
     filters = form.to_filter(views, default_view(me, views))
+    if form.counted.data:
+        filters.within = counted_within(me)
     page = list_reports(me, filters, page=form.page.data or 1, per_page=PER_PAGE)
     return render_template("reports/index.html", form=form, page=page, problems=problems,
                            views=views, current=filters.view, now=utcnow(),
