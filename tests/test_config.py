@@ -137,7 +137,8 @@ def test_the_secretariat_reads_its_agenda_unless_told_otherwise(
         monkeypatch.delenv("AVVIK_SECRETARIAT_READS", raising=False)
     else:
         monkeypatch.setenv("AVVIK_SECRETARIAT_READS", value)
-    assert config.TestingConfig().SECRETARIAT_READS == expected
+    reads = config.TestingConfig().SECRETARIAT_READS
+    assert reads == expected
 
 
 def test_an_unknown_secretariat_reading_is_refused_in_one_line(
