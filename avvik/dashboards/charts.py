@@ -96,6 +96,7 @@ CHARTS: dict[str, Callable[[Table], Spec]] = {
     "by_receiving_organization": bars("count"),
     "by_unit": bars("count"),
     "by_consequence": bars("count"),
+    "by_potential_consequence": bars("count"),
     "answer_performance_by_organization": bars("answer_median", "answer_p90"),
     "open_per_unit": bars("open", "overdue"),
     "escalations": escalations,

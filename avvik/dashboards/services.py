@@ -41,7 +41,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "overview": ("per_month", "per_year", "events"),
     "breakdowns": ("by_category", "by_agreement", "by_transition",
                    "by_reporting_organization", "by_receiving_organization", "by_unit",
-                   "by_consequence"),
+                   "by_consequence", "by_potential_consequence"),
     "performance": ("answer_performance", "answer_performance_by_organization",
                     "open_per_unit", "escalations", "feedback", "serious_events"),
     "measures": ("measures", "measure_evaluations"),
