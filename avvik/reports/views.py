@@ -370,10 +370,12 @@ def counted_within(user: User) -> Within | None:
 
 
 def _community_ids(user: User) -> list[int]:
-    ids = {m.unit.organization.health_community_id for m in user.memberships}
-    if user.is_admin and not ids:
-        ids = set(db.session.scalars(db.select(HealthCommunity.id)))
-    return sorted(ids)
+    """The communities whose catalogue, organisations and units the filters offer: every
+    one for administrators, as their dashboards do, so that a figure's link keeps all
+    its filters."""
+    if user.is_admin:
+        return sorted(db.session.scalars(db.select(HealthCommunity.id)))
+    return sorted({m.unit.organization.health_community_id for m in user.memberships})
 
 
 @bp.get("/")
