@@ -21,6 +21,9 @@ SECRETARIAT = "sekretariat"  #: reads the committee's agenda only: no links
 def bar_of(page: Any, figure_id: str) -> dict[str, Any]:
     """Where on the screen the first linked bar of the figure is, and what it counts."""
     page.locator(f"#{figure_id} canvas").scroll_into_view_if_needed()
+    # A chart may be drawn only once it comes near the screen: wait for Chart.js to have it.
+    page.wait_for_function("(id) => Chart.getChart(document.querySelector(`#${id} canvas`))",
+                           arg=figure_id)
     return page.evaluate("""(id) => {
         const canvas = document.querySelector(`#${id} canvas`);
         const chart = Chart.getChart(canvas);
@@ -78,6 +81,9 @@ def test_the_secretariat_finds_no_link_behind_figures_it_may_not_open(new_page):
     page.goto("/dashboards/breakdowns")
     expect(page.locator("#chart-by_category")).to_be_visible()
     assert page.locator("[data-cases]").count() == 0
-    has_links = page.evaluate("""() => Object.values(Chart.instances).some(
-        (chart) => chart.data.datasets.some((set) => set.links))""")
+    # Every chart's numbers, drawn yet or not: none carries a link.
+    has_links = page.evaluate("""() => Array.from(
+        document.querySelectorAll("script[data-chart-spec]"),
+        (source) => JSON.parse(source.textContent)).some(
+        (spec) => spec.datasets.some((set) => set.links))""")
     assert has_links is False
