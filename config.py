@@ -106,6 +106,10 @@ class Config:
         self.REMEMBER_COOKIE_DURATION = 0
         #: Days a new personal API token works; its owner makes a new one after that.
         self.API_TOKEN_DAYS = _positive_int("API_TOKEN_DAYS", "90")
+        #: What the joint committee's secretariat may open one by one (README, "Who reads
+        #: which cases"): "agenda", the cases on its committee's agenda; "community", every
+        #: case of its health community, where the community's cooperation agreement says so.
+        self.SECRETARIAT_READS = _choice("SECRETARIAT_READS", SECRETARIAT_READS)
 
         self._sign_in_throttling()
         self._second_factor()
@@ -472,6 +476,8 @@ def database_engine_options(url: str, connect_timeout: int, statement_timeout: f
 
 
 LOG_FORMATS = ("json", "text")
+#: AVVIK_SECRETARIAT_READS: the first is the default.
+SECRETARIAT_READS = ("agenda", "community")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -513,6 +519,12 @@ def _whole_number(name: str, default: str) -> int:
     if not value.isdigit():
         raise ConfigError(f"AVVIK_{name} must be a whole number, not {value!r}")
     return int(value)
+def _choice(name: str, choices: tuple[str, ...]) -> str:
+    """AVVIK_<name>, one of ``choices`` (the first when unset)."""
+    value = (env(name, choices[0]) or choices[0]).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"AVVIK_{name}={value!r} is unknown; use one of {', '.join(choices)}")
+    return value
 
 
 def _positive_int(name: str, default: str) -> int:

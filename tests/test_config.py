@@ -152,3 +152,22 @@ def test_production_refuses_a_bad_code_key_or_limit(
     monkeypatch.setenv(name, value)
     with pytest.raises(config.ConfigError, match=said):
         config.load_config("production")
+@pytest.mark.parametrize(("value", "expected"), [(None, "agenda"), ("community", "community"),
+                                                 (" Agenda ", "agenda")])
+def test_the_secretariat_reads_its_agenda_unless_told_otherwise(
+        monkeypatch: pytest.MonkeyPatch, value: str | None, expected: str) -> None:
+    if value is None:
+        monkeypatch.delenv("AVVIK_SECRETARIAT_READS", raising=False)
+    else:
+        monkeypatch.setenv("AVVIK_SECRETARIAT_READS", value)
+    reads = config.TestingConfig().SECRETARIAT_READS
+    assert reads == expected
+
+
+def test_an_unknown_secretariat_reading_is_refused_in_one_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVVIK_SECRETARIAT_READS", "everything")
+    with pytest.raises(config.ConfigError) as refused:
+        config.TestingConfig()
+    assert str(refused.value) == ("AVVIK_SECRETARIAT_READS='everything' is unknown; use one "
+                                  "of agenda, community")

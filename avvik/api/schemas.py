@@ -156,6 +156,20 @@ class ReportListArgs(Schema):
     category_id = Id(strict=False, load_default=None)
     date_from = fields.Date(load_default=None, metadata={"description": "Event date from."})
     date_to = fields.Date(load_default=None, metadata={"description": "Event date to."})
+    # As the dashboards count (GET /api/v1/stats/<name>), so a figure's cases can be listed.
+    organization_id = Id(strict=False, load_default=None, metadata={
+        "description": "Reported or received by this organisation."})
+    reporting_organization_id = Id(strict=False, load_default=None)
+    receiving_organization_id = Id(strict=False, load_default=None)
+    unit_id = Id(strict=False, load_default=None, metadata={
+        "description": "Of this unit or a unit below it, as reporting or responsible unit."})
+    responsible_unit_id = Id(strict=False, load_default=None)
+    direction = fields.Enum(Direction, by_value=True, load_default=None)
+    consequence = fields.Enum(Consequence, by_value=True, load_default=None, metadata={
+        "description": "The actual consequence."})
+    potential_consequence = fields.Enum(Consequence, by_value=True, load_default=None)
+    escalation = fields.Integer(load_default=None, validate=Range(min=1, max=3), metadata={
+        "description": "Escalated to this level (1 to 3) or higher."})
     case_number = FilterText(load_default=None, validate=Length(max=20),
                        metadata={"description": "Exactly this case number."})
     q = FilterText(load_default=None, validate=Length(max=200), metadata={"description": (

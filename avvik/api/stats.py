@@ -42,6 +42,8 @@ _PARAMETERS = [
     ("category_id", _ID, "Cases of this category."),
     ("consequence", {"type": "string", "enum": [c.value for c in Consequence]},
      "The actual consequence."),
+    ("potential_consequence", {"type": "string", "enum": [c.value for c in Consequence]},
+     "The potential (worst credible) consequence."),
 ]
 FILTER_PARAMETERS = [{"in": "query", "name": name, "required": False, "description": text,
                       "schema": schema} for name, schema, text in _PARAMETERS]

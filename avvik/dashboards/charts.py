@@ -3,8 +3,11 @@ Chart.js charts. The numbers are the tables' own: the page prints them in a <tab
 puts the spec in a <script type="application/json"> beside the canvas.
 
 Spec: ``{"kind": "bar" | "stacked" | "pareto" | "run", "horizontal": bool,
-"labels": [...], "datasets": [{"label", "data", "role"}], "more": int}``. A hidden count
-("<5") is drawn as nothing (null); the table says "<5".
+"labels": [...], "datasets": [{"label", "data", "role", "key", "links"}], "more": int,
+"partial": [bool, ...]}``. A hidden count ("<5") is drawn as nothing (null); the table
+says "<5". ``links``: per bar or point, the case list of its cases, or null
+(avvik/dashboards/drilldown.py); ``partial``: per label, whether its period (the current
+month or year) has not ended, drawn hatched.
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ def number(value: Any) -> float | int | None:
     return value
 
 
-def dataset(label: str, data: list[Any], role: str = "value") -> dict[str, Any]:
-    return {"label": label, "data": [number(v) for v in data], "role": role}
+def dataset(label: str, data: list[Any], role: str = "value", key: str | None = None
+            ) -> dict[str, Any]:
+    """``key``: the table column the data comes from (which of a row's links it gets)."""
+    return {"label": label, "data": [number(v) for v in data], "role": role, "key": key}
 
 
 def _column(table: Table, key: str) -> list[Any]:
@@ -49,8 +54,8 @@ def stacked(table: Table) -> Spec:
     first = table.columns[0].key
     return {"kind": "stacked", "horizontal": False,
             "labels": [str(v) for v in _column(table, first)],
-            "datasets": [dataset(_label_of(table, d.value), _column(table, d.value))
-                         for d in Direction]}
+            "datasets": [dataset(_label_of(table, d.value), _column(table, d.value),
+                                 key=d.value) for d in Direction]}
 
 
 def bars(*keys: str) -> Callable[[Table], Spec]:
@@ -59,7 +64,8 @@ def bars(*keys: str) -> Callable[[Table], Spec]:
         rows = table.records()[:MAX_BARS]
         return {"kind": "bar", "horizontal": True,
                 "labels": [str(r["label"]) for r in rows],
-                "datasets": [dataset(_label_of(table, k), [r[k] for r in rows]) for k in keys],
+                "datasets": [dataset(_label_of(table, k), [r[k] for r in rows], key=k)
+                             for k in keys],
                 "more": max(len(table.rows) - MAX_BARS, 0)}
     return build
 
@@ -71,7 +77,8 @@ def pareto(table: Table) -> Spec:
               for r in rows]
     return {"kind": "pareto", "horizontal": False,
             "labels": [str(r["label"]) for r in rows],
-            "datasets": [dataset(_label_of(table, "count"), [r["count"] for r in rows]),
+            "datasets": [dataset(_label_of(table, "count"), [r["count"] for r in rows],
+                                 key="count"),
                          dataset(_label_of(table, "cumulative_share") + " (%)", shares,
                                  "share")],
             "more": max(len(table.rows) - MAX_BARS, 0)}
@@ -81,7 +88,8 @@ def escalations(table: Table) -> Spec:
     rows = table.records()
     return {"kind": "bar", "horizontal": False,
             "labels": [_("Level %(n)s", n=r["level"]) for r in rows],
-            "datasets": [dataset(_label_of(table, "count"), [r["count"] for r in rows])]}
+            "datasets": [dataset(_label_of(table, "count"), [r["count"] for r in rows],
+                                 key="count")]}
 
 
 #: Table name -> its chart. Tables of key figures (performance, feedback, measures)
@@ -96,19 +104,33 @@ CHARTS: dict[str, Callable[[Table], Spec]] = {
     "by_receiving_organization": bars("count"),
     "by_unit": bars("count"),
     "by_consequence": bars("count"),
+    "by_potential_consequence": bars("count"),
     "answer_performance_by_organization": bars("answer_median", "answer_p90"),
     "open_per_unit": bars("open", "overdue"),
     "escalations": escalations,
 }
 
 
-def chart_for(table: Table) -> Spec | None:
-    """The table's chart, or None when it has none or no rows to draw."""
+def chart_for(table: Table, links: list[dict[str, str]] | None = None,
+              partial: Callable[[Any], bool] | None = None) -> Spec | None:
+    """The table's chart, or None when it has none or no rows to draw. ``links``: the
+    rows' links (drilldown.row_links), the first rows' go on their bars; ``partial``:
+    whether a label's period has not ended yet."""
     build = CHARTS.get(table.name)
-    return build(table) if build is not None and table.rows else None
+    if build is None or not table.rows:
+        return None
+    spec = build(table)
+    if links:
+        for data in spec["datasets"]:
+            if data["key"] is not None:
+                data["links"] = [row.get(data["key"]) for row in links[:len(spec["labels"])]]
+    if partial is not None:
+        spec["partial"] = [partial(label) for label in spec["labels"]]
+    return spec
 
 
-def run_chart(chart: RunChart, labels: list[str]) -> Spec:
+def run_chart(chart: RunChart, labels: list[str], links: list[str | None] | None = None
+              ) -> Spec:
     """A run chart: the series, its median as a line, and the points of a signal marked."""
     marked = [False] * len(chart.values)
     for signal in chart.signals:
@@ -116,7 +138,7 @@ def run_chart(chart: RunChart, labels: list[str]) -> Spec:
             for index in range(signal.start, signal.end + 1):
                 marked[index] = chart.values[index] != chart.median
     return {"kind": "run", "horizontal": False, "labels": labels,
-            "datasets": [dataset(_("Cases"), chart.values),
+            "datasets": [{**dataset(_("Cases"), chart.values), "links": links},
                          dataset(_("Median"), [chart.median] * len(chart.values), "median")],
             "marked": marked, "markedLabel": _("Part of a signal")}
 

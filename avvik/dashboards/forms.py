@@ -17,9 +17,8 @@ from wtforms import SelectField, StringField
 from avvik.core.errors import ValidationFailed
 from avvik.core.forms import AppForm
 from avvik.dashboards.queries import FilterChoices
-from avvik.reports.labels import consequence_label
+from avvik.reports.labels import consequence_label, direction_label
 from avvik.reports.models import Consequence, Direction
-from avvik.stats.labels import direction_label
 
 #: The parser's query keys that are Python keywords, and the form attributes they fill.
 ATTRIBUTES = {"from": "period_from", "to": "period_to"}
@@ -42,6 +41,7 @@ class FilterForm(AppForm):
     transition_id = SelectField(_l("Transition"))
     category_id = SelectField(_l("Category"))
     consequence = SelectField(_l("Consequence"))
+    potential_consequence = SelectField(_l("Potential consequence"))
 
     def __init__(self, args: Mapping[str, Any], choices: FilterChoices,
                  defaults: Mapping[str, str] | None = None) -> None:
@@ -55,6 +55,7 @@ class FilterForm(AppForm):
         self.direction.choices = _any([(d.value, direction_label(d)) for d in Direction])
         self.consequence.choices = _any([(c.value, str(consequence_label(c)))
                                          for c in Consequence])
+        self.potential_consequence.choices = self.consequence.choices
         self.organization_id.choices = _any(choices.organizations)
         self.unit_id.choices = _any(choices.units)
         self.agreement_id.choices = _any(choices.agreements)

@@ -10,13 +10,15 @@ Who gets what (the engine scopes the numbers; avvik.stats.scope):
   CSV/XLSX/JSON, small counts hidden unless the viewer may open every case counted
   (avvik.stats.suppression);
 - the de-identified case list goes to those who may open cases one by one
-  (administrators, leaders, coordinators; ``may_list_cases``): it lists only the cases
-  they may open (avvik.reports.scope). The secretariat never gets one: aggregates only.
+  (administrators, leaders, coordinators, quality advisers and the secretariat;
+  ``may_list_cases``): it lists only the cases they may open (avvik.reports.scope), so
+  the secretariat's holds the cases it reads (those on its committee's agenda, unless
+  ``SECRETARIAT_READS`` is "community"), not every case it counts.
 - the free text of those cases (description, measures, answer) is in the list for
-  administrators and for the organisation's coordinators and quality advisers, who follow
-  up cross-level cases as their job (``may_read_free_text``). Leaders get the coded
-  fields and open a case to read its text: a bulk export of free text is a larger
-  exposure than reading one case.
+  administrators, the organisation's coordinators and quality advisers, and the
+  secretariat, who follow up cross-level cases as their job (``may_read_free_text``).
+  Leaders get the coded fields and open a case to read its text: a bulk export of free
+  text is a larger exposure than reading one case.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from avvik.dashboards import charts
+from avvik.core.timeutil import oslo_today
+from avvik.dashboards import charts, drilldown
 from avvik.stats.anhoej import RunChart
 from avvik.stats.filters import StatsFilter
 from avvik.stats.services import SeriesSignal, new_batch, run_charts_of, signals_of, tables_of
@@ -39,7 +42,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "overview": ("per_month", "per_year", "events"),
     "breakdowns": ("by_category", "by_agreement", "by_transition",
                    "by_reporting_organization", "by_receiving_organization", "by_unit",
-                   "by_consequence"),
+                   "by_consequence", "by_potential_consequence"),
     "performance": ("answer_performance", "answer_performance_by_organization",
                     "open_per_unit", "escalations", "feedback", "serious_events"),
     "measures": ("measures", "measure_evaluations"),
@@ -48,12 +51,14 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 
 def may_list_cases(user: User) -> bool:
     """Whether ``user`` gets the de-identified case list (see the module docstring)."""
-    return bool(user.is_admin or user.has_role(Role.LEADER, Role.COORDINATOR))
+    return bool(user.is_admin or user.has_role(
+        Role.LEADER, Role.COORDINATOR, Role.QUALITY_ADVISER, Role.SECRETARIAT))
 
 
 def may_read_free_text(user: User) -> bool:
     """Whether the case list holds the cases' free text for ``user``."""
-    return bool(user.is_admin or user.has_role(Role.COORDINATOR, Role.QUALITY_ADVISER))
+    return bool(user.is_admin or user.has_role(
+        Role.COORDINATOR, Role.QUALITY_ADVISER, Role.SECRETARIAT))
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,10 @@ class Panel:
 
     table: Table
     chart: dict[str, Any] | None
+    #: Per row, the case lists of its figures (drilldown.row_links); empty: no links.
+    links: list[dict[str, str]] = field(default_factory=list)
+    #: The label of its row whose period (the current month or year) has not ended.
+    unfinished: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,11 @@ class DashboardPage:
     run_charts: list[RunChartView] = field(default_factory=list)
     signals: list[SeriesSignal] = field(default_factory=list)
     evaluations: list[EvaluationView] = field(default_factory=list)
+    #: Whether figures lead to their cases: the viewer may open every case counted.
+    drill: bool = False
+    #: The current month ("YYYY-MM") and year, which have not ended: their figures grow.
+    unfinished_month: str = ""
+    unfinished_year: str = ""
 
 
 def build_dashboard(viewer: User, filters: StatsFilter, section: str, *,
@@ -104,25 +118,50 @@ def build_dashboard(viewer: User, filters: StatsFilter, section: str, *,
     page = DashboardPage(section, filters, total, batch.shown_total() if total else 0)
     if page.total == 0:
         return page
+    # "Now" is the request's (the tests' clock moves it), never read twice.
+    today = today or oslo_today(now)
+    page.unfinished_month, page.unfinished_year = f"{today:%Y-%m}", str(today.year)
+    page.drill = batch.exact()  # asked once a batch already: the tables needed it
     for name, table in tables.items():
-        page.panels[name] = Panel(table, charts.chart_for(table))
+        links = drilldown.row_links(table, filters) if page.drill else []
+        current = _unfinished_row(table, page)
+        page.panels[name] = Panel(table, charts.chart_for(
+            table, links, (lambda label, current=current: str(label) == current)
+            if current else None), links, current)
     if "per_month" in page.panels:
-        page.run_charts = run_chart_views(page.panels["per_month"].table, today=today)
+        page.run_charts = run_chart_views(page.panels["per_month"].table, today=today,
+                                          filters=filters if page.drill else None)
         page.signals = signals_of({v.series: v.chart for v in page.run_charts})
     if "measure_evaluations" in page.panels:
         page.evaluations = evaluation_views(page.panels["measure_evaluations"].table)
     return page
 
 
-def run_chart_views(per_month: Table, *, today: date | None = None) -> list[RunChartView]:
-    """The run chart of every series (total, then each direction) of a monthly table."""
+def _unfinished_row(table: Table, page: DashboardPage) -> str:
+    """The label of the table's row for the current month or year, if it has one."""
+    current = {"per_month": page.unfinished_month,
+               "per_year": page.unfinished_year}.get(table.name)
+    first = table.columns[0].key
+    return current if current and any(str(r[first]) == current for r in table.records()) \
+        else ""
+
+
+def run_chart_views(per_month: Table, *, today: date | None = None,
+                    filters: StatsFilter | None = None) -> list[RunChartView]:
+    """The run chart of every series (total, then each direction) of a monthly table;
+    with ``filters``, each point leads to its cases (drilldown)."""
     labels = {c.key: c.label for c in per_month.columns}
     views = []
     for series, chart in run_charts_of(per_month, today=today).items():
         months = [f"{m:%Y-%m}" for m in chart.labels]  # type: ignore[str-format]
         label = _("All cases") if series == "total" else labels[series]
+        links = None if filters is None else [
+            drilldown.case_list_url(drilldown.month_query(
+                filters, month, None if series == "total" else series))  # type: ignore[arg-type]
+            if isinstance(value, int) and value > 0 else None
+            for month, value in zip(chart.labels, chart.values, strict=True)]
         views.append(RunChartView(series, label, chart, months,
-                                  charts.run_chart(chart, months)))
+                                  charts.run_chart(chart, months, links)))
     return views
 
 

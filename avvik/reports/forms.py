@@ -1,4 +1,5 @@
-"""Forms for cases: the report form, one small form per step, and the list filters.
+"""Forms for cases: the report form and one small form per step (the list's filters are
+avvik.reports.list_forms).
 
 They parse input only. What must be filled in to submit, and whether the choices fit
 together, is decided by the services (avvik.reports.services.validation), so a draft can
@@ -15,28 +16,23 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
-    SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, Optional
 
 from avvik.catalog import queries as catalog
-from avvik.core.day_field import DAY_FORMAT_HINT, DayField
+from avvik.core.day_field import DayField
 from avvik.core.errors import ValidationFailed
 from avvik.core.forms import AppForm
-from avvik.core.ids import MAX_PAGE
 from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
-from avvik.reports.labels import CONSEQUENCE_LEVELS, SORT_LABELS, STATUS_LABELS
-from avvik.reports.models import Consequence, ReportStatus
-from avvik.reports.queries import OPEN_STATUSES, ListView, ReportFilter, default_sort
+from avvik.reports.labels import CONSEQUENCE_LEVELS
+from avvik.reports.models import Consequence
 from avvik.reports.services.validation import PatientIdentityInput, ReportInput
 from avvik.reports.suggestions import agreements_by_transition, usual_receiver_id
 
@@ -280,93 +276,3 @@ class CommentForm(StepForm):
 class IdentityForm(AppForm):
     reason = StringField(_l("Why do you need the patient's identity?"), [NeededToSubmit()],
                          description=_l("Your reason and the time are logged on the case."))
-
-
-class ListFilterForm(AppForm):
-    """The list's filters, read from the query string so a filtered list can be
-    bookmarked. A value that is not understood is reported and left out."""
-
-    view = SelectField(_l("List"), [Optional()], validate_choice=False)
-    status = SelectMultipleField(
-        _l("Status"), [Optional()],
-        choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
-    overdue = BooleanField(_l("Only overdue cases"))
-    serious = BooleanField(_l("Only serious events"))
-    #: The start page's links: what changed since the user last opened it, what is due.
-    unread = BooleanField(_l("Only new or updated cases"))
-    due = SelectField(_l("Due"), [Optional()], validate_choice=False,
-                      choices=[("", _l("Any time")), ("week", _l("This week"))])
-    agreement = _select(_l("Agreement"))
-    transition = _select(_l("Transition"))
-    category = _select(_l("Category"))
-    date_from = DayField(_l("Event from"), [Optional()], description=DAY_FORMAT_HINT)
-    date_to = DayField(_l("Event to"), [Optional()], description=DAY_FORMAT_HINT)
-    q = SearchField(_l("Search"), [Optional(), Length(max=200)],
-                    description=_l("Words from the text, the answer or the comments, or a "
-                                   "case number."))
-    #: The inbox shows the open cases unless "all" is asked for (no status chosen).
-    cases = SelectField(_l("Cases"), [Optional()], validate_choice=False,
-                        choices=[("open", _l("Open cases")), ("all", _l("All cases"))])
-    sort = SelectField(_l("Sort by"), [Optional()], validate_choice=False,
-                       choices=list(SORT_LABELS.items()))
-    order = SelectField(_l("Order"), [Optional()], validate_choice=False,
-                        choices=[("desc", _l("Descending")), ("asc", _l("Ascending"))])
-    page = IntegerField(_l("Page"), [Optional(), NumberRange(min=1, max=MAX_PAGE)])
-    open_only = False  #: set by ``to_filter``: the inbox shows its open cases by default
-
-    def offer_choices(self, views: list[tuple[str, str]], community_ids: list[int]) -> None:
-        self.view.choices = views
-        agreements = [a for cid in community_ids for a in catalog.all_agreements(cid)]
-        transitions = [t for cid in community_ids for t in catalog.all_transitions(cid)]
-        categories = [c for cid in community_ids for c in catalog.all_categories(cid)]
-        self.agreement.choices = _with_empty(
-            [(a.id, f"{a.number} {a.title}") for a in agreements], _l("Any agreement"))
-        self.transition.choices = _with_empty(
-            [(t.id, f"{t.phase.code} {t.name}") for t in transitions], _l("Any transition"))
-        self.category.choices = _with_empty([(c.id, c.name) for c in categories],
-                                            _l("Any category"))
-
-    def problems(self) -> list[str]:
-        """Validate, blank every field that failed, and say what was left out."""
-        self.validate()
-        messages = []
-        for field in self:
-            if type(field) is SelectField and field.data not in (None, "") \
-                    and field.data not in _values(field.choices):
-                field.errors = [*field.errors, str(_l("Not one of the choices."))]
-            if field.errors:
-                messages += [f"{field.label.text}: {error}" for error in field.errors]
-                field.data = [] if field is self.status else None
-        return messages
-
-
-    def to_filter(self, views: list[ListView]) -> ReportFilter:
-        """The filter for ``list_reports``; call ``problems`` first."""
-        if not self.view.data:
-            self.view.data = (ListView.INBOX if ListView.INBOX in views else ListView.MINE).value
-        view = ListView(self.view.data)
-        statuses = [ReportStatus(s) for s in self.status.data or []]
-        # The inbox is a to-do list: a ward's forty open cases, the nearest deadline first,
-        # not buried under its years of closed ones.
-        self.open_only = view == ListView.INBOX and not statuses and self.cases.data != "all"
-        search = (self.q.data or "").strip() or None
-        if not self.sort.data and search:  # the best matches first
-            self.sort.data = default_sort(search)
-        if not self.sort.data:  # the inbox by deadline; a period by the events in it
-            period = self.date_from.data or self.date_to.data
-            self.sort.data = "answer_due" if self.open_only else "event" if period else "created"
-            self.order.data = self.order.data or ("asc" if self.open_only else "desc")
-        return ReportFilter(
-            view=view, statuses=list(OPEN_STATUSES) if self.open_only else statuses,
-            overdue=bool(self.overdue.data), serious=bool(self.serious.data),
-            agreement_id=self.agreement.data,
-            unread=bool(self.unread.data), due_this_week=self.due.data == "week",
-            transition_id=self.transition.data, category_id=self.category.data,
-            date_from=self.date_from.data, date_to=self.date_to.data,
-            search=search,
-            sort=self.sort.data, descending=self.order.data != "asc",
-        )
-
-
-def _values(choices: Any) -> set[Any]:
-    return {value for value, _label in choices}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from avvik.reports.models import Consequence, ReportStatus
+from avvik.reports.models import Consequence, Direction, ReportStatus
 from avvik.reports.queries import ListView
 
 STATUS_LABELS = {
@@ -23,6 +23,17 @@ STATUS_LABELS = {
     ReportStatus.CLOSED: _l("Closed"),
     ReportStatus.WITHDRAWN: _l("Withdrawn"),
 }
+
+DIRECTION_LABELS = {
+    Direction.MUNICIPALITY_TO_HOSPITAL: _l("Municipality to hospital"),
+    Direction.HOSPITAL_TO_MUNICIPALITY: _l("Hospital to municipality"),
+    Direction.OTHER: _l("Other"),
+}
+
+
+def direction_label(direction: Direction | str) -> str:
+    return str(DIRECTION_LABELS.get(Direction(direction), direction))
+
 
 #: The tag of a case past a deadline names the deadline (avvik.reports.queries.passed_deadlines).
 OVERDUE_LABELS = {

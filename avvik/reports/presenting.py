@@ -33,6 +33,8 @@ class Viewer:
     steps: frozenset[str]
     may_view_identity: bool
     may_edit: bool
+    #: Reads the case without a side of it: a quality adviser, the secretariat.
+    reads_only: bool = False
 
 
 def viewer_for(user: User, report: Report) -> Viewer:
@@ -41,7 +43,8 @@ def viewer_for(user: User, report: Report) -> Viewer:
     return Viewer(scope.is_on_reporting_side(user, report),
                   scope.is_on_receiving_side(user, report),
                   steps, frozenset(step.name for step in steps), identity,
-                  report.status == ReportStatus.DRAFT and report.reporter_id == user.id)
+                  report.status == ReportStatus.DRAFT and report.reporter_id == user.id,
+                  reads_only=not steps and scope.reads_only(user, report))
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
 from avvik.core.timeutil import end_of_oslo_week, utcnow
 from avvik.reports import search
-from avvik.reports.models import Report, ReportStatus
+from avvik.reports.models import Consequence, Direction, Report, ReportStatus
 from avvik.reports.paging import Order, Page, page_of
 from avvik.reports.reads import BOTH, RECEIVING, REPORTING, unread_condition
-from avvik.reports.scope import Reach, reach_of, visible_condition
+from avvik.reports.scope import Reach, descendants, reach_of, visible_condition
 from avvik.reports.serious import serious_condition
 from avvik.users.models import User
 
@@ -29,7 +29,7 @@ class ListView(enum.StrEnum):
     MINE = "mine"  #: reports I filed
     INBOX = "inbox"  #: cases my units must answer
     ORGANIZATION = "organization"  #: everything to or from the organisations I coordinate
-    ALL = "all"  #: everything I may see
+    ALL = "all"  #: everything I may see (a reader's cases too: avvik.reports.scope)
 
 
 #: The list's sort choices and the column each sorts by.
@@ -42,6 +42,27 @@ SORTS = {
 }
 #: With a search, the best matches first (avvik/reports/search.py); without, by created.
 RELEVANCE = "relevance"
+
+
+@dataclass(frozen=True)
+class Within:
+    """Only cases with one of these organisations, or one of these units, on either side:
+    a dashboard's scope (avvik.stats.scope), so that its figures open exactly their cases
+    (a coordinator may also read cases of a joint answer, which its figures do not count).
+    """
+
+    organizations: frozenset[int] = frozenset()
+    units: frozenset[int] = frozenset()  #: every unit below a led one included
+
+    def condition(self) -> ColumnElement[bool]:
+        conditions = []
+        if self.organizations:
+            conditions += [Report.reporting_organization_id.in_(self.organizations),
+                           Report.receiving_organization_id.in_(self.organizations)]
+        if self.units:
+            conditions += [Report.reporting_unit_id.in_(self.units),
+                           Report.responsible_unit_id.in_(self.units)]
+        return or_(*conditions) if conditions else false()
 
 
 @dataclass
@@ -64,6 +85,18 @@ class ReportFilter:
     unread: bool = False
     #: Only open cases whose next deadline falls in the rest of this week in Oslo.
     due_this_week: bool = False
+    # What the dashboards count by (avvik.stats.filters), so that a figure leads to the
+    # very cases it counts (avvik/dashboards/drilldown.py).
+    organization_id: int | None = None  #: reporting or receiving organisation
+    reporting_organization_id: int | None = None
+    receiving_organization_id: int | None = None
+    unit_id: int | None = None  #: this unit or one below it, reporting or responsible
+    responsible_unit_id: int | None = None  #: exactly this responsible unit
+    direction: Direction | None = None
+    consequence: Consequence | None = None  #: the actual consequence
+    potential_consequence: Consequence | None = None
+    escalation: int | None = None  #: escalated to this level or higher
+    within: Within | None = None  #: None: every case the user may see
 
 
 def overdue_condition(now: datetime) -> ColumnElement[bool]:
@@ -123,10 +156,11 @@ def filtered(user: User, filters: ReportFilter, now: datetime | None = None) -> 
     if filters.unread:
         query = query.where(unread_condition(user, reach, now,
                                              sides=UNREAD_SIDES.get(filters.view, BOTH)))
-    for name in ("agreement_id", "transition_id", "category_id"):
+    for name in EQUAL_FILTERS:
         value = getattr(filters, name)
         if value is not None:
             query = query.where(getattr(Report, name) == value)
+    query = query.where(*counting_conditions(filters))
     if filters.date_from:
         query = query.where(Report.event_date >= filters.date_from)
     if filters.date_to:
@@ -136,6 +170,30 @@ def filtered(user: User, filters: ReportFilter, now: datetime | None = None) -> 
     if filters.search:
         query = query.where(search.matches(filters.search))
     return query
+
+
+#: Filters on a column of the case itself, compared for equality.
+EQUAL_FILTERS = ("agreement_id", "transition_id", "category_id", "reporting_organization_id",
+                 "receiving_organization_id", "responsible_unit_id", "direction",
+                 "consequence", "potential_consequence")
+
+
+def counting_conditions(filters: ReportFilter) -> list[ColumnElement[bool]]:
+    """The filters that read like the dashboards' (avvik.stats.queries.base): an
+    organisation on either side; a unit's subtree as reporting or responsible unit."""
+    conditions = []
+    if filters.organization_id is not None:
+        conditions.append(or_(Report.reporting_organization_id == filters.organization_id,
+                              Report.receiving_organization_id == filters.organization_id))
+    if filters.unit_id is not None:
+        units = sorted(descendants([filters.unit_id]))
+        conditions.append(or_(Report.reporting_unit_id.in_(units),
+                              Report.responsible_unit_id.in_(units)))
+    if filters.escalation is not None:
+        conditions.append(Report.escalation_level >= filters.escalation)
+    if filters.within is not None:
+        conditions.append(filters.within.condition())
+    return conditions
 
 
 def list_reports(user: User, filters: ReportFilter, *, page: int = 1, per_page: int = 25,
@@ -164,9 +222,20 @@ def available_views(user: User) -> list[ListView]:
         views.append(ListView.INBOX)
     if reach.coordinated_orgs:
         views.append(ListView.ORGANIZATION)
-    if user.is_admin or reach.led_units:
+    if user.is_admin or reach.led_units or reach.coordinated_orgs or reach.reads:
         views.append(ListView.ALL)
     return views
+
+
+def default_view(user: User, views: list[ListView]) -> ListView:
+    """The list shown when none is asked for: the inbox, for those who answer cases; every
+    case, for those who read cases without filing or answering them (quality advisers,
+    the secretariat); else my reports."""
+    if ListView.INBOX in views:
+        return ListView.INBOX
+    if ListView.ALL in views and reach_of(user).reads:
+        return ListView.ALL
+    return ListView.MINE
 
 
 #: What "unread" means in a view: in my reports, news to the reporting side (an answer,

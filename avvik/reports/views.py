@@ -51,11 +51,18 @@ from avvik.reports import (
     submissions,
     vault,
 )
-from avvik.reports.forms import IdentityForm, ListFilterForm, ReportForm
+from avvik.reports.forms import IdentityForm, ReportForm
 from avvik.reports.links import MATCH_DAYS, case_links
+from avvik.reports.list_forms import ListFilterForm
 from avvik.reports.models import Report, ReportStatus
 from avvik.reports.notices import notices_of
-from avvik.reports.queries import available_views, list_reports, passed_deadlines
+from avvik.reports.queries import (
+    Within,
+    available_views,
+    default_view,
+    list_reports,
+    passed_deadlines,
+)
 from avvik.reports.services import (
     create_draft,
     mark_answer_delivered,
@@ -64,6 +71,7 @@ from avvik.reports.services import (
 )
 from avvik.reports.services.drafting import default_reporting_unit_id, file_report
 from avvik.reports.steps import STEPS
+from avvik.stats.scope import stats_reach
 from avvik.users.models import User
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -355,11 +363,19 @@ def identity(report_id: int) -> ResponseReturnValue:
 # The lists ---------------------------------------------------------------------------------
 
 
+def counted_within(user: User) -> Within | None:
+    """The reach of the user's statistics as a list filter (None: everything)."""
+    reach = stats_reach(user)
+    return None if reach.everything else Within(reach.organizations, reach.units)
+
+
 def _community_ids(user: User) -> list[int]:
-    ids = {m.unit.organization.health_community_id for m in user.memberships}
-    if user.is_admin and not ids:
-        ids = set(db.session.scalars(db.select(HealthCommunity.id)))
-    return sorted(ids)
+    """The communities whose catalogue, organisations and units the filters offer: every
+    one for administrators, as their dashboards do, so that a figure's link keeps all
+    its filters."""
+    if user.is_admin:
+        return sorted(db.session.scalars(db.select(HealthCommunity.id)))
+    return sorted({m.unit.organization.health_community_id for m in user.memberships})
 
 
 @bp.get("/")
@@ -370,7 +386,9 @@ def index() -> ResponseReturnValue:
     form.offer_choices([(v.value, str(labels.LIST_VIEW_LABELS[v])) for v in views],
                        _community_ids(me))
     problems = form.problems()
-    filters = form.to_filter(views)
+    filters = form.to_filter(views, default_view(me, views))
+    if form.counted.data:
+        filters.within = counted_within(me)
     page = list_reports(me, filters, page=form.page.data or 1, per_page=PER_PAGE)
     return render_template("reports/index.html", form=form, page=page, problems=problems,
                            views=views, current=filters.view, now=utcnow(),

@@ -42,6 +42,7 @@ BREAKDOWN_TABLES = {
     "by_receiving_organization": Dimension.RECEIVING_ORGANIZATION,
     "by_unit": Dimension.UNIT,
     "by_consequence": Dimension.CONSEQUENCE,
+    "by_potential_consequence": Dimension.POTENTIAL_CONSEQUENCE,
 }
 PERIOD_TABLES = frozenset({"per_month", "per_year"})
 FOLLOW_UP_TABLES = frozenset({"escalations", "feedback"})

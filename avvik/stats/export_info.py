@@ -32,6 +32,7 @@ SHEET_NAMES = {
     "by_receiving_organization": _l("Per receiving organisation"),
     "by_unit": _l("Per responsible unit"),
     "by_consequence": _l("Per consequence"),
+    "by_potential_consequence": _l("Per potential consequence"),
     "answer_performance": _l("Answer performance"),
     "answer_performance_by_organization": _l("Answers per organisation"),
     "open_per_unit": _l("Open cases per unit"),

@@ -3,7 +3,8 @@
 Query keys (every one optional; an empty value counts as absent, as a form's empty
 select sends it): ``from`` and ``to`` (``YYYY-MM`` or ``YYYY-MM-DD``; a month means its
 first day for ``from`` and its last day for ``to``), ``direction``, ``organization_id``,
-``unit_id``, ``agreement_id``, ``transition_id``, ``category_id``, ``consequence``.
+``unit_id``, ``agreement_id``, ``transition_id``, ``category_id``, ``consequence``,
+``potential_consequence``.
 Without a period it is the last 24 months: the current month and the 23 before it.
 The period selects cases by the date of the event (see avvik.stats.queries.base).
 """
@@ -60,6 +61,8 @@ class StatsFilter:
     transition_id: int | None = None
     category_id: int | None = None
     consequence: Consequence | None = None  #: the actual consequence
+    #: The worst credible consequence, as the reporter judged it.
+    potential_consequence: Consequence | None = None
 
     @classmethod
     def from_query(cls, args: Mapping[str, Any], *, today: date | None = None) -> StatsFilter:
@@ -100,7 +103,7 @@ def parse_filter(args: Mapping[str, Any], *, today: date | None = None) -> Stats
     """See :meth:`StatsFilter.from_query`."""
     errors: list[tuple[str, str]] = []
     raw = {key: _text(args.get(key)) for key in
-           ("from", "to", "direction", "consequence", *ID_FILTERS)}
+           ("from", "to", "direction", "consequence", "potential_consequence", *ID_FILTERS)}
     start = _parse_date(raw["from"], "from", errors)
     end = _parse_date(raw["to"], "to", errors)
     default_start, default_end = default_period(today)
@@ -124,10 +127,13 @@ def parse_filter(args: Mapping[str, Any], *, today: date | None = None) -> Stats
                             _l("Unknown direction."))
     consequence = _parse_enum(raw["consequence"], Consequence, "consequence", errors,
                               _l("Unknown consequence."))
+    potential = _parse_enum(raw["potential_consequence"], Consequence,
+                            "potential_consequence", errors, _l("Unknown consequence."))
     ids = {key: _parse_id(raw[key], key, errors) for key in ID_FILTERS}
     if errors:
         raise ValidationFailed(errors)
-    return StatsFilter(start, end, direction=direction, consequence=consequence, **ids)
+    return StatsFilter(start, end, direction=direction, consequence=consequence,
+                       potential_consequence=potential, **ids)
 
 
 def _text(value: Any) -> str | None:

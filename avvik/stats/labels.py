@@ -1,20 +1,16 @@
-"""Translated names for what the dashboards show: directions, dimensions, aggregates."""
+"""Translated names for what the dashboards show: directions, dimensions, aggregates.
+
+The directions are the case list's filter too, so their words live with the cases
+(avvik.reports.labels); the dashboards use the same.
+"""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from avvik.reports.models import Direction
+from avvik.reports.labels import DIRECTION_LABELS, direction_label
 
-DIRECTION_LABELS = {
-    Direction.MUNICIPALITY_TO_HOSPITAL: _l("Municipality to hospital"),
-    Direction.HOSPITAL_TO_MUNICIPALITY: _l("Hospital to municipality"),
-    Direction.OTHER: _l("Other"),
-}
-
-
-def direction_label(direction: Direction | str) -> str:
-    return str(DIRECTION_LABELS.get(Direction(direction), direction))
+__all__ = ["DIRECTION_LABELS", "PERIOD_LABELS", "direction_label"]
 
 #: The two sides of a measure's evaluation (the ``period`` column).
 PERIOD_LABELS = {"before": _l("Before"), "after": _l("After")}

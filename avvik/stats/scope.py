@@ -8,7 +8,8 @@ secretariat), but never outside the user's health community:
 - coordinators and quality advisers: their whole organisation, as reporting or
   receiving organisation;
 - the joint committee's secretariat: every organisation of its health community, on
-  either side (aggregates only: case lists stay with ``avvik.reports.scope``);
+  either side (the cases it may open one by one are ``avvik.reports.scope``'s: those on
+  its committee's agenda, or all of them when ``SECRETARIAT_READS`` is "community");
 - administrators: everything.
 
 Reporters and handlers have no dashboards: their reach is empty, so they count nothing.

@@ -215,6 +215,7 @@ _BREAKDOWN_TITLES = {
     "by_receiving_organization": _l("Cases per receiving organisation"),
     "by_unit": _l("Cases per responsible unit"),
     "by_consequence": _l("Cases per consequence"),
+    "by_potential_consequence": _l("Cases per potential consequence"),
 }
 
 #: The working-day figures of the answer-performance tables, in their order.

@@ -121,3 +121,33 @@ def test_a_long_list_counts_up_to_the_cap_and_says_so(client, world, reporter_au
     assert seen == [r.id for r in reversed(cases)]
     assert (page["total"], page["total_is_exact"], page["pages"]) == (4, True, 4)
     assert listing(client, bearer(world.outsider), per_page=1)["total"] == 0
+
+
+def test_the_dashboards_filters_narrow_the_list_too(client, world):
+    from avvik.reports.models import Consequence
+    from tests.stats.data import make_case
+
+    annenby = world.other_kommune.units[0]
+    to_ward = make_case(world, potential_consequence=Consequence.DEATH, escalation_level=2)
+    from_annenby = make_case(world, reporting_unit=annenby, receiving_unit=world.other_ward,
+                             consequence=Consequence.MODERATE)
+    back = make_case(world, reporting_unit=world.ward, receiving_unit=world.home_care)
+    headers = bearer(world.admin)
+    expected = {
+        (("organization_id", world.other_kommune.id),): {from_annenby.id},
+        (("reporting_organization_id", world.hospital.id),): {back.id},
+        (("receiving_organization_id", world.hospital.id),): {to_ward.id, from_annenby.id},
+        (("unit_id", world.clinic.id),): {to_ward.id, from_annenby.id, back.id},
+        (("responsible_unit_id", world.other_ward.id),): {from_annenby.id},
+        (("direction", "hospital_to_municipality"),): {back.id},
+        (("consequence", "moderate"),): {from_annenby.id},
+        (("potential_consequence", "death"),): {to_ward.id},
+        (("escalation", 2),): {to_ward.id},
+        (("escalation", 3),): set(),
+    }
+    for params, found in expected.items():
+        assert ids(listing(client, headers, **dict(params))) == found, params
+    bad = client.get(URL, query_string={"escalation": 4, "direction": "sideways"},
+                     headers=headers)
+    assert bad.status_code == 422
+    assert set(bad.get_json()["errors"]["query"]) == {"escalation", "direction"}

@@ -51,7 +51,12 @@ def test_never_the_patient_identity(client, secretary, item, case):
     _as(client, secretary)
     page = client.get(f"/committee/items/{item.id}").get_data(as_text=True)
     assert "Kari Nordmann" not in page and "15076500565" not in page
-    assert client.get(f"/reports/{case.id}").status_code == 404  # the case page is the parties'
+    # The case page reads the case on the agenda, its identity still the parties' alone.
+    case_page = client.get(f"/reports/{case.id}")
+    assert case_page.status_code == 200
+    html = case_page.get_data(as_text=True)
+    assert "Kari Nordmann" not in html and 'id="reads-only"' in html
+    assert f"/reports/{case.id}/identity" not in html
 
 
 def test_a_committee_member_reads_only(client, member, item):

@@ -18,9 +18,10 @@ def test_the_api_gives_the_numbers_of_the_page(world, people, client, browser_fo
     make_case(world, event_date=date(2026, 5, 1), reporting_unit=world.ward,
               receiving_unit=world.home_care)
     # The hospital's coordinator may open every case of the selection and gets the exact
-    # count; the quality adviser may not, and gets the small-count rule's "<5" (README,
-    # "Small counts in statistics"). Either way the API says what the page says.
-    for viewer, march in ((world.hospital_coordinator, 3), (people.hospital_adviser, "<5")):
+    # count; the secretariat may not (none is on its agenda), and gets the small-count
+    # rule's "<5" (README, "Small counts in statistics"). Either way the API says what the
+    # page says.
+    for viewer, march in ((world.hospital_coordinator, 3), (people.secretariat, "<5")):
         headers = bearer(viewer)
         body = client.get(f"/api/v1/stats/per_month?{YEAR}", headers=headers).get_json()
         html = browser_for(viewer).get(f"/dashboards/?{YEAR}").get_data(as_text=True)
@@ -37,7 +38,7 @@ def test_the_api_applies_the_filters_and_the_suppression(world, people, client):
     make_case(world, event_date=date(2026, 3, 2), category_id=world.other.id)
     response = client.get(
         f"/api/v1/stats/by_reporting_organization?from=2026-03&to=2026-03"
-        f"&category_id={world.other.id}", headers=bearer(people.hospital_adviser))
+        f"&category_id={world.other.id}", headers=bearer(people.secretariat))
     body = response.get_json()
     assert response.status_code == 200
     assert body["suppressed"] is True

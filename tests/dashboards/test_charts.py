@@ -20,7 +20,8 @@ def test_hidden_counts_are_drawn_as_nothing():
                                         [2, "Poliklinikk", "<5", None, None]]))
     assert spec["kind"] == "bar" and spec["horizontal"]
     assert spec["labels"] == ["Sengepost", "Poliklinikk"]
-    assert spec["datasets"] == [{"label": "Cases", "data": [12, None], "role": "value"}]
+    assert spec["datasets"] == [{"label": "Cases", "data": [12, None], "role": "value",
+                                 "key": "count"}]
 
 
 def test_a_long_table_draws_its_first_rows_and_says_how_many_more():

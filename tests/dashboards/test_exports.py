@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from avvik.audit.models import AuditEntry
+from avvik.committee.models import AgendaSource
+from avvik.committee.services import place_on_agenda
 from avvik.extensions import db
 from avvik.stats.services import table_names
 from tests.dashboards import pages
@@ -65,7 +67,7 @@ def test_the_download_holds_the_numbers_of_the_page(world, browser_for):
 def test_a_download_keeps_the_filter_and_the_suppression(world, people, browser_for):
     make_case(world, event_date=date(2026, 3, 1))
     make_case(world, event_date=date(2026, 4, 1))
-    sheet = _xlsx_rows(browser_for(people.hospital_adviser).get(
+    sheet = _xlsx_rows(browser_for(people.secretariat).get(
         "/dashboards/export/by_reporting_organization.xlsx?from=2026-03&to=2026-03").data)
     assert sheet[1][1:3] == ["Testvik kommune", "<5"]
 
@@ -109,12 +111,24 @@ def test_leaders_get_the_case_list_without_free_text(world, browser_for):
     assert "Fiktiv tekst." not in ";".join(rows[0])
 
 
-def test_the_secretariat_never_gets_a_case_list(world, people, browser_for):
-    make_case(world, event_date=date(2026, 3, 1))
+def test_the_secretariats_case_list_holds_the_cases_on_its_agenda_only(
+        world, people, browser_for):
+    make_case(world, event_date=date(2026, 3, 1), description="Ikke på sakslisten.")
+    on_agenda = make_case(world, event_date=date(2026, 3, 2), description="På sakslisten.")
+    place_on_agenda(on_agenda, reason="Uenige om ansvaret.", source=AgendaSource.FLAGGED,
+                    actor=world.hospital_coordinator)
     browser = browser_for(people.secretariat)
-    assert "/dashboards/cases.csv" not in browser.get(f"/dashboards/?{YEAR}").get_data(
+    assert "/dashboards/cases.csv" in browser.get(f"/dashboards/?{YEAR}").get_data(
         as_text=True)
-    assert browser.get(f"/dashboards/cases.csv?{YEAR}").status_code == 403
+    rows = _csv_rows(browser.get(f"/dashboards/cases.csv?{YEAR}").data)
+    assert [row[0] for row in rows[1:]] == [on_agenda.case_number]
+    assert "På sakslisten." in rows[1]  # the secretariat reads the free text
+
+
+def test_reporters_and_handlers_get_no_case_list(world, browser_for):
+    make_case(world, event_date=date(2026, 3, 1))
+    assert browser_for(world.ward_handler).get(
+        f"/dashboards/cases.csv?{YEAR}").status_code == 403
 
 
 def test_a_case_list_download_is_logged(world, browser_for):

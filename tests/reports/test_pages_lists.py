@@ -48,6 +48,7 @@ def test_lists_offer_the_views_of_the_users_roles(app, world):
     coordinator = browser_for(app, world.hospital_coordinator).get("/reports/").get_data(
         as_text=True)
     assert '"/reports/?view=organization">My organisation' in coordinator
+    assert '"/reports/?view=all">All cases I can see' in coordinator  # where figures lead
 
 
 def test_each_side_lists_the_case_and_an_outsider_does_not(app, world):
@@ -119,6 +120,25 @@ def test_bad_filter_values_give_a_message_not_an_error(app, world):
                   "Agreement"):
         assert f"<li>{label}: " in html, label
     assert case_numbers(html) == [report.case_number]  # the rest of the list still shows
+
+
+def test_the_dashboards_filters_are_the_lists_too_and_bad_ones_are_left_out(app, world):
+    report = routed_case(world)
+    browser = browser_for(app, world.hospital_coordinator)
+    html = browser.get(f"/reports/?view=all&unit={world.clinic.id}&direction="
+                       f"municipality_to_hospital&potential_consequence=moderate"
+                       f"&receiving_organization={world.hospital.id}").get_data(as_text=True)
+    assert case_numbers(html) == [report.case_number]
+    assert case_numbers(browser.get(f"/reports/?view=all&organization="
+                                    f"{world.other_kommune.id}").get_data(as_text=True)) == []
+    response = browser.get("/reports/?view=all&direction=sideways&unit=abc&escalation=9"
+                           f"&organization={world.hospital.id + 1000}&consequence=awful")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for label in ("Direction", "Unit, with the units below it, either side", "Escalation",
+                  "Organisation, either side", "Actual consequence"):
+        assert f"<li>{label}: " in html, label
+    assert case_numbers(html) == [report.case_number]
 
 
 def test_long_lists_are_paginated_and_keep_their_filters(app, world):

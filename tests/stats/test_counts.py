@@ -89,6 +89,20 @@ def test_breakdowns_by_agreement_transition_and_consequence(world):
         ("none", 1), ("minor", 1), ("moderate", 0), ("significant", 0), ("death", 1)]
 
 
+def test_the_potential_consequence_is_a_breakdown_and_a_filter(world):
+    make_case(world)
+    make_case(world, potential_consequence=Consequence.DEATH)
+    make_case(world, potential_consequence=Consequence.DEATH, consequence=Consequence.NONE)
+    potential = breakdown(world.admin, PERIOD, Dimension.POTENTIAL_CONSEQUENCE)
+    assert [(r.key, r.count) for r in potential] == [
+        ("none", 0), ("minor", 0), ("moderate", 1), ("significant", 0), ("death", 2)]
+    worst = StatsFilter(PERIOD.period_from, PERIOD.period_to,
+                        potential_consequence=Consequence.DEATH)
+    assert total_count(world.admin, worst) == 2
+    actual = breakdown(world.admin, worst, Dimension.CONSEQUENCE)
+    assert {r.key: r.count for r in actual if r.count} == {"none": 1, "minor": 1}
+
+
 def test_categories_make_a_pareto_largest_first_with_cumulative_share(world):
     community = world.agreement.health_community
     rare = make_category("SJ", name="Sjelden", health_community=community)

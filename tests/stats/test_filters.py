@@ -64,10 +64,12 @@ def test_empty_values_count_as_not_given(db_session):
 
 def test_unknown_values_are_named_with_their_field(world):
     errors = errors_of(direction="sideways", consequence="catastrophic",
+                       potential_consequence="fatal",
                        organization_id="999999", unit_id="abc", agreement_id="-1",
                        transition_id="1" * 30, category_id="999999")
     assert errors == {
         "direction": ["Unknown direction."], "consequence": ["Unknown consequence."],
+        "potential_consequence": ["Unknown consequence."],
         "organization_id": ["Unknown organisation."], "unit_id": ["Unknown unit."],
         "agreement_id": ["Unknown agreement."], "transition_id": ["Unknown transition."],
         "category_id": ["Unknown category."],

@@ -51,12 +51,17 @@ def test_the_monthly_table_as_json(world):
 def test_tables_come_suppressed_unless_the_viewer_may_open_every_case(world):
     for _ in range(2):
         make_case(world)
-    adviser = make_user("hkv", roles=[(Role.QUALITY_ADVISER, world.clinic.parent)])
-    table = build_table("by_reporting_organization", adviser, YEAR)
+    # The secretariat counts the community's cases but opens only those on its agenda.
+    secretariat = make_user("sekr", roles=[(Role.SECRETARIAT, world.clinic.parent)])
+    table = build_table("by_reporting_organization", secretariat, YEAR)
     assert table.suppressed
     assert table.records()[0]["count"] == "<5"
     own = build_table("by_receiving_organization", world.hospital_coordinator, YEAR)
     assert own.records()[0]["count"] == 2 and not own.suppressed
+    # The hospital's quality adviser reads every case of the hospital: exact.
+    adviser = make_user("hkv", roles=[(Role.QUALITY_ADVISER, world.clinic.parent)])
+    read = build_table("by_reporting_organization", adviser, YEAR)
+    assert read.records()[0]["count"] == 2 and not read.suppressed
 
 
 def test_the_performance_and_feedback_tables_hold_their_numbers(world):
@@ -170,9 +175,9 @@ def test_performance_per_organisation_hides_other_organisations_few_cases(world)
               answered_at=oslo(2026, 3, 3, 9), answer_due_at=oslo(2026, 3, 20, 9))
     seen_by_hospital = build_table("answer_performance_by_organization",
                                    world.hospital_coordinator, YEAR).records()
-    # the municipality's quality adviser counts the case but may not open it
-    adviser = make_user("kkv", roles=[(Role.QUALITY_ADVISER, world.home_care.parent)])
-    seen_by_kommune = build_table("answer_performance_by_organization", adviser, YEAR)
+    # the secretariat counts the case but may not open it (it is not on the agenda)
+    secretariat = make_user("sekr", roles=[(Role.SECRETARIAT, world.home_care.parent)])
+    seen_by_kommune = build_table("answer_performance_by_organization", secretariat, YEAR)
     assert (seen_by_hospital[0]["answered"], seen_by_hospital[0]["answer_median"]) == (1, 1)
     record = seen_by_kommune.records()[0]
     assert (record["answered"], record["answer_median"], record["within_deadline_share"]) == (

@@ -6,6 +6,8 @@
  * Spec kinds: "stacked" (bars stacked per period), "bar" (grouped, horizontal when said),
  * "pareto" (bars and a cumulative-share line on a 0-100 % axis), "run" (a run chart:
  * the series, its median line, and the points of a signal marked).
+ * A dataset's "links" (one per bar or point, or null) open the case list of that figure's
+ * cases when it is clicked; a label whose period has not ended ("partial") is hatched.
  */
 (function () {
   "use strict";
@@ -25,10 +27,53 @@
     return label.length > MAX_LABEL ? label.slice(0, MAX_LABEL - 1) + "\u2026" : label;
   }
 
+  // Diagonal stripes over a pale fill of the colour: a period that has not ended yet.
+  function hatch(colour) {
+    var tile = document.createElement("canvas");
+    tile.width = tile.height = 8;
+    var ctx = tile.getContext("2d");
+    ctx.globalAlpha = 0.3;
+    ctx.fillStyle = colour;
+    ctx.fillRect(0, 0, 8, 8);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(0, 8); ctx.lineTo(8, 0);
+    ctx.moveTo(-2, 2); ctx.lineTo(2, -2);
+    ctx.moveTo(6, 10); ctx.lineTo(10, 6);
+    ctx.stroke();
+    return ctx.createPattern(tile, "repeat");
+  }
+
+  function fill(spec, colour) {
+    if (!spec.partial || !spec.partial.some(Boolean)) { return colour; }
+    var pattern = hatch(colour);
+    return spec.partial.map(function (unfinished) { return unfinished ? pattern : colour; });
+  }
+
   function bars(spec) {
     return spec.datasets.map(function (d, i) {
-      return { label: d.label, data: d.data, backgroundColor: color(i), borderColor: color(i) };
+      return { label: d.label, data: d.data, backgroundColor: fill(spec, color(i)),
+               borderColor: color(i), links: d.links };
     });
+  }
+
+  function linkOf(elements, chart) {
+    var hit = elements[0];
+    var links = hit && chart.data.datasets[hit.datasetIndex].links;
+    return links ? links[hit.index] : null;
+  }
+
+  // A click on a bar or point opens the case list of its cases (the table's first column
+  // has the same links, for the keyboard and screen readers).
+  function openCases(event, elements, chart) {
+    var url = linkOf(elements, chart);
+    if (url) { window.location.assign(url); }
+  }
+
+  function pointer(event, elements, chart) {
+    chart.canvas.style.cursor = linkOf(elements, chart) ? "pointer" : "default";
   }
 
   function options(spec, extra) {
@@ -72,7 +117,7 @@
           { type: "line", label: share.label, data: share.data, yAxisID: "share",
             borderColor: color(1), backgroundColor: color(1), pointRadius: 3, order: 0 },
           { type: "bar", label: count.label, data: count.data, yAxisID: "y",
-            backgroundColor: color(0), order: 1 }
+            backgroundColor: color(0), order: 1, links: count.links }
         ]
       },
       options: opts
@@ -88,7 +133,7 @@
         labels: spec.labels,
         datasets: [
           { label: series.label, data: series.data, borderColor: color(0),
-            backgroundColor: color(0), pointRadius: 3, tension: 0 },
+            backgroundColor: color(0), pointRadius: 3, tension: 0, links: series.links },
           { label: median.label, data: median.data, borderColor: MEDIAN, borderDash: [6, 4],
             pointRadius: 0, borderWidth: 2 },
         ].concat(marked.some(Boolean) ? [
@@ -112,7 +157,10 @@
     var spec = JSON.parse(source.textContent);
     var build = BUILDERS[spec.kind];
     if (!build) { figure.hidden = true; return; }
-    new Chart(canvas, build(spec));
+    var config = build(spec);
+    config.options.onClick = openCases;
+    config.options.onHover = pointer;
+    new Chart(canvas, config);
     // How many are drawn, for whoever waits on them (a browser test, the benchmark).
     var root = document.documentElement;
     root.dataset.chartsDrawn = String(Number(root.dataset.chartsDrawn || 0) + 1);

@@ -37,7 +37,8 @@ NOT_COUNTED = (ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL, ReportStatus.
 #: The column that places a case in time (see the module's docstring).
 CASE_DATE = Report.event_date
 #: Filters on a column of the case itself, compared for equality.
-_EQUAL_FILTERS = ("direction", "agreement_id", "transition_id", "category_id", "consequence")
+_EQUAL_FILTERS = ("direction", "agreement_id", "transition_id", "category_id", "consequence",
+                  "potential_consequence")
 #: Every optional filter, in the order a Shape names them.
 _FILTERS = ("organization_id", "unit_id", *_EQUAL_FILTERS)
 

@@ -38,8 +38,12 @@ class Dimension(enum.StrEnum):
     UNIT = "unit"
     #: The actual consequence; its rows keep the scale's order instead of the count's.
     CONSEQUENCE = "consequence"
+    #: The potential (worst credible) consequence, in the scale's order as well.
+    POTENTIAL_CONSEQUENCE = "potential_consequence"
 
 
+#: Dimensions that are the consequence scale: every level, in the scale's order.
+SCALES = frozenset({Dimension.CONSEQUENCE, Dimension.POTENTIAL_CONSEQUENCE})
 #: Dimensions whose every row is about one organisation: suppress_small applies.
 SPLIT_BY_ORGANIZATION = frozenset(
     {Dimension.REPORTING_ORGANIZATION, Dimension.RECEIVING_ORGANIZATION, Dimension.UNIT})
@@ -61,7 +65,7 @@ def breakdown(user: User, filters: StatsFilter, dimension: Dimension) -> list[Br
     """The selection's cases per value of ``dimension``.
 
     Rows with cases only, sorted by count (largest first, then by label), except the
-    consequence, which lists every level of the scale in its order, zeros included.
+    consequences, which list every level of the scale in its order, zeros included.
     """
     counts, _total = breakdown_counts(resolve(user, filters), (dimension,))
     return breakdown_rows(dimension, counts[dimension])
@@ -90,7 +94,7 @@ def breakdown_counts(chosen: Selection, dimensions: tuple[Dimension, ...]
 
 def breakdown_rows(dimension: Dimension, counts: Counts) -> list[BreakdownRow]:
     """``breakdown``'s rows from ``breakdown_counts``'s counts of ``dimension``."""
-    if dimension == Dimension.CONSEQUENCE:
+    if dimension in SCALES:
         found = {Consequence(k): n for (k,), n in counts.items() if k is not None}
         items = [(c.value, consequence_label(c), found.get(c, 0), None) for c in Consequence]
         return _with_shares(items)
@@ -175,6 +179,7 @@ _GROUPS: dict[Dimension, tuple[str, ...]] = {
     Dimension.RECEIVING_ORGANIZATION: ("receiving_organization_id",),
     Dimension.UNIT: ("responsible_unit_id", "receiving_organization_id"),
     Dimension.CONSEQUENCE: ("consequence",),
+    Dimension.POTENTIAL_CONSEQUENCE: ("potential_consequence",),
 }
 _NAMES: dict[Dimension, Callable[[set[Any]], dict[Any, str]]] = {
     Dimension.AGREEMENT: names.agreement_names,

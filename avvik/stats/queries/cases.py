@@ -2,7 +2,8 @@
 
 Unlike the aggregates, a case list shows cases one by one, so it is scoped by
 ``avvik.reports.scope.visible_condition`` (the cases the viewer may open), not by the
-statistics scope: the secretariat gets aggregates, not other people's cases.
+statistics scope: the secretariat counts its whole health community but lists only the
+cases it reads (those on its committee's agenda, by default).
 The patient identity vault is never joined. Free text (the description, the immediate
 measures, the suggestion, the answer's cause and measures) is included only when the
 caller says the viewer's role may read it.
