@@ -72,6 +72,7 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import avvik.models  # noqa: F401  (every table known to create_all and Alembic)
+    from avvik.audit.context import init_audit_context
     from avvik.auth.login import init_login
     from avvik.core.db import configure_sqlite
     from avvik.core.i18n import init_babel
@@ -85,6 +86,7 @@ def register_extensions(app: Flask) -> None:
     # The search index is made beside the models, not from them (reports/search_index.py).
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True,
                      include_name=outside_the_models)
+    init_audit_context(app)  # the client address of each audit entry
     init_login(app)  # before CSRF: an anonymous POST is sent to sign in, not judged
     csrf.init_app(app)
     init_babel(app)
