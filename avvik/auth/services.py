@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from avvik.audit.services import audit
 from avvik.auth.access import PASSWORD_CHANGED, end_access_after_new_password
 from avvik.auth.models import LoginSession
 from avvik.auth.passwords import (
@@ -66,19 +67,37 @@ def sign_in(username: str, password: str, *, now: datetime | None = None) -> Use
     policy = ThrottlePolicy.from_config()
     key = throttle_key(username)
     if is_throttled(throttle_for_update(key), now, policy):
+        audit_refused_sign_in(user_by_username(username), "throttled", now=now)
         raise ValidationFailed([("form", wait_message())])
     user = user_by_username(username)
     password_ok = verify_password(user.password_hash if user else dummy_password_hash(),
                                   password)
     if user is None or not password_ok or not user.is_active:
         record_failure(key, now, policy)
+        inactive = user is not None and not user.is_active
+        audit_refused_sign_in(user, "inactive_user" if inactive else "wrong_password",
+                              now=now)
         raise ValidationFailed([("form", str(WRONG_CREDENTIALS))])
     clear_failures(key)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
     open_login_session(user, now=now)
+    audit("auth.signed_in", "user", user.id, actor=user, detail={"method": "password"},
+          now=now)
     return user
+
+
+def audit_refused_sign_in(user: User | None, why: str, *,
+                          now: datetime | None = None) -> None:
+    """Audit a refused sign-in, never with the password typed. The user name typed is
+    kept only as the user it names: a name nobody has may be a password typed in the
+    wrong field, so it is recorded as unknown."""
+    if user is None:
+        audit("auth.sign_in_failed", "user", None, detail={"why": "unknown_user"}, now=now)
+    else:
+        audit("auth.sign_in_failed", "user", user.id,
+              detail={"why": why, "username": user.username}, now=now)
 
 
 def open_login_session(user: User, *, now: datetime | None = None) -> LoginSession:
@@ -92,14 +111,17 @@ def open_login_session(user: User, *, now: datetime | None = None) -> LoginSessi
     return login_session
 
 
-def sign_out(token: str | None, *, now: datetime | None = None) -> None:
-    """End the login session on the server: its cookie, copied or not, is worthless now."""
+def sign_out(user: User | None, token: str | None, *, now: datetime | None = None) -> None:
+    """End ``user``'s login session on the server: its cookie, copied or not, is
+    worthless now. Audited when a session was open."""
     if not token:
         return
-    db.session.execute(
-        db.update(LoginSession).filter_by(token=token, ended_at=None)
-        .values(ended_at=now or utcnow())
+    now = now or utcnow()
+    result = db.session.execute(
+        db.update(LoginSession).filter_by(token=token, ended_at=None).values(ended_at=now)
     )
+    if user is not None and getattr(result, "rowcount", 0):
+        audit("auth.signed_out", "user", user.id, actor=user, now=now)
 
 
 def change_password(user: User, current_password: str, new_password: str, *,

@@ -55,9 +55,10 @@ def login() -> ResponseReturnValue:
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         # Read before sign_in: it sets the new token on the very same User object.
-        previous_token = current_user.session_token if current_user.is_authenticated else None
+        previous = _me() if current_user.is_authenticated else None
+        previous_token = previous.session_token if previous is not None else None
         user = sign_in(form.username.data, form.password.data)
-        sign_out(previous_token)  # signing in again over an open session
+        sign_out(previous, previous_token)  # signing in again over an open session
         start_browser_session(user)
         return redirect(safe_next_url(form.next.data))
     return _login_page(form)
@@ -66,7 +67,7 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 @transactional
 def logout() -> ResponseReturnValue:
-    sign_out(current_user.session_token)
+    sign_out(_me(), current_user.session_token)
     end_browser_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for("auth.login"))
