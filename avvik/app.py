@@ -35,6 +35,7 @@ BLUEPRINT_MODULES = (
     "avvik.dashboards.views",
     "avvik.outbox.views",
     "avvik.committee.views",
+    "avvik.audit.views",
 )
 
 
