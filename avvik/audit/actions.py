@@ -39,6 +39,7 @@ ACTIONS: dict[str, LazyString] = {
     "user.deactivated": _l("User deactivated"),
     "user.reactivated": _l("User reactivated"),
     "user.password_changed": _l("Own password changed"),
+    "user.password_change_refused": _l("Password change refused"),
     "user.password_reset": _l("Password reset by an administrator"),
     "membership.added": _l("Role given"),
     "membership.removed": _l("Role taken away"),

@@ -45,6 +45,10 @@ LANGUAGES = ("nb", "en")
 #: Lower-case letters, digits and . _ - @; starts with a letter or digit.
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,79}")
 
+#: Audited when the current password given to change it is wrong (a guess, perhaps, from
+#: a session someone else has taken over) or the throttle refuses to check it.
+PASSWORD_CHANGE_REFUSED = "user.password_change_refused"
+
 #: One message for an unknown name, a wrong password and an inactive user alike.
 WRONG_CREDENTIALS = _l("The user name or the password is wrong.")
 
@@ -136,9 +140,13 @@ def change_password(user: User, current_password: str, new_password: str, *,
     policy = ThrottlePolicy.from_config()
     key = throttle_key(user.username)
     if is_throttled(throttle_for_update(key), now, policy):
+        audit(PASSWORD_CHANGE_REFUSED, "user", user.id, actor=user, detail={"why": "throttled"},
+              now=now)
         raise ValidationFailed([("current_password", wait_message())])
     if not verify_password(user.password_hash, current_password):
         record_failure(key, now, policy)
+        audit(PASSWORD_CHANGE_REFUSED, "user", user.id, actor=user,
+              detail={"why": "wrong_password"}, now=now)
         raise ValidationFailed([("current_password", str(_l("The current password is wrong.")))])
     clear_failures(key)
     problems = password_problems(new_password, username=user.username)

@@ -61,6 +61,18 @@ def test_a_sign_in_refused_by_the_throttle_is_recorded(app, db_session, clock):
     assert whys[-1] == "throttled" and set(whys[:-1]) <= {"wrong_password", "throttled"}
 
 
+def test_a_wrong_current_password_in_a_password_change_is_recorded(app, client):
+    kari = make_user("kari")
+    login(client, "kari", DEFAULT_PASSWORD)
+    post_form(client, "/auth/profile/password",
+              {"current_password": "feil-passord-123", "new_password": NEW_PASSWORD,
+               "confirm_password": NEW_PASSWORD}, token_from="/auth/profile")
+    [entry] = entries("user.password_change_refused")
+    assert facts(entry) == ("user.password_change_refused", kari.id, "user", kari.id,
+                            {"why": "wrong_password"})
+    assert entries("user.password_changed") == []
+
+
 def test_creating_changing_and_deactivating_a_user_is_recorded(admin, admin_client):
     form = {"username": "kari", "full_name": "Kari Nordmann", "email": "kari@fjordby.kommune.no",
             "locale": "nb", "password": NEW_PASSWORD}
