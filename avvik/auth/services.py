@@ -86,9 +86,7 @@ def sign_in(username: str, password: str, *, now: datetime | None = None) -> Use
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
-    open_login_session(user, now=now)
-    audit("auth.signed_in", "user", user.id, actor=user, detail={"method": "password"},
-          now=now)
+    open_login_session(user, method="password", now=now)
     return user
 
 
@@ -104,14 +102,20 @@ def audit_refused_sign_in(user: User | None, why: str, *,
               detail={"why": why, "username": user.username}, now=now)
 
 
-def open_login_session(user: User, *, now: datetime | None = None) -> LoginSession:
-    """A new server-side session; its random token is all the browser's cookie holds."""
+def open_login_session(user: User, *, method: str,
+                       now: datetime | None = None) -> LoginSession:
+    """A new server-side session; its random token is all the browser's cookie holds.
+
+    Every sign-in passes here, so here it is audited, with how the user proved who they
+    are (``method``: "password", or another way of signing in).
+    """
     now = now or utcnow()
     login_session = LoginSession(token=secrets.token_urlsafe(32), user=user,
                                  created_at=now, last_seen_at=now)
     db.session.add(login_session)
     db.session.flush()
     user.session_token = login_session.token
+    audit("auth.signed_in", "user", user.id, actor=user, detail={"method": method}, now=now)
     return login_session
 
 
