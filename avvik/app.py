@@ -35,6 +35,7 @@ BLUEPRINT_MODULES = (
     "avvik.dashboards.views",
     "avvik.outbox.views",
     "avvik.committee.views",
+    "avvik.audit.views",
 )
 
 
@@ -72,6 +73,7 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import avvik.models  # noqa: F401  (every table known to create_all and Alembic)
+    from avvik.audit.context import init_audit_context
     from avvik.auth.login import init_login
     from avvik.auth.oidc.client import init_oidc
     from avvik.core.db import configure_sqlite
@@ -88,6 +90,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True,
                      include_name=outside_the_models)
     init_rate_limits(app)  # first of the request hooks: a refused client costs little
+    init_audit_context(app)  # the client address of each audit entry
     init_login(app)  # before CSRF: an anonymous POST is sent to sign in, not judged
     init_oidc(app)
     csrf.init_app(app)

@@ -1,6 +1,7 @@
 """Import every model so that ``db.metadata`` knows all tables (Alembic, create_all)."""
 
 from avvik.api.models import ApiToken, IdempotencyKey
+from avvik.audit import guard  # noqa: F401  (append-only: ORM hooks, create_all's triggers)
 from avvik.audit.models import AuditEntry
 from avvik.auth.models import LoginSession, RecoveryCode, TotpEnrolment
 from avvik.catalog.models import Agreement, Category, Phase, Transition

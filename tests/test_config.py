@@ -47,6 +47,19 @@ def test_production_config_loads_when_every_required_setting_is_there(
     assert loaded.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://db.example.org/avvik"
 
 
+@pytest.mark.parametrize(("base_url", "secure"), [
+    ("http://127.0.0.1:5000", False),
+    ("https://avvik.example.org", True),
+])
+def test_outside_production_the_session_cookie_is_secure_under_an_https_base_url(
+        base_url: str, secure: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As the README says: Secure under https://, and always in production (above),
+    # which refuses any other base URL.
+    monkeypatch.setenv("AVVIK_BASE_URL", base_url)
+    for name in ("development", "testing"):
+        assert config.load_config(name).SESSION_COOKIE_SECURE is secure
+
+
 @pytest.mark.parametrize(("name", "value", "said"), [
     ("AVVIK_SECRET_KEY", "x", "AVVIK_SECRET_KEY must be a random value of at least 32"),
     ("AVVIK_SECRET_KEY", "dev-only-not-secret", "AVVIK_SECRET_KEY must be a random value"),

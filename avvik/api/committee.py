@@ -18,9 +18,11 @@ from avvik.api.auth import api_user
 from avvik.api.blueprint import bp
 from avvik.api.queries import MAX_ID
 from avvik.api.schemas import AgreementRef, EventOut, Nullable, Ref
+from avvik.audit.services import audit
 from avvik.committee import access
 from avvik.committee.models import AgendaItem, AgendaSource, AgendaStatus
 from avvik.committee.queries import items_query
+from avvik.core.transactions import transactional
 from avvik.extensions import db
 from avvik.reports.models import Consequence, ReportStatus
 
@@ -99,7 +101,13 @@ def _reader() -> Any:
     return me
 
 
+#: The most case ids an agenda read's audit entry lists (it counts them all).
+AUDITED_IDS = 200
+
+
 @bp.route("/committee/agenda", methods=["GET"], tags=TAGS)
+# Outside the answer: the read's audit entry is committed once the agenda is serialised.
+@transactional
 @bp.arguments(AgendaArgs, location="query", as_kwargs=True)
 @bp.response(200, AgendaOut)
 @bp.alt_response(401, response="UNAUTHORIZED")
@@ -111,10 +119,17 @@ def agenda(status: str, health_community_id: int | None) -> dict[str, Any]:
         readable = ({health_community_id} if readable is None
                     else readable & {health_community_id})
     query = items_query(readable, status=None if status == "all" else AgendaStatus(status))
-    return {"items": db.session.execute(query).unique().scalars().all()}
+    items = db.session.execute(query).unique().scalars().all()
+    # The items carry their cases' free text: which cases were read, on the audit trail.
+    report_ids = [item.report_id for item in items]
+    audit("agenda.read", "agenda", None, actor=api_user(),
+          detail={"via": "api", "count": len(report_ids),
+                  "report_ids": report_ids[:AUDITED_IDS]})
+    return {"items": items}
 
 
 @bp.route("/committee/agenda/<id:item_id>", methods=["GET"], tags=TAGS)
+@transactional
 @bp.response(200, AgendaItemDetailOut)
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
@@ -125,4 +140,6 @@ def agenda_item(item_id: int) -> AgendaItem:
     item = db.session.get(AgendaItem, item_id) if 0 < item_id <= MAX_ID else None
     if item is None or not access.may_read(me, item):
         abort(404, message=_("Not found."))
+    audit("report.read", "report", item.report_id, actor=me,
+          detail={"via": "api_committee", "agenda_item_id": item.id})
     return item

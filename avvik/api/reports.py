@@ -24,6 +24,7 @@ from avvik.api.schemas import (
     ReportPageOut,
     known_identity,
 )
+from avvik.audit.services import audit
 from avvik.core.transactions import transactional
 from avvik.extensions import db
 from avvik.reports import scope
@@ -93,11 +94,15 @@ def create(body: dict[str, Any]) -> Report:
 
 
 @bp.route("/reports/<id:report_id>", methods=["GET"], tags=TAGS)
+# Outside the answer: the read's audit entry is committed once the case is serialised.
+@transactional
 @bp.response(200, ReportOut)
 @_documented(401, 404)
 def detail(report_id: int) -> Report:
     """One case with its timeline."""
-    return visible_report(report_id)
+    report = visible_report(report_id)
+    audit("report.read", "report", report.id, actor=api_user(), detail={"via": "api"})
+    return report
 
 
 def _add_step(step: CaseStep) -> None:

@@ -66,7 +66,7 @@ def create_token(user: User, name: str, *, now: datetime | None = None,
     db.session.add(token)
     db.session.flush()
     audit("api_token.created", "api_token", token.id, actor=None if by_operator else user,
-          now=now)
+          detail={"owner_id": user.id, "expires_at": token.expires_at.isoformat()}, now=now)
     return token, plain
 
 
@@ -76,7 +76,8 @@ def revoke_token(actor: User, token: ApiToken, *, now: datetime | None = None) -
         raise NotFound()
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()
-        audit("api_token.revoked", "api_token", token.id, actor=actor, now=token.revoked_at)
+        audit("api_token.revoked", "api_token", token.id, actor=actor,
+              detail={"owner_id": token.user_id}, now=token.revoked_at)
         db.session.flush()
     return token
 
@@ -85,7 +86,8 @@ def revoke_tokens_of(user: User, *, actor: User | None, reason: str,
                      now: datetime | None = None) -> int:
     """Revoke every token of ``user`` that still works; returns how many.
 
-    ``reason`` goes to each token's audit entry (a password change, a reset). Expired
+    ``reason`` (the action that ended them: a password change, a reset) goes to each
+    token's audit entry. Expired
     tokens stay as they are: they open nothing, and the page says why.
     """
     now = now or utcnow()
@@ -98,8 +100,8 @@ def revoke_tokens_of(user: User, *, actor: User | None, reason: str,
                                               ApiToken.revoked_at.is_(None))
                        .values(revoked_at=now))
     for token_id in token_ids:
-        audit("api_token.revoked", "api_token", token_id, actor=actor, reason=reason,
-              now=now)
+        audit("api_token.revoked", "api_token", token_id, actor=actor,
+              detail={"owner_id": user.id, "because": reason}, now=now)
     db.session.flush()
     return len(token_ids)
 

@@ -42,6 +42,6 @@ def end_access_after_new_password(user: User, *, actor: User, action: str,
     sessions = end_sessions(user, keep_token=keep_token, now=now)
     tokens = revoke_tokens_of(user, actor=actor, reason=action, now=now)
     audit(action, "user", user.id, actor=actor, now=now,
-          reason=f"sessions ended: {sessions}; API tokens revoked: {tokens}")
+          detail={"sessions_ended": sessions, "tokens_revoked": tokens})
     db.session.flush()
     return sessions, tokens

@@ -71,7 +71,7 @@ def code() -> ResponseReturnValue:
     form = CodeForm()
     if form.validate_on_submit():
         check_second_factor(user, form.code.data, address=client_address())
-        return finish_sign_in(user, pending_next_url())
+        return finish_sign_in(user, pending_next_url(), method="password+code")
     return _code_page(form)
 
 

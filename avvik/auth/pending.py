@@ -52,13 +52,15 @@ def pending_next_url() -> str:
     return pending.get("next", "") if isinstance(pending, dict) else ""
 
 
-def finish_sign_in(user: User, next_url: str | None) -> Response:
+def finish_sign_in(user: User, next_url: str | None, *, method: str) -> Response:
     """Open the login session, bind this browser to it, and go on: to ``next_url``, or
-    for an administrator who must use codes and has none, to setting them up."""
+    for an administrator who must use codes and has none, to setting them up.
+    ``method`` is how the user proved who they are, for the audit trail."""
     # Read before complete_sign_in: it sets the new token on the very same User object.
-    previous_token = current_user.session_token if current_user.is_authenticated else None
-    complete_sign_in(user)
-    sign_out(previous_token)  # signing in again over an open session
+    previous = current_user._get_current_object() if current_user.is_authenticated else None
+    previous_token = previous.session_token if previous is not None else None
+    complete_sign_in(user, method=method)
+    sign_out(previous, previous_token)  # signing in again over an open session
     start_browser_session(user)  # also forgets the pending sign-in
     if admin_must_enrol(user):
         flash(_("Administrators must sign in with one-time codes. Set them up to go on."),

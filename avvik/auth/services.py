@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from avvik.audit.services import audit
 from avvik.auth.access import PASSWORD_CHANGED, end_access_after_new_password
 from avvik.auth.models import LoginSession
 from avvik.auth.passwords import (
@@ -29,6 +30,7 @@ from avvik.auth.passwords import (
 from avvik.auth.queries import user_by_username
 from avvik.auth.throttle import (
     Attempt,
+    Throttled,
     check_attempt,
     client_key,
     record_failure,
@@ -44,6 +46,10 @@ LANGUAGES = ("nb", "en")
 
 #: Lower-case letters, digits and . _ - @; starts with a letter or digit.
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,79}")
+
+#: Audited when the current password given to change it is wrong (a guess, perhaps, from
+#: a session someone else has taken over) or the throttle refuses to check it.
+PASSWORD_CHANGE_REFUSED = "user.password_change_refused"
 
 #: One message for an unknown name, a wrong password and an inactive user alike.
 WRONG_CREDENTIALS = _l("The user name or the password is wrong.")
@@ -68,12 +74,18 @@ def check_password(username: str, password: str, *, address: str | None,
         raise ValidationFailed([("form", str(PASSWORD_SIGNIN_OFF))])
     attempt = Attempt(throttle_key(username), client_key(address),
                       known_browser=known_browser)
-    check_attempt(attempt)
+    try:
+        check_attempt(attempt)
+    except Throttled:
+        audit_refused_sign_in(user_by_username(username), "throttled")
+        raise
     user = user_by_username(username)
     password_ok = verify_password(user.password_hash if user else dummy_password_hash(),
                                   password)
     if user is None or not password_ok or not user.is_active:
         record_failure(attempt)
+        inactive = user is not None and not user.is_active
+        audit_refused_sign_in(user, "inactive_user" if inactive else "wrong_password")
         raise ValidationFailed([("form", str(WRONG_CREDENTIALS))])
     record_success(attempt)
     if needs_rehash(user.password_hash):
@@ -81,11 +93,13 @@ def check_password(username: str, password: str, *, address: str | None,
     return user
 
 
-def complete_sign_in(user: User, *, now: datetime | None = None) -> LoginSession:
-    """Open the login session of a user who has passed every check."""
+def complete_sign_in(user: User, *, method: str = "password",
+                     now: datetime | None = None) -> LoginSession:
+    """Open the login session of a user who has passed every check (``method``: how, for
+    the audit trail)."""
     now = now or utcnow()
     user.last_login_at = now
-    return open_login_session(user, now=now)
+    return open_login_session(user, method=method, now=now)
 
 
 def sign_in(username: str, password: str, *, address: str | None = None,
@@ -97,25 +111,46 @@ def sign_in(username: str, password: str, *, address: str | None = None,
     return user
 
 
-def open_login_session(user: User, *, now: datetime | None = None) -> LoginSession:
-    """A new server-side session; its random token is all the browser's cookie holds."""
+def audit_refused_sign_in(user: User | None, why: str, *,
+                          now: datetime | None = None) -> None:
+    """Audit a refused sign-in, never with the password typed. The user name typed is
+    kept only as the user it names: a name nobody has may be a password typed in the
+    wrong field, so it is recorded as unknown."""
+    if user is None:
+        audit("auth.sign_in_failed", "user", None, detail={"why": "unknown_user"}, now=now)
+    else:
+        audit("auth.sign_in_failed", "user", user.id,
+              detail={"why": why, "username": user.username}, now=now)
+
+
+def open_login_session(user: User, *, method: str,
+                       now: datetime | None = None) -> LoginSession:
+    """A new server-side session; its random token is all the browser's cookie holds.
+
+    Every sign-in passes here, so here it is audited, with how the user proved who they
+    are (``method``: "password", or another way of signing in).
+    """
     now = now or utcnow()
     login_session = LoginSession(token=secrets.token_urlsafe(32), user=user,
                                  created_at=now, last_seen_at=now)
     db.session.add(login_session)
     db.session.flush()
     user.session_token = login_session.token
+    audit("auth.signed_in", "user", user.id, actor=user, detail={"method": method}, now=now)
     return login_session
 
 
-def sign_out(token: str | None, *, now: datetime | None = None) -> None:
-    """End the login session on the server: its cookie, copied or not, is worthless now."""
+def sign_out(user: User | None, token: str | None, *, now: datetime | None = None) -> None:
+    """End ``user``'s login session on the server: its cookie, copied or not, is
+    worthless now. Audited when a session was open."""
     if not token:
         return
-    db.session.execute(
-        db.update(LoginSession).filter_by(token=token, ended_at=None)
-        .values(ended_at=now or utcnow())
+    now = now or utcnow()
+    result = db.session.execute(
+        db.update(LoginSession).filter_by(token=token, ended_at=None).values(ended_at=now)
     )
+    if user is not None and getattr(result, "rowcount", 0):
+        audit("auth.signed_out", "user", user.id, actor=user, now=now)
 
 
 def change_password(user: User, current_password: str, new_password: str, *,
@@ -129,9 +164,16 @@ def change_password(user: User, current_password: str, new_password: str, *,
     """
     now = now or utcnow()
     attempt = Attempt(throttle_key(user.username), client_key(address))
-    check_attempt(attempt)
+    try:
+        check_attempt(attempt)
+    except Throttled:
+        audit(PASSWORD_CHANGE_REFUSED, "user", user.id, actor=user, detail={"why": "throttled"},
+              now=now)
+        raise
     if not verify_password(user.password_hash, current_password):
         record_failure(attempt)
+        audit(PASSWORD_CHANGE_REFUSED, "user", user.id, actor=user,
+              detail={"why": "wrong_password"}, now=now)
         raise ValidationFailed([("current_password", str(_l("The current password is wrong.")))])
     record_success(attempt)
     problems = password_problems(new_password, username=user.username)

@@ -60,7 +60,8 @@ def _sign_in_refused(error: Exception) -> ResponseReturnValue:
 
 @bp.route("/login", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
-@transactional(refused=_sign_in_refused)
+# A refused sign-in's audit entry is kept: committed with the refusal, not rolled back.
+@transactional(refused=_sign_in_refused, kept_when_refused=(ValidationFailed, Throttled))
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":
@@ -74,7 +75,7 @@ def login() -> ResponseReturnValue:
         if has_totp(user):  # the password was right; now the code from the app
             remember_pending_sign_in(user, form.next.data)
             return redirect(url_for("auth.code"))
-        return finish_sign_in(user, form.next.data)
+        return finish_sign_in(user, form.next.data, method="password")
     return _login_page(form)
 
 
@@ -84,7 +85,7 @@ def logout() -> ResponseReturnValue:
     # After a single sign-on, on to the provider to end the session there too; it sends
     # the browser back to the sign-in page.
     at_provider = sign_out_url(public_url("auth.login"))
-    sign_out(current_user.session_token)
+    sign_out(_me(), current_user.session_token)
     end_browser_session()
     flash(_("You are signed out."), "success")
     return redirect(at_provider or url_for("auth.login"))
@@ -132,7 +133,7 @@ def _password_refused(error: Exception) -> ResponseReturnValue:
 
 @bp.post("/profile/password")
 @keeps_input_on_csrf_failure
-@transactional(refused=_password_refused)
+@transactional(refused=_password_refused, kept_when_refused=(ValidationFailed, Throttled))
 def password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if not form.validate_on_submit():

@@ -11,9 +11,10 @@ import logging
 from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import func, inspect
 from sqlalchemy.exc import IntegrityError
 
+from avvik.audit.services import audit_setting
 from avvik.catalog.models import Agreement, Category, Phase, Transition
 from avvik.core.errors import ValidationFailed
 from avvik.core.permissions import require_admin
@@ -52,19 +53,30 @@ def _check_sort_order(errors: list[tuple[str, str]], sort_order: int | None) -> 
     return sort_order
 
 
-def _save(row: T, values: dict[str, Any], unique_field: str) -> T:
-    """Set ``values`` on ``row`` and flush, all inside a savepoint.
+#: The audit trail's name of each kind of row (avvik/audit/actions.py).
+KINDS = {Agreement: "agreement", Phase: "phase", Transition: "transition",
+         Category: "category"}
+
+
+def _save(actor: Any, row: T, values: dict[str, Any], unique_field: str) -> T:
+    """Set ``values`` on ``row`` and flush, all inside a savepoint; audited.
 
     The checks above run first; a unique constraint that a concurrent request won in
     between becomes a field error, and the savepoint leaves the row and the session as
     they were (beginning a savepoint flushes what is pending, so the changes go inside).
     """
+    kind = KINDS[type(row)]
     try:
         with db.session.begin_nested():
+            new = not inspect(row).has_identity
             for name, value in values.items():
                 setattr(row, name, value)
+            if not new:
+                audit_setting(actor, kind, "updated", row)
             db.session.add(row)
             db.session.flush()
+            if new:
+                audit_setting(actor, kind, "created", row)
     except IntegrityError as error:
         if "unique" not in str(error.orig).lower():
             raise
@@ -78,6 +90,7 @@ def _set_active(actor: Any, row: Any, active: bool) -> None:
     require_admin(actor)
     row.is_active = active
     db.session.flush()
+    audit_setting(actor, KINDS[type(row)], "reactivated" if active else "deactivated", row)
     log.info("%s %s %s by user %s", type(row).__name__, row.id,
              "reactivated" if active else "deactivated", actor.id)
 
@@ -120,7 +133,7 @@ def create_agreement(actor: Any, community: HealthCommunity, *, number: str, tit
     require_admin(actor)
     _check_agreement(community.id, None, number, title, legal_point, acknowledge_days,
                      answer_days)
-    agreement = _save(Agreement(health_community_id=community.id), {
+    agreement = _save(actor, Agreement(health_community_id=community.id), {
         "number": number, "title": title, "legal_point": legal_point,
         "acknowledge_days": acknowledge_days, "answer_days": answer_days}, "number")
     log.info("agreement %s created by user %s", agreement.id, actor.id)
@@ -134,7 +147,7 @@ def update_agreement(actor: Any, agreement: Agreement, *, number: str, title: st
     require_admin(actor)
     _check_agreement(agreement.health_community_id, agreement.id, number, title,
                      legal_point, acknowledge_days, answer_days)
-    return _save(agreement, {
+    return _save(actor, agreement, {
         "number": number, "title": title, "legal_point": legal_point,
         "acknowledge_days": acknowledge_days, "answer_days": answer_days}, "number")
 
@@ -167,7 +180,7 @@ def create_phase(actor: Any, community: HealthCommunity, *, code: str, name: str
     """Add a transition phase (such as "C discharge") to ``community``."""
     require_admin(actor)
     sort_order = _check_phase(community.id, None, code, name, sort_order)
-    phase = _save(Phase(health_community_id=community.id),
+    phase = _save(actor, Phase(health_community_id=community.id),
                   {"code": code, "name": name, "sort_order": sort_order}, "code")
     log.info("phase %s created by user %s", phase.id, actor.id)
     return phase
@@ -178,7 +191,7 @@ def update_phase(actor: Any, phase: Phase, *, code: str, name: str,
     """Rename or reorder a phase."""
     require_admin(actor)
     sort_order = _check_phase(phase.health_community_id, phase.id, code, name, sort_order)
-    return _save(phase, {"code": code, "name": name, "sort_order": sort_order}, "code")
+    return _save(actor, phase, {"code": code, "name": name, "sort_order": sort_order}, "code")
 
 
 def set_phase_active(actor: Any, phase: Phase, active: bool) -> None:
@@ -231,7 +244,7 @@ def create_transition(actor: Any, community: HealthCommunity, *, phase_id: int |
     require_admin(actor)
     phase, sort_order = _check_transition(community.id, None, None, phase_id, code, name,
                                           sort_order)
-    transition = _save(Transition(), {"phase": phase, "code": code, "name": name,
+    transition = _save(actor, Transition(), {"phase": phase, "code": code, "name": name,
                                       "sort_order": sort_order}, "code")
     log.info("transition %s created by user %s", transition.id, actor.id)
     return transition
@@ -244,7 +257,7 @@ def update_transition(actor: Any, transition: Transition, *, phase_id: int | Non
     phase, sort_order = _check_transition(transition.phase.health_community_id, transition.id,
                                           transition.phase_id, phase_id, code, name,
                                           sort_order)
-    return _save(transition, {"phase": phase, "code": code, "name": name,
+    return _save(actor, transition, {"phase": phase, "code": code, "name": name,
                               "sort_order": sort_order}, "code")
 
 
@@ -279,7 +292,7 @@ def create_category(actor: Any, community: HealthCommunity, *, code: str, name: 
     require_admin(actor)
     phase, sort_order = _check_category(community.id, None, None, phase_id, code, name,
                                         sort_order)
-    category = _save(Category(health_community_id=community.id), {
+    category = _save(actor, Category(health_community_id=community.id), {
         "phase": phase, "code": code, "name": name, "sort_order": sort_order}, "code")
     log.info("category %s created by user %s", category.id, actor.id)
     return category
@@ -291,7 +304,7 @@ def update_category(actor: Any, category: Category, *, code: str, name: str,
     require_admin(actor)
     phase, sort_order = _check_category(category.health_community_id, category.id,
                                         category.phase_id, phase_id, code, name, sort_order)
-    return _save(category, {"phase": phase, "code": code, "name": name,
+    return _save(actor, category, {"phase": phase, "code": code, "name": name,
                             "sort_order": sort_order}, "code")
 
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from avvik.audit.services import audit
 from avvik.committee.models import AgendaItem, AgendaSource, AgendaStatus, Meeting
 from avvik.core.errors import IllegalTransition, ValidationFailed
 from avvik.core.timeutil import utcnow
@@ -113,6 +114,8 @@ def add_meeting(actor: User, community_id: int, held_on: date, title: str) -> Me
     meeting = Meeting(health_community_id=community_id, held_on=held_on, title=title)
     db.session.add(meeting)
     db.session.flush()
+    audit("meeting.created", "meeting", meeting.id, actor=actor,
+          detail={"health_community_id": community_id, "held_on": held_on.isoformat()})
     return meeting
 
 

@@ -20,6 +20,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from avvik.audit.services import audit
 from avvik.committee import access, decisions, queries
 from avvik.committee.forms import AgendaFilterForm, ConclusionForm, MeetingForm, ResolveForm
 from avvik.committee.labels import SOURCE_LABELS, STATUS_LABELS
@@ -116,8 +117,13 @@ def _offer_choices(item: AgendaItem, forms: dict[str, Any]) -> None:
 
 
 @bp.get("/items/<int:item_id>")
+@transactional
 def item(item_id: int) -> ResponseReturnValue:
-    return _render_item(_readable(item_id))
+    found = _readable(item_id)
+    # The page shows the case's free text: a read of the case, on the audit trail.
+    audit("report.read", "report", found.report_id, actor=_me(),
+          detail={"via": "committee", "agenda_item_id": found.id})
+    return _render_item(found)
 
 
 def _refused(error: Exception) -> ResponseReturnValue:
@@ -169,16 +175,21 @@ def act(item_id: int, step: str) -> ResponseReturnValue:
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@transactional
 def meeting(meeting_id: int) -> ResponseReturnValue:
     """The meeting's agenda as a page to print or save; ``?download=1`` saves it."""
     found = db.session.get(Meeting, meeting_id)
     readable = access.readable_communities(_me())
     if found is None or (readable is not None and found.health_community_id not in readable):
         abort(404)
-    page = render_template("committee/meeting.html", meeting=found,
-                           items=queries.meeting_items(found))
+    items = queries.meeting_items(found)
+    download = bool(request.args.get("download"))
+    # The agenda holds the cases' free text: which cases, on the audit trail.
+    audit("agenda.exported" if download else "agenda.read", "meeting", found.id,
+          actor=_me(), detail={"report_ids": [i.report_id for i in items]})
+    page = render_template("committee/meeting.html", meeting=found, items=items)
     response = Response(page, mimetype="text/html")
-    if request.args.get("download"):
+    if download:
         response.headers["Content-Disposition"] = (
             f'attachment; filename="agenda-{found.held_on:%Y-%m-%d}.html"')
     return response

@@ -37,6 +37,7 @@ NAVIGATION: tuple[tuple[object, str, str], ...] = (
     (_l("Agreements and categories"), "catalog.index", "admin"),
     (_l("Routing rules"), "routing.index", "admin"),
     (_l("Outbox"), "outbox.index", "admin"),
+    (_l("Audit trail"), "audit.index", "admin"),
     (_l("Profile"), "auth.profile", "everyone"),
 )
 

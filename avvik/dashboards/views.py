@@ -104,14 +104,17 @@ def _download(export: Export) -> Response:
 
 
 @bp.get("/export/<name>.<fmt>")
+@transactional
 def export(name: str, fmt: str) -> ResponseReturnValue:
     me = _viewer()
     try:
         filters = StatsFilter.from_query(request.args)
     except ValidationFailed as error:
         return _bad_filter(me, "overview", error)
-    table = build_table(name, me, filters)
-    return _download(export_table(table, fmt, me, filters, utcnow()))
+    download = export_table(build_table(name, me, filters), fmt, me, filters, utcnow())
+    audit("stats.exported", "export", None, actor=me,
+          detail={"table": name, "format": fmt, **filters.to_dict()})
+    return _download(download)
 
 
 @bp.get("/cases.<fmt>")
@@ -127,8 +130,8 @@ def cases(fmt: str) -> ResponseReturnValue:
     free_text = services.may_read_free_text(me)
     download = export_case_list(me, filters, fmt, utcnow(), include_free_text=free_text)
     # Access to case data is logged (Normen): who took which list, with or without text.
-    audit("cases.exported", "user", me.id, actor=me,
-          reason=f"{fmt}{' +text' if free_text else ''} {filters.to_query()}")
+    audit("cases.exported", "export", None, actor=me,
+          detail={"format": fmt, "free_text": free_text, **filters.to_dict()})
     return _download(download)
 
 

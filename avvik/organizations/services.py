@@ -12,6 +12,7 @@ from sqlalchemy import func
 from stdnum.exceptions import ValidationError as NumberInvalid
 from stdnum.no import orgnr
 
+from avvik.audit.services import audit_setting
 from avvik.core.errors import NotFound, ValidationFailed
 from avvik.core.permissions import require_admin
 from avvik.extensions import db
@@ -100,6 +101,7 @@ def create_health_community(actor: User, *, name: str, committee_name: str | Non
     with unique_or_fail([("name", str(_l("The name is taken.")))]):
         community = HealthCommunity(name=name, **settings)
         db.session.add(community)
+    audit_setting(actor, "health_community", "created", community)
     return community
 
 
@@ -120,6 +122,8 @@ def update_health_community(actor: User, community: HealthCommunity, *, name: st
             community.committee_name = committee_name
         for field, value in settings.items():
             setattr(community, field, value)
+        # The deadlines and the committee's name are settings: each change is audited.
+        audit_setting(actor, "health_community", "updated", community)
 
 
 def deactivate_health_community(actor: User, community: HealthCommunity) -> None:
@@ -131,12 +135,14 @@ def deactivate_health_community(actor: User, community: HealthCommunity) -> None
             name=community.name)))])
     community.is_active = False
     db.session.flush()
+    audit_setting(actor, "health_community", "deactivated", community)
 
 
 def reactivate_health_community(actor: User, community: HealthCommunity) -> None:
     require_admin(actor)
     community.is_active = True
     db.session.flush()
+    audit_setting(actor, "health_community", "reactivated", community)
 
 
 # -- Organisations -----------------------------------------------------------------------
@@ -204,6 +210,7 @@ def create_organization(actor: User, *, name: str, kind: str | None,
             **values, is_approval_required=bool(is_approval_required),
             is_patient_identity_wanted=bool(is_patient_identity_wanted))
         db.session.add(organization)
+    audit_setting(actor, "organization", "created", organization)
     return organization
 
 
@@ -223,6 +230,7 @@ def update_organization(actor: User, organization: Organization, *, name: str,
             setattr(organization, field, value)
         organization.is_approval_required = bool(is_approval_required)
         organization.is_patient_identity_wanted = bool(is_patient_identity_wanted)
+        audit_setting(actor, "organization", "updated", organization)
 
 
 def deactivate_organization(actor: User, organization: Organization) -> None:
@@ -231,6 +239,7 @@ def deactivate_organization(actor: User, organization: Organization) -> None:
     require_admin(actor)
     organization.is_active = False
     db.session.flush()
+    audit_setting(actor, "organization", "deactivated", organization)
 
 
 def reactivate_organization(actor: User, organization: Organization) -> None:
@@ -242,6 +251,7 @@ def reactivate_organization(actor: User, organization: Organization) -> None:
             name=organization.health_community.name)))])
     organization.is_active = True
     db.session.flush()
+    audit_setting(actor, "organization", "reactivated", organization)
 
 
 # -- Units and their leaders -------------------------------------------------------------
@@ -292,6 +302,7 @@ def create_unit(actor: User, organization: Organization, *, name: str,
     with unique_or_fail([("name", str(_DUPLICATE_UNIT))]):
         unit = Unit(organization=organization, **values)
         db.session.add(unit)
+    audit_setting(actor, "unit", "created", unit, organization_id=organization.id)
     return unit
 
 
@@ -304,6 +315,7 @@ def update_unit(actor: User, unit: Unit, *, name: str, parent_id: int | None = N
     with unique_or_fail([("name", str(_DUPLICATE_UNIT))]):
         for field, value in values.items():
             setattr(unit, field, value)
+        audit_setting(actor, "unit", "updated", unit)
 
 
 def deactivate_unit(actor: User, unit: Unit) -> None:
@@ -317,6 +329,7 @@ def deactivate_unit(actor: User, unit: Unit) -> None:
             "first.", name=unit.name, children=", ".join(sorted(active_children)))))])
     unit.is_active = False
     db.session.flush()
+    audit_setting(actor, "unit", "deactivated", unit)
 
 
 def reactivate_unit(actor: User, unit: Unit) -> None:
@@ -330,6 +343,7 @@ def reactivate_unit(actor: User, unit: Unit) -> None:
                                             name=unit.parent.name)))])
     unit.is_active = True
     db.session.flush()
+    audit_setting(actor, "unit", "reactivated", unit)
 
 
 def add_leader(actor: User, unit: Unit, *, username: str) -> Membership:

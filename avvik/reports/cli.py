@@ -17,6 +17,6 @@ def rotate_identity_key_command() -> None:
     this, then remove the old key.
     """
     count = rotate_identity_key()
-    audit("identity.rotated", "vault", count)
+    audit("identity.rotated", "vault", None, detail={"re_encrypted": count})
     db.session.commit()
     click.echo(f"re-encrypted {count} patient identit{'y' if count == 1 else 'ies'}")

@@ -71,7 +71,8 @@ def forget_identity(actor: User, report: Report) -> None:
     stored = db.session.get(PatientIdentity, report.id)
     if stored is not None:
         db.session.delete(stored)
-        audit("identity.deleted", "report", report.id, actor=actor)
+        audit("identity.deleted", "report", report.id, actor=actor,
+              detail={"status": report.status.value})
 
 
 def may_view_identity(user: User, report: Report) -> bool:
@@ -141,7 +142,8 @@ def delete_expired_identities(*, now: datetime | None = None) -> int:
         db.session.delete(identity)
         report.identity_deleted_at = now
         record_event(report, "identity_deleted", None)
-        audit("identity.deleted", "report", report.id, now=now)
+        audit("identity.deleted", "report", report.id, now=now,
+              detail={"status": report.status.value, "retention_days": days})
         deleted += 1
     db.session.flush()
     return deleted

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from avvik.audit.services import audit
 from avvik.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.timeutil import utcnow
@@ -269,6 +270,8 @@ def detail(report_id: int) -> ResponseReturnValue:
     if sent_away is not None:  # forwarded or redirected out of the viewer's reach
         return render_template("reports/moved.html", moved=sent_away)
     report = _visible(report_id)
+    # Every read of a case is on the audit trail (Normen), committed with the marks below.
+    audit("report.read", "report", report.id, actor=_me(), detail={"via": "page"})
     if report.status == ReportStatus.ANSWERED and scope.is_on_reporting_side(_me(), report):
         _deliver_answer(report)  # the reporting side has the answer in front of it now
     seen = utcnow()  # what the page shows is read from here on: its list markers go

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from avvik.audit.services import audit_setting
 from avvik.catalog.models import Agreement, Category, Transition
 from avvik.core.errors import ValidationFailed
 from avvik.core.permissions import require_admin
@@ -124,6 +125,7 @@ def create_rule(actor: Any, organization: Organization, values: RuleValues) -> R
     _apply(rule, values)
     db.session.add(rule)
     db.session.flush()
+    audit_setting(actor, "routing_rule", "created", rule)
     log.info("routing rule %s created by user %s", rule.id, actor.id)
     return rule
 
@@ -133,6 +135,7 @@ def update_rule(actor: Any, rule: RoutingRule, values: RuleValues) -> RoutingRul
     require_admin(actor)
     _check(rule.receiving_organization, values, rule.id, is_active=rule.is_active)
     _apply(rule, values)
+    audit_setting(actor, "routing_rule", "updated", rule)
     db.session.flush()
     log.info("routing rule %s changed by user %s", rule.id, actor.id)
     return rule
@@ -143,6 +146,7 @@ def deactivate_rule(actor: Any, rule: RoutingRule) -> None:
     require_admin(actor)
     rule.is_active = False
     db.session.flush()
+    audit_setting(actor, "routing_rule", "deactivated", rule)
     log.info("routing rule %s deactivated by user %s", rule.id, actor.id)
 
 
@@ -152,6 +156,7 @@ def reactivate_rule(actor: Any, rule: RoutingRule) -> None:
     _check(rule.receiving_organization, _values_of(rule), rule.id, is_active=True)
     rule.is_active = True
     db.session.flush()
+    audit_setting(actor, "routing_rule", "reactivated", rule)
     log.info("routing rule %s reactivated by user %s", rule.id, actor.id)
 
 

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from avvik.audit.services import audit, changed_fields
 from avvik.auth.access import PASSWORD_RESET, end_access_after_new_password
 from avvik.auth.passwords import hash_password, password_problems, unusable_password_hash
 from avvik.core.errors import ValidationFailed
@@ -121,6 +122,8 @@ def create_user(actor: User, *, username: str, full_name: str, email: str,
     user = User(**values, is_admin=bool(is_admin), password_hash=password_hash)
     with unique_or_fail([("username", str(_l("The user name is taken.")))]):
         db.session.add(user)
+    audit("user.created", "user", user.id, actor=actor,
+          detail={"username": user.username, "is_admin": user.is_admin})
     return user
 
 
@@ -140,12 +143,20 @@ def update_user(actor: User, user: User, *, username: str, full_name: str, email
                                           "rights. Ask another administrator."))))
     if errors:
         raise ValidationFailed(errors)
+    was = {"username": user.username, "is_admin": user.is_admin}
     with unique_or_fail([("username", str(_l("The user name is taken.")))]):
         for name, value in values.items():
             setattr(user, name, value)
         user.is_admin = bool(is_admin)
+        changed = [name for name in changed_fields(user) if name != "password_hash"]
         if password:
             user.password_hash = hash_password(password)
+    if changed:
+        # Names of the fields, and the old and new values only of who and what rights.
+        detail: dict[str, object] = {"changed": changed}
+        detail.update({name: [was[name], getattr(user, name)] for name in was
+                       if name in changed})
+        audit("user.updated", "user", user.id, actor=actor, detail=detail)
     if password:
         end_access_after_new_password(
             user, actor=actor, action=PASSWORD_RESET,
@@ -157,12 +168,16 @@ def deactivate_user(actor: User, user: User) -> None:
     require_admin(actor)
     if user.id == actor.id:
         raise ValidationFailed([("", str(_l("You cannot deactivate yourself.")))])
+    if user.is_active:
+        audit("user.deactivated", "user", user.id, actor=actor)
     user.is_active = False
     db.session.flush()
 
 
 def reactivate_user(actor: User, user: User) -> None:
     require_admin(actor)
+    if not user.is_active:
+        audit("user.reactivated", "user", user.id, actor=actor)
     user.is_active = True
     db.session.flush()
 
@@ -190,11 +205,20 @@ def add_membership(actor: User, user: User, *, unit_id: int | None,
     with unique_or_fail(duplicate):
         membership = Membership(user=user, unit=unit, role=role)
         db.session.add(membership)
+    _audit_membership("membership.added", actor, membership)
     return membership
 
 
 def remove_membership(actor: User, membership: Membership) -> None:
     """Take a role away. Memberships are not referenced by cases, so they are deleted."""
     require_admin(actor)
+    _audit_membership("membership.removed", actor, membership)
     membership.user.memberships.remove(membership)
     db.session.flush()
+
+
+def _audit_membership(action: str, actor: User, membership: Membership) -> None:
+    # Filed under the user whose rights changed: a search for them finds it.
+    audit(action, "user", membership.user_id, actor=actor,
+          detail={"role": membership.role.value, "unit_id": membership.unit_id,
+                  "membership_id": membership.id})

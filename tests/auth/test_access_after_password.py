@@ -58,10 +58,10 @@ def test_own_change_is_audited_with_what_it_ended(app, kari, clock):
     changed = [e for e in entries if e.action == PASSWORD_CHANGED]
     assert [(e.object_type, e.object_id, e.actor_id) for e in changed] == [
         ("user", kari.id, kari.id)]
-    assert changed[0].reason == "sessions ended: 1; API tokens revoked: 1"
+    assert changed[0].detail == {"sessions_ended": 1, "tokens_revoked": 1}
     revoked = [e for e in entries if e.action == "api_token.revoked"]
-    assert [(e.object_id, e.actor_id, e.reason) for e in revoked] == [
-        (token.id, kari.id, PASSWORD_CHANGED)]
+    assert [(e.object_id, e.actor_id, e.detail) for e in revoked] == [
+        (token.id, kari.id, {"owner_id": kari.id, "because": PASSWORD_CHANGED})]
 
 
 def test_a_refused_change_leaves_sessions_and_tokens_alone(app, kari):

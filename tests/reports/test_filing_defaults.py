@@ -153,6 +153,9 @@ def test_a_draft_with_an_old_event_is_saved_without_asking(app, world, clock):
 @pytest.mark.clock
 @pytest.mark.parametrize(("changes", "reason"), [
     ({"event_date": "31.12.1999"}, "The date of the event cannot be before 2000."),
+    ({"event_date": "01.01.1900"}, "The date of the event cannot be before 2000."),
+    ({"event_date": "01.01.0001"}, "The date of the event cannot be before 2000."),
+    ({"event_date": "0001-01-01"}, "The date of the event cannot be before 2000."),
     ({"event_date": "tomorrow"}, "The date of the event cannot be in the future."),
     ({"discovered_date": "before"}, "The date discovered cannot be before the event."),
 ])
@@ -181,6 +184,17 @@ def test_the_api_refuses_an_event_before_2000_and_files_an_old_one_unasked(
     response = client.post("/api/v1/reports", headers=auth, json=report_body(
         world, event_date=old.isoformat(), discovered_date=None))
     assert response.status_code == 201, response.get_json()
+
+
+@pytest.mark.clock
+@pytest.mark.parametrize("day", ["0001-01-01", "1900-01-01", "1999-12-31", "tomorrow"])
+def test_the_api_refuses_an_impossible_event_date(client, world, clock, day):
+    typed = (clock.today + timedelta(days=1)).isoformat() if day == "tomorrow" else day
+    response = client.post("/api/v1/reports", headers=bearer(world.reporter),
+                           json=report_body(world, event_date=typed, discovered_date=None))
+    assert response.status_code == 422
+    assert "event_date" in response.get_json()["errors"]["json"]
+    assert reports_of(world.reporter) == []
 
 
 @pytest.mark.clock

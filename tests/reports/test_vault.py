@@ -21,6 +21,7 @@ from avvik.reports.services import (
     mark_answer_delivered,
     submit_report,
 )
+from avvik.reports.services.drafting import withdraw_report
 from avvik.reports.services.validation import PatientIdentityInput
 from avvik.routing.services import route_report
 from config import ConfigError
@@ -88,6 +89,18 @@ def test_deleted_thirty_days_after_closing(world, identity_case):
     assert db.session.get(PatientIdentity, identity_case.id) is None
     assert identity_case.identity_deleted_at == MONDAY + timedelta(days=31)
     assert identity_case.events[-1].kind == "identity_deleted"
+
+
+def test_deleted_thirty_days_after_a_withdrawal(world, identity_case):
+    withdraw_report(world.reporter, identity_case, now=MONDAY)
+    assert vault.delete_expired_identities(now=MONDAY + timedelta(days=29)) == 0
+    assert vault.delete_expired_identities(now=MONDAY + timedelta(days=31)) == 1
+    assert db.session.get(PatientIdentity, identity_case.id) is None
+    assert identity_case.identity_deleted_at == MONDAY + timedelta(days=31)
+    assert identity_case.events[-1].kind == "identity_deleted"
+    deleted = db.session.scalars(select(AuditEntry).filter_by(action="identity.deleted")).one()
+    assert (deleted.object_id, deleted.actor_id, deleted.detail) == (
+        identity_case.id, None, {"status": "withdrawn", "retention_days": 30})
 
 
 def test_rotating_the_key_keeps_identities_readable(world, identity_case, app):

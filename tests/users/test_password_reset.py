@@ -53,7 +53,7 @@ def test_a_reset_ends_every_session_and_token_of_the_user(app, admin, admin_clie
     assert token.revoked_at == clock.now
     [entry] = db.session.scalars(select(AuditEntry).filter_by(action=PASSWORD_RESET)).all()
     assert (entry.object_id, entry.actor_id) == (kari.id, admin.id)
-    assert entry.reason == "sessions ended: 2; API tokens revoked: 1"
+    assert entry.detail == {"sessions_ended": 2, "tokens_revoked": 1}
     assert login(new_browser(app), "kari", NEW_PASSWORD).status_code == 302
 
 

@@ -57,7 +57,7 @@ def sign_in_with_claims(claims: dict[str, Any], *, claim: str, issuer: str,
         db.session.flush()
         raise PersonRefused(deactivated=user is not None)
     user.last_login_at = now
-    open_login_session(user, now=now)
+    open_login_session(user, method="oidc", now=now)
     return user
 
 

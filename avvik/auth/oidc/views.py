@@ -61,10 +61,11 @@ def _refused(error: Exception) -> ResponseReturnValue:
 @transactional(refused=_refused, kept_when_refused=(PersonRefused,))
 def callback() -> ResponseReturnValue:
     claims, id_token = verified_claims()
-    previous_token = current_user.session_token if current_user.is_authenticated else None
+    previous = current_user._get_current_object() if current_user.is_authenticated else None
+    previous_token = previous.session_token if previous is not None else None
     user = sign_in_with_claims(claims, claim=current_app.config["OIDC_USER_CLAIM"],
                                issuer=current_app.config["OIDC_ISSUER"])
-    sign_out(previous_token)  # signing in again over an open session
+    sign_out(previous, previous_token)  # signing in again over an open session
     next_url = session.get(NEXT_KEY)
     start_browser_session(user)
     remember_sign_in(id_token, metadata().get("end_session_endpoint"))
