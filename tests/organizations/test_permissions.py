@@ -36,14 +36,14 @@ def ids(db_session):
 
 def test_every_view_of_the_blueprints_is_marked_admin_only(app):
     endpoints = [e for e in app.view_functions if e.split(".")[0] in BLUEPRINTS]
-    assert len(endpoints) == 22
+    assert len(endpoints) == 23
     assert [e for e in endpoints
             if not getattr(app.view_functions[e], "admin_required", False)] == []
 
 
 def test_non_admin_gets_403_on_every_route(app, staff_client, ids):
     requests = every_route(app, ids)
-    assert len(requests) == 30
+    assert len(requests) == 31
     for method, url in requests:
         if method == "GET":
             response = staff_client.get(url)
