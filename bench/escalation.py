@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text, update
 
-from avvik.core.mail import render_email
+from avvik.core.mail import build_message
 from avvik.core.timeutil import utcnow
 from avvik.escalation.services import sweep
 from avvik.extensions import db
@@ -175,13 +175,14 @@ def floor_messages(world: World, sample: int = 500) -> Path:
     with path.open("w") as out:
         for payload in rows:
             user = db.session.get(User, payload["user_id"])
-            # The very bytes the worker sends.
-            message = render_email(user.email, payload["template"],
-                                   email_context(facts.get(payload["report_id"]),
-                                                 payload.get("extra", {})),
-                                   payload["message_id"], locale=user.locale)
-            out.write(json.dumps({"to": message.to,
-                                  "data": base64.b64encode(message.data).decode()}) + "\n")
+            # The very bytes the worker sends (smtplib's send_message writes them so).
+            message = build_message(user.email, payload["template"],
+                                    email_context(facts.get(payload["report_id"]),
+                                                  payload.get("extra", {})),
+                                    payload["message_id"], locale=user.locale)
+            out.write(json.dumps({"to": message["To"].addresses[0].addr_spec,
+                                  "data": base64.b64encode(message.as_bytes()).decode()})
+                      + "\n")
     db.session.commit()
     return path
 
