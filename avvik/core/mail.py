@@ -112,8 +112,12 @@ def sender_address(mail_from: str) -> Address:
     return mail_address(name, address or mail_from)
 
 
-def needs_smtputf8(address: Address) -> bool:
-    """Whether the part before the @ is not ASCII (then the server must offer SMTPUTF8)."""
+def needs_smtputf8(address: Address | EmailMessage) -> bool:
+    """Whether the part before the @ of ``address`` (or of any address of a message) is
+    not ASCII: then the server must offer SMTPUTF8."""
+    if isinstance(address, EmailMessage):
+        return any(needs_smtputf8(each) for name in ("From", "To")
+                   for each in address[name].addresses)
     return not address.username.isascii()
 
 

@@ -108,16 +108,15 @@ def close() -> None:
 
 
 def refusal(error: BaseException) -> int | None:
-    """The SMTP code when ``error`` is a permanent refusal of the e-mail (5xx: it will
-    not pass by itself), else None: a 4xx, a lost connection, a timeout pass, and are
-    retried. A failed login is the configuration's, not the e-mail's: retried too,
-    and /health says so once it lasts."""
+    """The SMTP code when ``error`` is a permanent refusal of the e-mail (a 5xx reply to
+    its sender, recipient or message: it will not pass by itself), else None. A 4xx, a
+    lost connection, a timeout pass, and are retried; so is a 5xx to the greeting, the
+    login or STARTTLS, which is the configuration's or the server's, not the e-mail's."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _reply in error.recipients.values()]
         return max(codes) if codes and all(code >= 500 for code in codes) else None
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        return None
-    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError) \
+            and error.smtp_code >= 500:
         return error.smtp_code
     return None
 

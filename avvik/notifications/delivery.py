@@ -29,7 +29,7 @@ from sqlalchemy import Row, insert, select, text
 
 from avvik.catalog.models import Agreement, Category
 from avvik.core import smtp
-from avvik.core.mail import AddressError, build_message
+from avvik.core.mail import AddressError, build_message, needs_smtputf8
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.notifications import recipients
@@ -148,18 +148,17 @@ def _send(message: EmailMessage) -> tuple[int, str] | None:
     0 for what may pass, and the reason). The reason names no one and no case."""
     try:
         smtp.send(current_app.config, message)
-    except smtplib.SMTPNotSupportedError:
-        # smtplib's word for an address that needs SMTPUTF8 from a server without it.
-        return 555, "the address needs SMTPUTF8, which the mail server does not offer"
     except (OSError, smtplib.SMTPException) as error:
         code = smtp.refusal(error)
         if code:
             return code, f"{_refused_what(error)} refused ({code})"
+        if isinstance(error, smtplib.SMTPNotSupportedError) and needs_smtputf8(message):
+            return 555, "the address needs SMTPUTF8, which the mail server does not offer"
         if isinstance(error, smtplib.SMTPRecipientsRefused):
             codes = sorted({c for c, _reply in error.recipients.values()})
             return 0, f"recipient deferred ({', '.join(map(str, codes))})"
         if isinstance(error, smtplib.SMTPResponseException):
-            return 0, f"SMTP unavailable: the server deferred it ({error.smtp_code})"
+            return 0, f"SMTP unavailable: the server answered {error.smtp_code}"
         return 0, f"SMTP unavailable: {type(error).__name__}: {error}"
     return None
 

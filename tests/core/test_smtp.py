@@ -207,3 +207,24 @@ def test_the_relay_fixture_really_wants_tls_and_a_login(certificate: Certificate
     finally:
         controller.stop()
     assert code == 530  # "Must issue a STARTTLS command first"
+
+
+@pytest.mark.parametrize(("error", "code"), [
+    (smtplib.SMTPDataError(554, b"refused"), 554),
+    (smtplib.SMTPSenderRefused(553, b"not from you", "a@example.org"), 553),
+    (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no"),
+                                    "b@example.org": (551, b"no")}), 551),
+    # Passes by itself, or is the server's or the configuration's, not the e-mail's.
+    (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no"),
+                                    "b@example.org": (450, b"later")}), None),
+    (smtplib.SMTPDataError(451, b"later"), None),
+    (smtplib.SMTPDataError(421, b"closing"), None),
+    (smtplib.SMTPHeloError(554, b"go away"), None),
+    (smtplib.SMTPAuthenticationError(535, b"wrong"), None),
+    (smtplib.SMTPServerDisconnected("gone"), None),
+    (ConnectionRefusedError(), None),
+    (TimeoutError(), None),
+])
+def test_only_a_5xx_to_the_mail_itself_is_a_permanent_refusal(error: BaseException,
+                                                               code: int | None) -> None:
+    assert smtp.refusal(error) == code

@@ -186,7 +186,7 @@ def test_a_permanent_refusal_fails_the_email_at_once_on_the_case_and_on_health(
 
 @pytest.mark.parametrize(("address", "reason"), [
     ("busy@example.org", "recipient deferred (450)"),
-    ("later@example.org", "SMTP unavailable: the server deferred it (421)"),
+    ("later@example.org", "SMTP unavailable: the server answered 421"),
 ])
 def test_a_temporary_refusal_is_retried_with_back_off(world, smtp, clock, address, reason):
     report = routed_case(world)

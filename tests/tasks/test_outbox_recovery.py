@@ -1,8 +1,8 @@
 """Recovery of the outbox, with real workers, Redis, PostgreSQL or SQLite and SMTP: a
-mail server away for longer than the retries' alarm, a worker killed while it holds a
-full batch, and a sweep's burst of e-mails that two workers claim side by side.
+mail server away for longer than the retries' alarm, a worker killed in the middle of a
+burst of e-mails, and a sweep's burst of e-mails that two workers claim side by side.
 
-The batch's and the burst's e-mails are queued as a sweep queues them (outside a
+The bursts' e-mails are queued as a sweep queues them (outside a
 request, many at once, then rung after the commit), about one case whose own routing
 e-mails are out of the way.
 """

@@ -51,8 +51,8 @@ from tests.tasks.soak_load import Load
 SOAK_SECONDS = float(os.environ.get("AVVIK_SOAK_SECONDS") or 120)
 #: The work of the killed worker is taken up again once its claim's lease ends, or, for a
 #: message it had received but not begun, once the redelivery time has passed: both
-#: shorter than the defaults, so that they pass within the soak, yet well above a mail
-#: task's budget (avvik/notifications/delivery.py).
+#: shorter than the defaults, so that they pass within the soak, yet well above the
+#: longest a mail task waits for the SMTP server (its timeout).
 RECOVERY_SECONDS = 60
 #: After the last filing, every routing e-mail must arrive within this wait.
 DRAIN_SECONDS = RECOVERY_SECONDS + 180
