@@ -101,8 +101,9 @@ def send_email(outbox_id: int, *, now: datetime | None = None) -> str:
         message = build_message(user.email, row.payload["template"],
                                 email_context(facts, row.payload.get("extra", {})),
                                 row.payload["message_id"], locale=user.locale)
-    except AddressError as error:  # will not change by itself: failed at once
-        _failed(row, user, facts, str(error).split(":")[0], Failing.FINAL, now)
+    except AddressError:  # will not change by itself: failed at once (no address kept)
+        _failed(row, user, facts, "the address cannot be written in an e-mail",
+                Failing.FINAL, now)
         return "broken"
     except Exception as error:  # ours or the data's: retried, then failed for good
         log.exception("outbox %s: the e-mail could not be built", row.id)

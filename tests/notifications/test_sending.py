@@ -216,7 +216,9 @@ def test_an_address_with_a_line_break_is_failed_and_nothing_is_sent(world, smtp)
 
     assert send_email(row.id) == "broken"
 
-    assert fresh(row).state == OutboxState.FAILED
+    row = fresh(row)
+    assert (row.state, row.last_error) == (
+        OutboxState.FAILED, "the address cannot be written in an e-mail")
     assert smtp.handler.received == []
 
 
