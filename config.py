@@ -11,6 +11,7 @@ import ipaddress
 import math
 import os
 import tempfile
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -80,10 +81,8 @@ class Config:
         self.SMTP_USERNAME = env("SMTP_USERNAME")
         self.SMTP_PASSWORD = env("SMTP_PASSWORD")
         self.SMTP_TLS = (env("SMTP_TLS", "off") or "off").lower()
-        # Connections a mail worker sends over side by side (avvik/notifications/courier.py).
-        self.SMTP_CONNECTIONS = _smtp_connections(env("SMTP_CONNECTIONS", "2") or "2")
-        _check_smtp(self)
         self.MAIL_FROM = env("MAIL_FROM", "Avvik <avvik@localhost>")
+        _check_smtp(self)
         self.BASE_URL = (env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
         self.IDENTITY_KEY = env("IDENTITY_KEY")
         self.PORT = int(env("PORT", "5000") or 5000)
@@ -549,25 +548,31 @@ def _seconds(name: str, default: str, minimum: float = 0) -> float:
 #: AVVIK_SMTP_TLS: "off", "starttls" (upgrade a plain connection, port 587) or "ssl"
 #: (TLS from the first byte, port 465). TLS always verifies the server's certificate.
 SMTP_TLS_MODES = ("off", "starttls", "ssl")
-#: AVVIK_SMTP_CONNECTIONS at most: a relay counts connections per client, and more than a
-#: few from one worker would look like a flood to it.
-MAX_SMTP_CONNECTIONS = 8
-
-
 def _check_smtp(config: Config) -> None:
     if config.SMTP_TLS not in SMTP_TLS_MODES:
         raise ConfigError(f"AVVIK_SMTP_TLS={config.SMTP_TLS!r} is unknown; use one of "
                           f"{', '.join(SMTP_TLS_MODES)}")
     if bool(config.SMTP_USERNAME) != bool(config.SMTP_PASSWORD):
         raise ConfigError("AVVIK_SMTP_USERNAME and AVVIK_SMTP_PASSWORD must be set together")
+    _check_mail_from(config.MAIL_FROM or "")
 
 
-def _smtp_connections(value: str) -> int:
-    value = value.strip()
-    if not value.isdigit() or not 1 <= int(value) <= MAX_SMTP_CONNECTIONS:
-        raise ConfigError(f"AVVIK_SMTP_CONNECTIONS={value!r} must be a whole number "
-                          f"from 1 to {MAX_SMTP_CONNECTIONS}")
-    return int(value)
+def _check_mail_from(mail_from: str) -> None:
+    """AVVIK_MAIL_FROM must be an address (``Name <local@domain>`` or ``local@domain``)
+    whose domain has an IDNA form. A non-ASCII part before the @ needs a server that
+    offers SMTPUTF8: the worker asks the server at start (avvik/core/smtp.py)."""
+    _name, address = parseaddr(mail_from)
+    local, _at, domain = address.rpartition("@")
+    one_line = "\r" not in mail_from and "\n" not in mail_from
+    problem = "" if local and domain and one_line else "is not an address"
+    if not problem:
+        try:
+            domain.encode("idna")
+        except UnicodeError:
+            problem = "has a domain without an IDNA form"
+    if problem:
+        raise ConfigError(f"AVVIK_MAIL_FROM={mail_from!r} {problem}; write it as "
+                          "'Avvik <avvik@example.org>'")
 
 
 def _normalise_db_url(url: str | None) -> str:

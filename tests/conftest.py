@@ -20,6 +20,7 @@ from flask_sqlalchemy.session import Session
 from werkzeug.test import TestResponse
 
 from avvik.app import create_app
+from avvik.core import smtp
 from avvik.extensions import db
 from config import TestingConfig
 from tests.reports.world import World, build_world
@@ -142,6 +143,14 @@ def no_failed_attempts_counted(request: pytest.FixtureRequest) -> None:
     and so would its rate limits (in memory under TestingConfig) from test to test."""
     if "app" in request.fixturenames:
         request.getfixturevalue("app").extensions["avvik.limiter"].reset()
+
+
+@pytest.fixture(autouse=True)
+def kept_smtp_connection_closed() -> Iterator[None]:
+    """The process's kept SMTP connection (avvik/core/smtp.py) ends with the test that
+    opened it, as it ends with a worker process."""
+    yield
+    smtp.close()
 
 
 @pytest.fixture

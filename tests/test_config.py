@@ -19,6 +19,7 @@ ALL_REQUIRED = {f"AVVIK_{name}": "set" for name in config.ProductionConfig.REQUI
     "AVVIK_SECRET_KEY": "k" * 16 + "a-test-only-secret-value",
     "AVVIK_DATABASE_URL": "postgresql://db.example.org/avvik",
     "AVVIK_BASE_URL": "https://avvik.example.org",
+    "AVVIK_MAIL_FROM": "Avvik <avvik@example.org>",
     # Fixed, so that the parameter ids below are the same in every test process.
     "AVVIK_IDENTITY_KEY": base64.urlsafe_b64encode(b"test-only-identity-key-32-bytes!").decode(),
 }

@@ -19,13 +19,17 @@ from celery.signals import (
 )
 
 from avvik.app import create_app
-from avvik.core.smtp import close_sessions
+from avvik.core import smtp
+from avvik.core.mail import needs_smtputf8, sender_address
 from avvik.extensions import db
 from config import ConfigError
 
 try:
     flask_app = create_app()
-except ConfigError as error:
+    # A sender that needs SMTPUTF8 from a server without it could send nothing: said now.
+    smtp.check_smtputf8(flask_app.config,
+                        needs_smtputf8(sender_address(flask_app.config["MAIL_FROM"])))
+except (ConfigError, smtp.SmtpConfigurationError) as error:
     # One line naming the missing setting, no traceback (as `avvik` does).
     print(f"avvik worker: {error}", file=sys.stderr, flush=True)
     raise SystemExit(2) from None
@@ -77,6 +81,6 @@ def dispose_engine_after_fork(**_kwargs: Any) -> None:
 
 @worker_process_shutdown.connect
 @worker_shutdown.connect
-def close_smtp_connections(**_kwargs: Any) -> None:
-    """Say QUIT on the kept-open SMTP connections (pool process, or a solo worker)."""
-    close_sessions()
+def close_smtp_connection(**_kwargs: Any) -> None:
+    """Say QUIT on the process's kept SMTP connection (pool process, or a solo worker)."""
+    smtp.close()

@@ -11,7 +11,7 @@ from typing import Any
 from celery import shared_task
 
 from avvik.extensions import db
-from avvik.notifications.delivery import send_due_emails
+from avvik.notifications.delivery import send_email
 from avvik.notifications.services import fan_out
 from avvik.outbox.dispatch import resend_due
 from avvik.outbox.runner import run_outbox_message
@@ -49,9 +49,9 @@ notify_comment = _fan_out_task("mail.comment")
 
 @shared_task(name="mail.send")
 def send(outbox_id: int) -> str:
-    """Send this row's e-mail, and other due ones with it, and write each on its case's
-    timeline (avvik/notifications/delivery.py)."""
-    return send_due_emails(outbox_id)
+    """Send this row's e-mail and write it on its case's timeline
+    (avvik/notifications/delivery.py)."""
+    return send_email(outbox_id)
 
 
 @shared_task(name="outbox.resend")

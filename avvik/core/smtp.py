@@ -1,25 +1,31 @@
-"""Connections to the SMTP server of AVVIK_SMTP_*: TLS and login as configured, and one
-connection kept open per worker thread for the e-mails it sends one after another.
+"""The SMTP server of AVVIK_SMTP_*: TLS and login as configured, one connection kept open
+per process for the e-mails it sends one after another, and what a refusal means.
 
-Opening a connection (TCP, greeting, EHLO, perhaps TLS and AUTH) costs more than sending
-a short e-mail over it, and an escalation sweep queues thousands at once.
+A worker process sends one e-mail per task; opening a connection (TCP, EHLO, perhaps TLS
+and AUTH) for each would cost more than the e-mail. More e-mails at once come from more
+worker processes (Celery's ``--concurrency``), each with its own connection.
 """
 
 from __future__ import annotations
 
-import functools
+import logging
 import os
-import select
 import smtplib
 import ssl
-import threading
-import time
 from collections.abc import Mapping
+from email.message import EmailMessage
 from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class SmtpConfigurationError(RuntimeError):
+    """The configured server cannot send what AVVIK_MAIL_FROM needs."""
 
 
 def open_connection(config: Mapping[str, Any]) -> smtplib.SMTP:
-    """A connection to the configured server, with TLS and login done; the caller closes it.
+    """A connection to the configured server, with EHLO, TLS and login done; the caller
+    closes it.
 
     ``AVVIK_SMTP_TLS=starttls`` or ``ssl`` verifies the server's certificate against the
     system's trust store (``SSL_CERT_FILE`` points elsewhere); a server that offers no
@@ -38,57 +44,15 @@ def open_connection(config: Mapping[str, Any]) -> smtplib.SMTP:
             smtp.starttls(context=ssl.create_default_context())
         if config.get("SMTP_USERNAME"):
             smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        smtp.ehlo_or_helo_if_needed()
     except BaseException:
         smtp.close()
         raise
     return smtp
 
 
-#: ``smtplib.quoteaddr`` (an ``email.utils.parseaddr`` per call), remembered: a sweep
-#: sends from the same address to the same few hundred people over and over.
-_quoted = functools.lru_cache(maxsize=4096)(smtplib.quoteaddr)
-
-
-def send_one(smtp: smtplib.SMTP, sender: str, to: str, data: bytes) -> None:
-    """``smtp.sendmail(sender, [to], data)`` for ``data`` in wire format (CRLF line ends,
-    as ``avvik.core.mail.render_email`` writes it): the same commands, replies and
-    exceptions, without parsing both addresses anew and running a regular expression
-    over the whole message for every e-mail. Call after EHLO."""
-    options = f" size={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
-    smtp.putcmd("mail", f"FROM:{_quoted(sender)}{options}")
-    code, reply = smtp.getreply()
-    if code != 250:
-        _abandon(smtp, code)
-        raise smtplib.SMTPSenderRefused(code, reply, sender)
-    smtp.putcmd("rcpt", f"TO:{_quoted(to)}")
-    code, reply = smtp.getreply()
-    if code not in (250, 251):
-        _abandon(smtp, code)
-        raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
-    smtp.putcmd("data")
-    code, reply = smtp.getreply()
-    if code != 354:
-        raise smtplib.SMTPDataError(code, reply)
-    # Dot-stuffing as smtplib does it (a "." at the start of any line doubled).
-    stuffed = data.replace(b"\n.", b"\n..")
-    if stuffed.startswith(b"."):
-        stuffed = b"." + stuffed
-    if not stuffed.endswith(b"\r\n"):
-        stuffed += b"\r\n"
-    smtp.send(stuffed + b".\r\n")
-    code, reply = smtp.getreply()
-    if code != 250:
-        _abandon(smtp, code)
-        raise smtplib.SMTPDataError(code, reply)
-
-
-def _abandon(smtp: smtplib.SMTP, code: int) -> None:
-    # What sendmail does after a refusal: 421 means the server is closing; otherwise
-    # RSET, so that the connection is ready for the next e-mail.
-    if code == 421:
-        smtp.close()
-    else:
-        smtp._rset()
+#: This process's connection: (process id, the settings it was opened with, connection).
+_kept: tuple[int, tuple[Any, ...], smtplib.SMTP] | None = None
 
 
 def _settings(config: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -96,102 +60,85 @@ def _settings(config: Mapping[str, Any]) -> tuple[Any, ...]:
                                                "SMTP_TLS", "SMTP_USERNAME", "SMTP_PASSWORD"))
 
 
-#: A connection idle this long is replaced rather than trusted: a firewall may have
-#: dropped it without a word, and the first e-mail on it would wait for the timeout.
-IDLE_SECONDS = 60.0
+def send(config: Mapping[str, Any], message: EmailMessage) -> None:
+    """Send ``message`` (to its To, from its From) over this process's connection.
 
-
-class SmtpSession:
-    """One connection, opened on first use and reused for as long as the server keeps it.
-
-    Before each e-mail it checks, without a round trip, that the server has not closed the
-    connection or announced that it will (an idle timeout, a restart); if so, or if it has
-    been idle for ``IDLE_SECONDS``, it connects anew. A failure during an e-mail closes
-    the connection: the next e-mail connects again, and the one that failed is the
-    caller's to retry.
+    A kept connection the server has closed meanwhile (a restart, an idle timeout) is
+    replaced and the e-mail sent once more on the new one: the server had taken nothing
+    on it. Raises what ``smtplib.SMTP.send_message`` raises, or ``OSError``.
     """
-
-    def __init__(self) -> None:
-        self._smtp: smtplib.SMTP | None = None
-        self._settings: tuple[Any, ...] | None = None
-        self._pid = os.getpid()
-        self._used = 0.0
-
-    def send(self, config: Mapping[str, Any], sender: str, to: str, data: bytes) -> None:
-        """Send one e-mail; raises what ``smtplib.SMTP.sendmail`` raises, or ``OSError``."""
-        smtp = self._ready(config)
+    global _kept
+    settings = _settings(config)
+    for attempt in ("kept", "fresh"):
+        reused = _kept is not None and _kept[0] == os.getpid() and _kept[1] == settings
+        if not reused:
+            close()
+            _kept = (os.getpid(), settings, open_connection(config))
+        smtp = _kept[2]
         try:
-            send_one(smtp, sender, to, data)
-        except smtplib.SMTPRecipientsRefused:
-            raise  # smtplib has reset the transaction: the connection is good for the next
-        except BaseException:
-            self.close()
-            raise
-        finally:
-            self._used = time.monotonic()
-
-    def close(self) -> None:
-        """Say QUIT and close; quietly, as the server may be gone already."""
-        smtp, self._smtp = self._smtp, None
-        if smtp is None:
+            smtp.send_message(message)
             return
-        if self._pid != os.getpid():
-            return  # inherited through fork: the socket is the parent's, leave it alone
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            smtp.close()
-
-    def _ready(self, config: Mapping[str, Any]) -> smtplib.SMTP:
-        settings = _settings(config)
-        if self._pid != os.getpid():  # a forked child never shares its parent's socket
-            self._smtp, self._pid = None, os.getpid()
-        idle = time.monotonic() - self._used > IDLE_SECONDS
-        if self._smtp is not None and (settings != self._settings or idle
-                                       or not self._alive()):
-            self.close()
-        if self._smtp is None:
-            smtp = open_connection(config)
-            try:
-                smtp.ehlo_or_helo_if_needed()
-            except BaseException:
-                smtp.close()
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException):
+            # A refusal: smtplib has reset the transaction, or closed the connection
+            # after a 421, which the next e-mail notices.
+            if smtp.sock is None:
+                _kept = None
+            raise
+        except smtplib.SMTPServerDisconnected:
+            _kept = None
+            if not reused or attempt == "fresh":
                 raise
-            self._smtp, self._settings = smtp, settings
-        return self._smtp
-
-    def _alive(self) -> bool:
-        # An idle SMTP client is sent nothing, so a socket with something to read means the
-        # server closed it (EOF) or said "421 closing" - or, under TLS, sent a session
-        # ticket. A NOOP tells which, and costs a round trip only then.
-        smtp = self._smtp
-        if smtp is None or smtp.sock is None:
-            return False
-        try:
-            readable, _, _ = select.select([smtp.sock], [], [], 0)
-            return not readable or smtp.noop()[0] == 250
-        except (OSError, ValueError, smtplib.SMTPException):
-            return False
+        except BaseException:
+            close()
+            raise
 
 
-_local = threading.local()
-_sessions: list[SmtpSession] = []
-_sessions_lock = threading.Lock()
+def close() -> None:
+    """Say QUIT on this process's connection and forget it; quietly, as the server may
+    be gone already. A connection inherited through fork belongs to the parent: only
+    forgotten. Called when a worker process shuts down."""
+    global _kept
+    kept, _kept = _kept, None
+    if kept is None or kept[0] != os.getpid():
+        return
+    try:
+        kept[2].quit()
+    except (OSError, smtplib.SMTPException):
+        kept[2].close()
 
 
-def smtp_session() -> SmtpSession:
-    """This thread's kept-open connection (in a worker, the courier thread's)."""
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = _local.session = SmtpSession()
-        with _sessions_lock:
-            _sessions.append(session)
-    return session
+def refusal(error: BaseException) -> int | None:
+    """The SMTP code when ``error`` is a permanent refusal of the e-mail (a 5xx reply to
+    its sender, recipient or message: it will not pass by itself), else None. A 4xx, a
+    lost connection, a timeout pass, and are retried; so is a 5xx to the greeting, the
+    login or STARTTLS, which is the configuration's or the server's, not the e-mail's."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in error.recipients.values()]
+        return max(codes) if codes and all(code >= 500 for code in codes) else None
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError) \
+            and error.smtp_code >= 500:
+        return error.smtp_code
+    return None
 
 
-def close_sessions() -> None:
-    """Close every kept-open connection of this process (at worker shutdown)."""
-    with _sessions_lock:
-        sessions = list(_sessions)
-    for session in sessions:
-        session.close()
+def check_smtputf8(config: Mapping[str, Any], sender_needs_it: bool) -> None:
+    """At start: a sender address whose part before the @ is not ASCII needs a server
+    that offers SMTPUTF8; raise ``SmtpConfigurationError`` when the server says it does
+    not. A server that does not answer now is left for the e-mails to find."""
+    if not sender_needs_it:
+        return
+    try:
+        smtp = open_connection(config)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("mail: could not ask the SMTP server for SMTPUTF8: %s", error)
+        return
+    try:
+        offered = smtp.has_extn("smtputf8")
+    finally:
+        smtp.close()
+    if not offered:
+        raise SmtpConfigurationError(
+            f"AVVIK_MAIL_FROM={config['MAIL_FROM']!r} has a non-ASCII part before the @, "
+            f"which needs SMTPUTF8, and the SMTP server {config['SMTP_HOST']}:"
+            f"{config['SMTP_PORT']} does not offer it: use an ASCII address or a server "
+            "that offers SMTPUTF8")

@@ -1,36 +1,42 @@
-"""Sending queued e-mails, and writing each on its case's timeline.
+"""Sending one queued e-mail, and writing it on its case's timeline.
 
-A ``mail.send`` task sends its own e-mail and other due ones with it: a sweep queues
-thousands at once, and a Celery message, a claim and an SMTP connection per e-mail would
-cost ten times the sending. The e-mails go in groups: claimed together (avvik/outbox/
-runner.py), loaded in two queries and rendered, sent by the courier threads over kept-
-open SMTP connections (courier.py) while the next group is claimed and rendered here, then
-written on their timelines and marked done in the commit that claims the group after.
+A ``mail.send`` task claims its outbox row (a conditional UPDATE: a redelivered or resent
+message finds it taken or done), builds the e-mail, sends it over the worker process's
+SMTP connection (avvik/core/smtp.py) and records what happened:
+
+- sent: the row is done, the case's timeline says so;
+- refused for good (5xx): the row fails at once with the reason, the case shows it, the
+  coordinators are told, and /health counts it; an administrator re-queues it once the
+  address is mended;
+- deferred (4xx), the server away, a lost connection: the row is retried with back-off
+  (avvik/outbox/retry.py); once its tries count as failing, /health and the case say so.
+
+No transaction is open during the SMTP conversation: on SQLite every transaction holds
+the write lock, and a slow mail server must not keep clinicians from saving their cases.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections import Counter
+import smtplib
 from collections.abc import Iterable
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import Row, insert, select, text
 
 from avvik.catalog.models import Agreement, Category
-from avvik.core.mail import render_email
+from avvik.core import smtp
+from avvik.core.mail import AddressError, build_message, needs_smtputf8
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.notifications import recipients
-from avvik.notifications.courier import LATE, Flight, Mail, dispatch
 from avvik.notifications.services import queue_email
-from avvik.outbox.dispatch import publish, ring_committed
-from avvik.outbox.models import OutboxMessage
+from avvik.outbox.dispatch import ring_committed
 from avvik.outbox.retry import Failing
-from avvik.outbox.runner import Claimed, Failure, claim_batch, settle
+from avvik.outbox.runner import Claimed, claim_due, fail, finish
 from avvik.reports.events import record_event
 from avvik.reports.models import Report, ReportEvent
 from avvik.reports.services import mark_answer_delivered
@@ -39,26 +45,6 @@ from avvik.users.models import User
 log = logging.getLogger(__name__)
 
 TASK = "mail.send"
-#: E-mails claimed, sent and recorded together. A worker killed before the commit that
-#: records a group has that group, and the one after it, sent again once their claims'
-#: lease ends: at most twice this many e-mails arrive twice (with the same Message-ID).
-#: A group costs a commit and five statements whatever its size: at 20 e-mails those took
-#: a third of the worker's CPU time per e-mail (the escalation benchmark's sweep), at 50
-#: a sixth.
-GROUP_SIZE = 50
-#: The most e-mails one task sends; the rows' own messages carry on from there. Eight
-#: groups: the first group of a task is claimed and rendered, and its last one sent,
-#: with nothing alongside.
-BATCH_SIZE = 400
-#: A task takes no new e-mail after this long, so that a slow server keeps neither a claim
-#: near its lease (AVVIK_OUTBOX_LEASE_SECONDS) nor the task near its time limit.
-BUDGET_SECONDS = 20.0
-
-#: Per database, the highest outbox id up to which this process found every e-mail taken.
-#: A task whose own row was sent already (by another task's batch) looks for more from
-#: there, not from its own id: behind a sweep's thousands of messages, each of those
-#: would otherwise walk the same long run of rows just sent.
-_frontier: dict[str, int] = {}
 
 
 def case_facts(report_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -93,165 +79,130 @@ def email_context(facts: dict[str, Any] | None, extra: dict[str, Any]) -> dict[s
     return context
 
 
-def send_due_emails(first_id: int, *, now: datetime | None = None) -> str:
-    """Send the e-mail of outbox row ``first_id`` and other due ones, ``BATCH_SIZE`` at most.
-
-    Returns what happened, for the worker's log ("sent 10", "skipped" when the row was
-    taken already and nothing else is due).
-    """
-    deadline = time.monotonic() + BUDGET_SECONDS
-    claims = _Claims(first_id)
-    tally: Counter[str] = Counter()
-    flying: tuple[list[Mail], Flight] | None = None  # the group the couriers have
-    landed: list[Mail] = []  # sent (or not), to record in the next commit
-    untried: list[int] = []
-    stop = ""  # why no more groups go out: LATE, or the error of a server that is away
-    try:
-        while True:
-            moment = now or utcnow()
-            _record(landed, moment)
-            tally.update(mail.outcome for mail in landed)
-            untried += [mail.row.id for mail in landed if mail.outcome == "untried"]
-            room = BATCH_SIZE - tally.total() - (len(flying[0]) if flying else 0)
-            rows = claims.take(min(GROUP_SIZE, room), moment) if not stop and room > 0 else []
-            mails = _load(rows)
-            # One commit records the group sent and claims the next. It comes before the
-            # SMTP conversation: on SQLite every transaction holds the write lock, and a
-            # slow mail server must not keep clinicians from saving their cases meanwhile.
-            db.session.commit()
-            ring_committed()
-            for mail in mails:
-                _render(mail)
-            landed = []
-            if flying is not None:
-                landed, flight = flying
-                stop = stop or flight.outcome()
-                flying = None
-            if mails and not stop:
-                flying = (mails, dispatch(mails, current_app.config, deadline))
-            else:
-                for mail in mails:  # claimed while the group before failed or ran late
-                    if not mail.outcome:
-                        mail.outcome, mail.error = ("untried", "") if stop == LATE else (
-                            "retry", stop)
-                landed += mails
-            if not landed and flying is None:
-                break
-    finally:
-        if flying is not None:  # an error here: let the couriers finish before leaving
-            flying[1].wait()
-    if untried and current_app.config.get("OUTBOX_RING", True):
-        # Time was up with e-mails claimed: ring for them now rather than leave them to
-        # the resend sweep.
-        publish(untried[0], TASK)
-    return ", ".join(f"{outcome} {n}" for outcome, n in sorted(tally.items())) or "skipped"
-
-
-class _Claims:
-    """Where a task's claims walk: its own row, the rows after it, then further on."""
-
-    def __init__(self, first_id: int) -> None:
-        self.database = str(db.engine.url)
-        self.own: int | None = first_id
-        self.after = max(first_id, _frontier.get(self.database, 0))
-        self.exhausted = False
-
-    def take(self, size: int, now: datetime) -> list[Claimed]:
-        if self.exhausted:
-            return []
-        rows = claim_batch(TASK, size, now, own=self.own, after=self.after)
-        self.own = None
-        if rows:
-            self.after = rows[-1].id
-        else:
-            # Nothing due: the next task need not walk the rows up to the newest again
-            # (whatever is queued later has a higher id).
-            self.exhausted = True
-            self.after = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
-        _frontier[self.database] = max(_frontier.get(self.database, 0), self.after)
-        return rows
-
-
-def _load(rows: list[Claimed]) -> list[Mail]:
-    """The people and cases of a group, in two queries."""
-    if not rows:
-        return []
-    users = {user.id: user for user in db.session.execute(
+def send_email(outbox_id: int, *, now: datetime | None = None) -> str:
+    """Send the e-mail of outbox row ``outbox_id`` and record it. Returns what happened,
+    for the worker's log: "sent", "refused", "retry", "broken", "nothing" (no one to send
+    to), or "skipped" (taken or done already, or not yet due)."""
+    now = now or utcnow()
+    row = claim_due(outbox_id, TASK, now)
+    if row is None:
+        _commit()
+        return "skipped"
+    user = db.session.execute(
         select(User.id, User.email, User.full_name, User.locale, User.is_active)
-        .where(User.id.in_({row.payload["user_id"] for row in rows})))}
-    facts = case_facts(row.payload["report_id"] for row in rows
-                       if row.payload.get("report_id"))
-    return [Mail(row, users.get(row.payload["user_id"]),
-                  facts.get(row.payload.get("report_id"))) for row in rows]
-
-
-def _render(mail: Mail) -> None:
-    payload = mail.row.payload
-    if mail.user is None or not mail.user.is_active or not mail.user.email:
-        mail.outcome = "nothing"
-        return
+        .where(User.id == row.payload["user_id"])).first()
+    report_id = row.payload.get("report_id")
+    facts = case_facts([report_id]).get(report_id) if report_id else None
+    if user is None or not user.is_active or not user.email:
+        finish(row.id)
+        _commit()
+        return "nothing"
     try:
-        mail.outgoing = render_email(mail.user.email, payload["template"],
-                                     email_context(mail.facts, payload.get("extra", {})),
-                                     payload["message_id"], locale=mail.user.locale)
-    except Exception as error:  # one bad e-mail must not hold back the others
-        log.exception("outbox %s: the e-mail could not be rendered", mail.row.id)
-        mail.outcome, mail.error = "broken", f"{type(error).__name__}: {error}"
+        message = build_message(user.email, row.payload["template"],
+                                email_context(facts, row.payload.get("extra", {})),
+                                row.payload["message_id"], locale=user.locale)
+    except AddressError:  # will not change by itself: failed at once (no address kept)
+        _failed(row, user, facts, "the address cannot be written in an e-mail",
+                Failing.FINAL, now)
+        return "broken"
+    except Exception as error:  # ours or the data's: retried, then failed for good
+        log.exception("outbox %s: the e-mail could not be built", row.id)
+        _failed(row, user, facts, f"{type(error).__name__}: {error}", Failing.FAULT, now)
+        return "broken"
+    _commit()  # the claim holds; no transaction during the SMTP conversation
+    outcome = _send(message)
+    if outcome is None:
+        finish(row.id)
+        _timeline("email_sent", row, user, facts)
+        if (facts is not None and row.payload["template"] == "case_answered"
+                and user.id == facts["reporter_id"]):
+            mark_answer_delivered(db.session.get(Report, facts["id"]))
+        _commit()
+        return "sent"
+    code, error = outcome
+    if code:
+        _record_refusal(db.session.get(User, user.id), facts, row.payload, code)
+        _failed(row, user, facts, error, Failing.FINAL, now)
+        return "refused"
+    _failed(row, user, facts, error, Failing.OUTAGE, now)
+    return "retry"
 
 
-def _record(mails: list[Mail], now: datetime) -> None:
-    """Timeline lines for what was sent, refused or is late; every row's outcome (no
-    commit)."""
-    if not mails:
+def _commit() -> None:
+    """Commit, and publish what the transaction queued (a coordinator's e-mail).
+
+    On PostgreSQL without waiting for the disk (``synchronous_commit`` off for this
+    transaction; others see it at once as usual): a task commits twice per e-mail, and
+    waiting for the disk took half of a worker's time per e-mail (bench/escalation.py).
+    A database that crashes may lose the last fraction of a second of these commits;
+    the outbox then sends those e-mails again, with the same Message-ID, as it does
+    for a killed worker.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO off"))
+    db.session.commit()
+    ring_committed()
+
+
+def _send(message: EmailMessage) -> tuple[int, str] | None:
+    """None when the server took ``message``; else (the code of a permanent refusal, or
+    0 for what may pass, and the reason). The reason names no one and no case."""
+    try:
+        smtp.send(current_app.config, message)
+    except (OSError, smtplib.SMTPException) as error:
+        code = smtp.refusal(error)
+        if code:
+            return code, f"{_refused_what(error)} refused ({code})"
+        if isinstance(error, smtplib.SMTPNotSupportedError) and needs_smtputf8(message):
+            return 555, "the address needs SMTPUTF8, which the mail server does not offer"
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            codes = sorted({c for c, _reply in error.recipients.values()})
+            return 0, f"recipient deferred ({', '.join(map(str, codes))})"
+        if isinstance(error, smtplib.SMTPResponseException):
+            return 0, f"SMTP unavailable: the server answered {error.smtp_code}"
+        return 0, f"SMTP unavailable: {type(error).__name__}: {error}"
+    return None
+
+
+def _refused_what(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "recipient"
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return "sender"
+    return "message"
+
+
+def _failed(row: Claimed, user: Row[Any], facts: dict[str, Any] | None, error: str,
+            kind: Failing, now: datetime) -> None:
+    """Record a failed try; the case is told once that its e-mail is late, when the
+    row's tries begin to count as failing ("email_sent" follows when it goes out)."""
+    if fail(row, error, kind, now) and kind != Failing.FINAL:
+        _timeline("email_delayed", row, user, facts)
+    _commit()
+
+
+def _timeline(kind: str, row: Claimed, user: Row[Any], facts: dict[str, Any] | None) -> None:
+    """A line on the case's timeline about this e-mail (none without a case)."""
+    if facts is None:
         return
-    _timeline("email_sent", [mail for mail in mails if mail.outcome == "sent"])
-    for mail in mails:
-        if (mail.outcome == "sent" and mail.facts is not None
-                and mail.row.payload["template"] == "case_answered"
-                and mail.user.id == mail.facts["reporter_id"]):
-            mark_answer_delivered(db.session.get(Report, mail.facts["id"]))
-        elif mail.outcome == "refused":
-            report = db.session.get(Report, mail.facts["id"]) if mail.facts else None
-            _record_refusal(db.session.get(User, mail.user.id), report, mail.row.payload,
-                            mail.code)
-    alarmed = {row.id for row in settle(
-        [mail.row.id for mail in mails if mail.outcome in ("sent", "nothing")],
-        [_failure(mail) for mail in mails if mail.outcome in ("retry", "broken", "refused")],
-        [mail.row for mail in mails if mail.outcome == "untried"], now)}
-    # The case is told once that an e-mail about it is late: when its tries began to
-    # count as failing; "email_sent" follows when it goes out.
-    _timeline("email_delayed", [mail for mail in mails if mail.row.id in alarmed])
-    db.session.flush()
+    db.session.execute(insert(ReportEvent.__table__), [{
+        "report_id": facts["id"], "actor_id": None, "kind": kind, "text": "",
+        "created_at": utcnow(),
+        "data": {"template": row.payload["template"], "user_id": user.id,
+                 "recipient": user.full_name}}])
 
 
-def _timeline(kind: str, mails: list[Mail]) -> None:
-    """One line per e-mail on its case's timeline, in one statement."""
-    moment = utcnow()
-    events = [{"report_id": mail.facts["id"], "actor_id": None, "kind": kind, "text": "",
-               "created_at": moment,
-               "data": {"template": mail.row.payload["template"], "user_id": mail.user.id,
-                        "recipient": mail.user.full_name}}
-              for mail in mails if mail.facts is not None and mail.user is not None]
-    if events:
-        db.session.execute(insert(ReportEvent.__table__), events)
-
-
-def _failure(mail: Mail) -> Failure:
-    if mail.outcome == "refused":
-        return Failure(mail.row, f"recipient refused ({mail.code})", Failing.FINAL)
-    kind = Failing.FAULT if mail.outcome == "broken" else Failing.OUTAGE
-    return Failure(mail.row, mail.error, kind)
-
-
-def _record_refusal(user: User, report: Report | None, payload: dict[str, Any],
+def _record_refusal(user: User, facts: dict[str, Any] | None, payload: dict[str, Any],
                     code: int) -> None:
-    """A refused address is written down and the coordinators are told. The row fails
-    (``_failure``) for an administrator to re-queue once the address is mended."""
-    organization_ids = {m.unit.organization_id for m in user.memberships}
+    """A refused e-mail is written on the case and the coordinators are told; the row
+    fails for an administrator to re-queue once the address is mended."""
+    report = db.session.get(Report, facts["id"]) if facts else None
     if report is not None:
         record_event(report, "email_failed", None, template=payload["template"],
                      user_id=user.id, recipient=user.full_name, smtp_code=code)
-    for organization_id in sorted(organization_ids):
+    if payload["template"] == "delivery_failed":
+        return  # a coordinator's own address refused: told on the case and /outbox/
+    for organization_id in sorted({m.unit.organization_id for m in user.memberships}):
         for coordinator in recipients.coordinators(organization_id):
             if coordinator.id != user.id:
                 queue_email(coordinator, "delivery_failed",

@@ -32,14 +32,6 @@ COMMITTED_KEY = "avvik_outbox_committed"
 BROKER_KEY = "avvik_outbox_broker"
 
 
-#: Tasks whose worker carries on from its own row to the due rows after it (the mail
-#: worker claims up to 400 per task: avvik.notifications.delivery.BATCH_SIZE), with how
-#: many consecutive rows one message stands for: at most half its reach, so that a task
-#: that meets other due rows on its way still takes every row of its group; a row it
-#: leaves is published again by ``resend_due`` after the redelivery time.
-CARRY_ON = {"mail.send": 100}
-
-
 #: Publishing gives up at once when the broker is away - no rounds of reconnecting (Kombu
 #: spends about six seconds on them even with retry=False), a short connect timeout - so
 #: that a request never waits for it; the row stays in the outbox for ``resend_due``.
@@ -106,33 +98,16 @@ def _timed_out(error: Exception) -> bool:
 
 
 def publish_all(messages: Iterable[tuple[int, str]]) -> list[int]:
-    """Send each (outbox id, task name) to the broker in order; returns the ids sent
-    (those a message stands for: see ``CARRY_ON``).
+    """Send each (outbox id, task name) to the broker in order; returns the ids sent.
 
     The first failure ends the batch: the broker is away, and the rest would only wait
     for it too.
     """
-    groups = _grouped(messages)
-    if not groups:
+    messages = list(messages)
+    if not messages:
         return []
     broker = current_app.extensions.setdefault(BROKER_KEY, KeptConnection())
-    heads = broker.publish(current_app.extensions["celery"],
-                           [(ids[0], task) for task, ids in groups])
-    return [i for _task, ids in groups[:len(heads)] for i in ids]
-
-
-def _grouped(messages: Iterable[tuple[int, str]]) -> list[tuple[str, list[int]]]:
-    """(task, ids) per message to send: one id each, except consecutive rows of a
-    ``CARRY_ON`` task, which one message (their first id) stands for. A sweep's 10,000
-    e-mails are 100 messages instead of 10,000 that would find their rows taken."""
-    groups: list[tuple[str, list[int]]] = []
-    for message_id, task in messages:
-        span = CARRY_ON.get(task, 1)
-        if groups and groups[-1][0] == task and len(groups[-1][1]) < span:
-            groups[-1][1].append(message_id)
-        else:
-            groups.append((task, [message_id]))
-    return groups
+    return broker.publish(current_app.extensions["celery"], messages)
 
 
 def publish(message_id: int, task: str) -> bool:

@@ -6,20 +6,19 @@ finds nothing to claim and returns. Success marks the row done in the same trans
 as the work; failure puts it back with a back-off, or fails it for good when it will
 not pass by itself (avvik/outbox/retry.py).
 
-Work that is cheap per row and costly per task (e-mail) is claimed in batches instead:
-``claim_batch`` takes the task's own row and other due rows of the same task at once,
-``settle`` records what became of each.
+Work that records its own outcome (an e-mail: its timeline line, a refusal) claims with
+``claim_due`` and records with ``finish`` or ``fail``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, update
 
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
@@ -87,7 +86,7 @@ def _failed(message_id: int, error: str, kind: Failing, now: datetime) -> str:
 
 
 class Claimed(NamedTuple):
-    """A row taken by ``claim_batch``: its id, attempts so far (this one included), payload,
+    """A row taken by ``claim_due``: its id, attempts so far (this one included), payload,
     and whether it counted as failing already."""
 
     id: int
@@ -96,87 +95,41 @@ class Claimed(NamedTuple):
     alarmed: bool = False
 
 
-def claim_batch(task: str, size: int, now: datetime, *, own: int | None = None,
-                after: int = 0) -> list[Claimed]:
-    """Claim up to ``size`` rows of ``task``, sorted by id, in the caller's transaction (it
-    commits; the claims hold from then on).
+def claim_due(message_id: int, task: str, now: datetime) -> Claimed | None:
+    """Claim row ``message_id`` of ``task`` if it is due, in the caller's transaction (it
+    commits; the claim holds from then on). Due: pending and its time come, or claimed
+    by a worker whose lease has expired (a killed worker's row comes back this way).
 
-    Row ``own`` (the task's own, if given) is claimed as ``claim`` does, once it is due;
-    the others are the first due rows after it - rows queued together lie together - or,
-    when it was not to be had, after id ``after``. Due rows are pending ones whose time
-    has come and claimed ones whose lease has expired: a worker killed while it held a
-    batch had them all, and one message for the first brings back every one.
-    Each row's own message, when it comes, finds it taken and returns. PostgreSQL
-    skips rows that another worker is claiming this instant (``SKIP LOCKED``); SQLite
-    has one writer at a time.
+    For work that records its own outcome (``finish``, ``fail``) rather than leaving it
+    to ``run_outbox_message``.
     """
     table = OutboxMessage.__table__
     expired = now - timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
-    taking = {"state": OutboxState.PROCESSING, "claimed_at": now,
-              "attempts": next_attempt(table.c.attempts)}
-    returning = (table.c.id, table.c.attempts, table.c.payload, table.c.alarmed_at)
-    rows: list[Any] = []
-    if own is not None:
-        rows += db.session.execute(
-            update(table).where(table.c.id == own, table.c.task == task,
-                                or_((table.c.state == OutboxState.PENDING)
-                                    & (table.c.available_at <= now),
-                                    (table.c.state == OutboxState.PROCESSING)
-                                    & (table.c.claimed_at < expired)))
-            .values(taking).returning(*returning)).all()
-        if rows:
-            after = own
-    if size > len(rows):
-        # Walked in primary-key order from ``after``: ``state || ''`` keeps the planner off
-        # the state index, which it favours while its statistics predate a sweep's
-        # thousands of new rows, and which then reads and sorts every pending row.
-        state = table.c.state + ""
-        near = (select(table.c.id)
-                .where(table.c.id > after, table.c.task == task,
-                       or_((state == OutboxState.PENDING.value)
-                           & (table.c.available_at <= now),
-                           (state == OutboxState.PROCESSING.value)
-                           & (table.c.claimed_at < expired)))
-                .order_by(table.c.id).limit(size - len(rows))
-                .with_for_update(skip_locked=True).cte("near"))
-        rows += db.session.execute(
-            update(table).where(table.c.id.in_(select(near.c.id)))
-            .values(taking).returning(*returning)).all()
-    return sorted((Claimed(row.id, row.attempts, dict(row.payload), row.alarmed_at is not None)
-                   for row in rows), key=lambda row: row.id)
+    row = db.session.execute(
+        update(table).where(table.c.id == message_id, table.c.task == task,
+                            or_((table.c.state == OutboxState.PENDING)
+                                & (table.c.available_at <= now),
+                                (table.c.state == OutboxState.PROCESSING)
+                                & (table.c.claimed_at < expired)))
+        .values(state=OutboxState.PROCESSING, claimed_at=now,
+                attempts=next_attempt(table.c.attempts))
+        .returning(table.c.id, table.c.attempts, table.c.payload, table.c.alarmed_at)).first()
+    if row is None:
+        return None
+    return Claimed(row.id, row.attempts, dict(row.payload), row.alarmed_at is not None)
 
 
-class Failure(NamedTuple):
-    """A claimed row whose try failed: the error, and what kind of failure it was."""
-
-    row: Claimed
-    error: str
-    kind: Failing = Failing.OUTAGE
+def finish(message_id: int) -> None:
+    """Mark a claimed row done, in the caller's transaction."""
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+        state=OutboxState.DONE, done_at=utcnow(), last_error=None))
 
 
-def settle(done: Iterable[int], failures: Iterable[Failure], untried: Iterable[Claimed],
-           now: datetime) -> list[Claimed]:
-    """Record the outcome of claimed rows, in the caller's transaction (it commits).
-
-    ``done`` rows are finished; ``failures`` are retried with back-off, or failed for
-    good, as ``run_outbox_message`` does; ``untried`` rows go back as they were before
-    the claim, due at once, for another task to take. Returns the rows that began to
-    count as failing with this try.
-    """
-    table = OutboxMessage.__table__
-    done = list(done)
-    if done:
-        db.session.execute(update(table).where(table.c.id.in_(done)).values(
-            state=OutboxState.DONE, done_at=utcnow(), last_error=None))
-    alarmed = []
-    for row, error, kind in failures:
-        values = after_failure(row.attempts, row.alarmed, kind, error, now)
-        db.session.execute(update(table).where(table.c.id == row.id).values(values))
-        if "alarmed_at" in values:
-            alarmed.append(row)
-    untried_ids = [row.id for row in untried]
-    if untried_ids:
-        db.session.execute(update(table).where(table.c.id.in_(untried_ids)).values(
-            state=OutboxState.PENDING, available_at=now, dispatched_at=None,
-            attempts=table.c.attempts - 1))
-    return alarmed
+def fail(row: Claimed, error: str, kind: Failing, now: datetime) -> bool:
+    """Record a failed try of a claimed row, in the caller's transaction: retried with
+    back-off, or failed for good (``after_failure``). True when the row began to count as
+    failing with this try."""
+    values = after_failure(row.attempts, row.alarmed, kind, error, now)
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
+                       .values(values))
+    return "alarmed_at" in values

@@ -22,8 +22,8 @@ from cryptography.x509.oid import NameOID
 from flask import Flask
 
 import config
-from avvik.core.mail import build_message, render_email, send_message
-from avvik.core.smtp import SmtpSession
+from avvik.core import smtp
+from avvik.core.mail import build_message, send_message
 from tests.services import free_port
 from tests.tasks.processes import CollectingHandler
 
@@ -128,12 +128,11 @@ def test_mail_goes_out_over_tls_after_logging_in(app: Flask, relay: Relay) -> No
 
 
 def test_a_kept_connection_logs_in_once_for_many_emails(app: Flask, relay: Relay) -> None:
-    session = SmtpSession()
     with app.app_context():
         for n in range(3):
-            outgoing = render_email(f"p{n}@example.org", "test", {"to": "x"}, f"<t.{n}@a>")
-            session.send(app.config, outgoing.sender, outgoing.to, outgoing.data)
-    session.close()
+            smtp.send(app.config, build_message(f"p{n}@example.org", "test", {"to": "x"},
+                                                f"<t.{n}@a>"))
+    smtp.close()
 
     assert relay.logins.tried == [(USER, True)]
     assert len(relay.handler.messages) == 3
@@ -184,19 +183,19 @@ def test_smtp_settings_are_optional_and_checked(monkeypatch: pytest.MonkeyPatch)
         config.load_config("development")
 
 
-def test_a_mail_worker_sends_over_two_connections_unless_told_otherwise(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("AVVIK_SMTP_CONNECTIONS", raising=False)
-    assert config.load_config("development").SMTP_CONNECTIONS == 2
+def test_the_sender_address_is_checked_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    for accepted in ("Avvik <avvik@bærum.kommune.no>", "avvik@example.org",
+                     '"Avvik, Bærum" <åse@bærum.kommune.no>'):
+        monkeypatch.setenv("AVVIK_MAIL_FROM", accepted)
+        loaded = config.load_config("development")
+        assert accepted == loaded.MAIL_FROM
 
-    monkeypatch.setenv("AVVIK_SMTP_CONNECTIONS", " 1 ")
-    assert config.load_config("development").SMTP_CONNECTIONS == 1
-
-    for wrong in ("0", "9", "two", "-1", "1.5"):
-        monkeypatch.setenv("AVVIK_SMTP_CONNECTIONS", wrong)
-        with pytest.raises(config.ConfigError,
-                           match=f"AVVIK_SMTP_CONNECTIONS='{wrong}' must be a whole number "
-                                 "from 1 to 8"):
+    for wrong, problem in (("Avvik", "is not an address"),
+                           ("Avvik <avvik@example.org>\r\nBcc: x@example.org",
+                            "is not an address"),
+                           ("avvik@" + "x" * 70 + ".no", "has a domain without an IDNA form")):
+        monkeypatch.setenv("AVVIK_MAIL_FROM", wrong)
+        with pytest.raises(config.ConfigError, match=f"AVVIK_MAIL_FROM=.* {problem}"):
             config.load_config("development")
 
 
@@ -208,3 +207,24 @@ def test_the_relay_fixture_really_wants_tls_and_a_login(certificate: Certificate
     finally:
         controller.stop()
     assert code == 530  # "Must issue a STARTTLS command first"
+
+
+@pytest.mark.parametrize(("error", "code"), [
+    (smtplib.SMTPDataError(554, b"refused"), 554),
+    (smtplib.SMTPSenderRefused(553, b"not from you", "a@example.org"), 553),
+    (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no"),
+                                    "b@example.org": (551, b"no")}), 551),
+    # Passes by itself, or is the server's or the configuration's, not the e-mail's.
+    (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no"),
+                                    "b@example.org": (450, b"later")}), None),
+    (smtplib.SMTPDataError(451, b"later"), None),
+    (smtplib.SMTPDataError(421, b"closing"), None),
+    (smtplib.SMTPHeloError(554, b"go away"), None),
+    (smtplib.SMTPAuthenticationError(535, b"wrong"), None),
+    (smtplib.SMTPServerDisconnected("gone"), None),
+    (ConnectionRefusedError(), None),
+    (TimeoutError(), None),
+])
+def test_only_a_5xx_to_the_mail_itself_is_a_permanent_refusal(error: BaseException,
+                                                               code: int | None) -> None:
+    assert smtp.refusal(error) == code

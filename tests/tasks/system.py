@@ -116,16 +116,20 @@ def build_cast() -> Cast:
 
 
 class Worker:
-    """A real Celery worker subprocess (prefork, one child) in a process group of its own."""
+    """A real Celery worker subprocess (prefork, ``concurrency`` children) in a process
+    group of its own."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, *, beat: bool = False) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, *, beat: bool = False,
+                 concurrency: int = 1) -> None:
         self.env, self.log_path, self.beat = env, log_path, beat
+        self.concurrency = concurrency
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Worker:
         queue = self.env["AVVIK_CELERY_QUEUE"]
         argv = [sys.executable, "-m", "celery", "-A", "workers.app", "worker",
-                "--concurrency", "1", "-Q", queue, "-n", f"{uuid.uuid4().hex[:8]}@%h",
+                "--concurrency", str(self.concurrency), "-Q", queue,
+                "-n", f"{uuid.uuid4().hex[:8]}@%h",
                 "--loglevel", "info", "--without-mingle", "--without-gossip",
                 "--without-heartbeat"]
         if self.beat:
@@ -166,9 +170,10 @@ class System:
     workers: list[Worker] = field(default_factory=list)
 
     # --- processes --------------------------------------------------------------------
-    def start_worker(self, *, beat: bool = False) -> Worker:
+    def start_worker(self, *, beat: bool = False, concurrency: int = 1) -> Worker:
         number = len(self.workers) + 1
-        worker = Worker(self.env, self.tmp / f"worker-{number}.log", beat=beat)
+        worker = Worker(self.env, self.tmp / f"worker-{number}.log", beat=beat,
+                        concurrency=concurrency)
         self.workers.append(worker)
         return worker.start()
 

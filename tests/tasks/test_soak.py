@@ -32,7 +32,6 @@ from sqlalchemy import select
 import config
 from avvik.app import create_app
 from avvik.extensions import db
-from avvik.notifications.delivery import GROUP_SIZE
 from avvik.notifications.recipients import responsible_people
 from avvik.reports.models import Report, ReportStatus
 from avvik.serving.children import worker_argv
@@ -52,15 +51,15 @@ from tests.tasks.soak_load import Load
 SOAK_SECONDS = float(os.environ.get("AVVIK_SOAK_SECONDS") or 120)
 #: The work of the killed worker is taken up again once its claim's lease ends, or, for a
 #: message it had received but not begun, once the redelivery time has passed: both
-#: shorter than the defaults, so that they pass within the soak, yet well above a mail
-#: task's budget (avvik/notifications/delivery.py).
+#: shorter than the defaults, so that they pass within the soak, yet well above the
+#: longest a mail task waits for the SMTP server (its timeout).
 RECOVERY_SECONDS = 60
 #: After the last filing, every routing e-mail must arrive within this wait.
 DRAIN_SECONDS = RECOVERY_SECONDS + 180
-#: A killed worker's pool processes each have at most two groups of e-mails claimed and
-#: not yet recorded (avvik/notifications/delivery.py): those may come twice.
+#: A killed worker's pool processes each have at most one e-mail claimed and not yet
+#: recorded (avvik/notifications/delivery.py): those may come twice.
 CONCURRENCY = int(worker_argv()[worker_argv().index("--concurrency") + 1])
-IN_FLIGHT_AT_MOST = CONCURRENCY * 2 * GROUP_SIZE
+IN_FLIGHT_AT_MOST = CONCURRENCY
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(SOAK_SECONDS + 900)]
 

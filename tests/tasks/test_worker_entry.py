@@ -35,3 +35,33 @@ def test_worker_entry_registers_tasks_and_schedule(tmp_path: Path) -> None:
     assert found["heartbeat"] == {"task": "core.heartbeat", "schedule": 30.0}
     assert found["schedule_file"] == str(tmp_path / "celerybeat-schedule")
     assert found["is_flask_apps_celery"] is True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("smtputf8", [False, True])
+def test_a_sender_that_needs_smtputf8_stops_the_worker_at_start_unless_offered(
+        tmp_path: Path, smtputf8: bool) -> None:
+    from aiosmtpd.controller import Controller
+
+    from tests.services import free_port
+    from tests.tasks.processes import CollectingHandler
+
+    server = Controller(CollectingHandler(), hostname="127.0.0.1", port=free_port(),
+                        ready_timeout=30, enable_SMTPUTF8=smtputf8)
+    server.start()
+    try:
+        env = clean_environment(AVVIK_ENV="development", AVVIK_INSTANCE_DIR=str(tmp_path),
+                                AVVIK_SMTP_HOST="127.0.0.1", AVVIK_SMTP_PORT=str(server.port),
+                                AVVIK_MAIL_FROM="Avvik <åse@bærum.kommune.no>")
+        done = subprocess.run([sys.executable, "-c", "import workers.app"], env=env,
+                              capture_output=True, text=True, timeout=60)
+    finally:
+        server.stop()
+
+    if smtputf8:
+        assert done.returncode == 0, done.stderr
+    else:
+        assert done.returncode == 2
+        assert done.stderr.strip().splitlines()[-1].startswith(
+            "avvik worker: AVVIK_MAIL_FROM='Avvik <åse@bærum.kommune.no>' has a non-ASCII "
+            "part before the @, which needs SMTPUTF8")
