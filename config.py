@@ -131,7 +131,7 @@ class Config:
         self.OUTBOX_ALARM_ATTEMPTS = int(env("OUTBOX_ALARM_ATTEMPTS", "8") or 8)
         self.OUTBOX_ALARM_AGE_SECONDS = float(env("OUTBOX_ALARM_AGE_SECONDS", "900") or 900)
         #: Publish outbox rows to the broker right after each commit (tests turn it off).
-        self.OUTBOX_RING = True
+        self.OUTBOX_PUBLISH = True
         self.CELERY = self._celery_settings()
         self._logs_and_metrics()
         self._single_sign_on()
@@ -275,8 +275,8 @@ class TestingConfig(Config):
         self.PASSWORD_HASH_TIME_COST = 1
         self.PASSWORD_HASH_MEMORY_COST = 1024
         # Unit tests run no worker; the worker tests turn it back on (here, or in the
-        # worker processes they start, with AVVIK_OUTBOX_RING=on).
-        self.OUTBOX_RING = env("OUTBOX_RING") == "on"
+        # worker processes they start, with AVVIK_OUTBOX_PUBLISH=on).
+        self.OUTBOX_PUBLISH = env("OUTBOX_PUBLISH") == "on"
         # Assertions read English messages; tests/core/test_i18n.py proves the bokmål
         # default with the production setting.
         self.BABEL_DEFAULT_LOCALE = "en"

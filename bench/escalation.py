@@ -23,7 +23,7 @@ from avvik.core.timeutil import utcnow
 from avvik.escalation.services import sweep
 from avvik.extensions import db
 from avvik.notifications.delivery import case_facts, email_context
-from avvik.outbox.dispatch import publish_all, ring_committed
+from avvik.outbox.dispatch import publish_all, publish_committed
 from avvik.outbox.models import OutboxMessage
 from avvik.users.models import User
 from bench.env import World
@@ -87,7 +87,7 @@ def timed_sweep() -> dict[str, Any]:
     seconds = time.perf_counter() - started
     after = db.session.scalar(select(func.count()).select_from(OutboxMessage))
     started = time.perf_counter()
-    ring_committed()  # publish the e-mails, as the sweep task does after its commit
+    publish_committed()  # publish the e-mails, as the sweep task does after its commit
     published = time.perf_counter() - started
     return {"sweep_s": round(seconds, 3), "escalations": len(steps),
             "outbox_rows": after - before, "publish_s": round(published, 3)}

@@ -7,7 +7,7 @@ from celery import shared_task
 from avvik.escalation.digest import queue_weekly_digests
 from avvik.escalation.services import sweep as escalation_sweep
 from avvik.extensions import db
-from avvik.outbox.dispatch import ring_committed
+from avvik.outbox.dispatch import publish_committed
 from avvik.reports.vault import delete_expired_identities
 
 
@@ -16,7 +16,7 @@ def sweep() -> int:
     """Reminders and escalations due now; each step is claimed once (conditional update)."""
     steps = escalation_sweep()
     db.session.commit()
-    ring_committed()
+    publish_committed()
     return len(steps)
 
 
@@ -25,7 +25,7 @@ def weekly_digest() -> int:
     """One digest per leader per ISO week (the outbox dedup key makes repeats no-ops)."""
     queued = queue_weekly_digests()
     db.session.commit()
-    ring_committed()
+    publish_committed()
     return queued
 
 

@@ -9,7 +9,7 @@ import click
 from avvik.core.timeutil import utcnow
 from avvik.escalation.services import sweep
 from avvik.extensions import db
-from avvik.outbox.dispatch import ring_committed
+from avvik.outbox.dispatch import publish_committed
 
 
 def _parse_moment(value: str | None) -> datetime:
@@ -34,7 +34,7 @@ def escalate_command(now_text: str | None, dry_run: bool) -> None:
     steps = sweep(now, dry_run=dry_run)
     if not dry_run:
         db.session.commit()
-        ring_committed()
+        publish_committed()
     verb = "would" if dry_run else "did"
     for step in steps:
         what = "reminder" if step.kind == "reminder" else f"escalation to level {step.level}"

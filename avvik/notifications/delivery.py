@@ -34,7 +34,7 @@ from avvik.core.timeutil import utcnow
 from avvik.extensions import db
 from avvik.notifications import recipients
 from avvik.notifications.services import queue_email
-from avvik.outbox.dispatch import ring_committed
+from avvik.outbox.dispatch import publish_committed
 from avvik.outbox.retry import Failing
 from avvik.outbox.runner import Claimed, claim_due, fail, finish
 from avvik.reports.events import record_event
@@ -141,7 +141,7 @@ def _commit() -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL synchronous_commit TO off"))
     db.session.commit()
-    ring_committed()
+    publish_committed()
 
 
 def _send(message: EmailMessage) -> tuple[int, str] | None:

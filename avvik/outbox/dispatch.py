@@ -196,12 +196,12 @@ def init_outbox_dispatch(app: Flask) -> None:
     app.extensions[BROKER_KEY] = KeptConnection()
 
     @app.after_request
-    def _ring(response: Response) -> Response:
-        ring_committed()
+    def _publish_after_request(response: Response) -> Response:
+        publish_committed()
         return response
 
 
-def ring_committed() -> None:
+def publish_committed() -> None:
     """Publish the outbox rows committed by this session so far (call after commit).
 
     A row written with its ``dispatched_at`` stamped (in a request) needs no write before
@@ -209,7 +209,7 @@ def ring_committed() -> None:
     is not published loses its stamp, so that the sweep sends it at its next round.
     """
     committed = db.session.info.pop(COMMITTED_KEY, None)
-    if not committed or not current_app.config.get("OUTBOX_RING", True):
+    if not committed or not current_app.config.get("OUTBOX_PUBLISH", True):
         return
     _stamp_and_publish([(i, task) for i, task, stamped in committed if not stamped],
                        [(i, task) for i, task, stamped in committed if stamped], utcnow())

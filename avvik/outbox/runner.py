@@ -22,7 +22,7 @@ from sqlalchemy import or_, update
 
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
-from avvik.outbox.dispatch import ring_committed
+from avvik.outbox.dispatch import publish_committed
 from avvik.outbox.models import OutboxMessage, OutboxState
 from avvik.outbox.retry import (
     Failing,
@@ -71,7 +71,7 @@ def run_outbox_message(message_id: int, handler: Callable[[dict[str, Any]], None
     message.done_at = utcnow()
     message.last_error = None
     db.session.commit()
-    ring_committed()
+    publish_committed()
     return "done"
 
 

@@ -64,23 +64,23 @@ _INSERT_UNLESS_QUEUED = _insert_unless_queued()
 
 
 def _ring_stamp(now: datetime) -> datetime | None:
-    """``dispatched_at`` for a row written now: ``now`` where the ring is certain to
+    """``dispatched_at`` for a row written now: ``now`` where the publishing is certain to
     publish it right after the commit, else None (the sweep sends it).
 
     In a request the app's ``after_request`` rings (see dispatch); stamping the row in
-    the same INSERT spares an UPDATE and a commit after every request. The ring clears
+    the same INSERT spares an UPDATE and a commit after every request. The publishing clears
     the stamp of what it could not publish, so the sweep sends that at its next round;
-    only a process killed between commit and ring leaves a stamp, and the sweep then
+    only a process killed between commit and publishing leaves a stamp, and the sweep then
     sends the row once ``OUTBOX_REDELIVERY_SECONDS`` have passed, as for a message
     the broker lost.
     """
-    if has_request_context() and current_app.config.get("OUTBOX_RING", True):
+    if has_request_context() and current_app.config.get("OUTBOX_PUBLISH", True):
         return now
     return None
 
 
 def _remember_new(messages: list[tuple[int, str]], *, stamped: bool) -> None:
-    # (id, task, stamped): all the ring needs, so it reads nothing back after the commit.
+    # (id, task, stamped): all the publishing needs, so it reads nothing back after the commit.
     db.session.info.setdefault(NEW_MESSAGES_KEY, []).extend(
         (message_id, task, stamped) for message_id, task in messages)
 

@@ -40,20 +40,20 @@ def test_the_returned_row_is_the_stored_one(db_session):
 def test_outside_a_request_a_row_is_not_stamped_as_dispatched(app, db_session):
     # No after_request follows here (a worker, a command): the ring writes dispatched_at
     # once it has published, or the sweep sends the row.
-    app.config["OUTBOX_RING"] = True
+    app.config["OUTBOX_PUBLISH"] = True
     try:
         message = enqueue("reports.route", {"report_id": 9})
     finally:
-        app.config["OUTBOX_RING"] = False
+        app.config["OUTBOX_PUBLISH"] = False
     assert message.dispatched_at is None
 
 
 def test_in_a_request_with_the_ring_on_a_row_is_stamped_when_written(app, db_session):
-    app.config["OUTBOX_RING"] = True
+    app.config["OUTBOX_PUBLISH"] = True
     try:
         with app.test_request_context():
             message = enqueue("reports.route", {"report_id": 9})
     finally:
-        app.config["OUTBOX_RING"] = False
+        app.config["OUTBOX_PUBLISH"] = False
     assert message.dispatched_at is not None
     assert db.session.info[NEW_MESSAGES_KEY] == [(message.id, "reports.route", True)]

@@ -1,7 +1,7 @@
 """A whole Avvik system for the worker tests: database, Redis, Celery worker, SMTP server.
 
 The test process plays the web side: it files cases through the services (or the API)
-and commits, and OUTBOX_RING publishes the outbox rows to a real Celery worker
+and commits, and OUTBOX_PUBLISH publishes the outbox rows to a real Celery worker
 subprocess listening on a queue of its own, which routes the case and sends e-mail to a
 real SMTP server (aiosmtpd) in this process. Each test gets a fresh database, SQLite or
 PostgreSQL, shared by this process, the worker and any ``avvik`` command it runs.
@@ -30,7 +30,7 @@ import config
 from avvik.app import create_app
 from avvik.core.timeutil import OSLO, utcnow
 from avvik.extensions import db
-from avvik.outbox.dispatch import ring_committed
+from avvik.outbox.dispatch import publish_committed
 from avvik.outbox.models import OutboxMessage, OutboxState
 from avvik.reports.models import Consequence, Report
 from avvik.reports.services import ReportInput, create_draft, submit_report
@@ -190,7 +190,7 @@ class System:
     # --- the web side -----------------------------------------------------------------
     def file_case(self, *, now: datetime | None = None, routed: bool = False,
                   **overrides: Any) -> int:
-        """A clinician files a case: services, one commit, then the ring (as a request).
+        """A clinician files a case: services, one commit, then the publishing (as a request).
 
         With ``routed`` the case is routed here as of ``now`` (deadlines the test knows),
         and the worker only finds its routing done and sends the e-mails.
@@ -204,7 +204,7 @@ class System:
             assert route_report(report, now=moment)
         report_id = report.id
         db.session.commit()
-        ring_committed()
+        publish_committed()
         db.session.remove()  # a transaction left open would hold SQLite's write lock
         return report_id
 
@@ -302,7 +302,7 @@ def start_system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: 
     smtp = smtp or SmtpServer(free_port())
     values = {
         "ENV": "testing", "DATABASE_URL": database_url, "BROKER_URL": broker_url,
-        "CELERY_QUEUE": queue, "OUTBOX_RING": "on", "SMTP_HOST": "127.0.0.1",
+        "CELERY_QUEUE": queue, "OUTBOX_PUBLISH": "on", "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp.port), "MAIL_FROM": MAIL_FROM, "BASE_URL": BASE_URL,
         "INSTANCE_DIR": str(tmp_path / "instance"), **settings,
     }

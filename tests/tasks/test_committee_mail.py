@@ -11,7 +11,7 @@ from avvik.committee.models import AgendaStatus
 from avvik.committee.services import flag_for_committee
 from avvik.extensions import db
 from avvik.notifications.services import message_id_for
-from avvik.outbox.dispatch import ring_committed
+from avvik.outbox.dispatch import publish_committed
 from avvik.reports.models import Report
 from avvik.users.models import User
 from tests.tasks.system import (
@@ -39,7 +39,7 @@ def _flag_conclude_and_return(system: System, report_id: int) -> int:
     resolve_item(secretary, item, AgendaStatus.RETURNED)
     item_id = item.id
     db.session.commit()
-    ring_committed()
+    publish_committed()
     db.session.remove()
     return item_id
 

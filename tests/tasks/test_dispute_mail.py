@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
-from avvik.outbox.dispatch import ring_committed
+from avvik.outbox.dispatch import publish_committed
 from avvik.reports.models import Report
 from avvik.reports.services import decline_report
 from avvik.users.models import Role, User
@@ -31,7 +31,7 @@ REASON = "Pasienten bor i Annenby og fikk tjenestene der; oppfølgingen er deres
 
 def decline_to_annenby(system: System, report_id: int) -> str:
     """The ward's leader declines the case to Annenby kommune (a coordinator made for it),
-    as a request would: one commit, then the ring. The new coordinator's address."""
+    as a request would: one commit, then publishing. The new coordinator's address."""
     annenby = db.session.scalars(select(Organization).filter_by(name="Annenby kommune")).one()
     coordinator = make_user("annenbykoord", roles=[(Role.COORDINATOR, db.session.scalars(
         select(Unit).filter_by(organization_id=annenby.id)).first())])
@@ -41,7 +41,7 @@ def decline_to_annenby(system: System, report_id: int) -> str:
                    annenby.id)
     address = coordinator.email
     db.session.commit()
-    ring_committed()
+    publish_committed()
     db.session.remove()
     return address
 

@@ -20,7 +20,7 @@ from avvik.escalation.cli import escalate_command
 from avvik.escalation.services import sweep
 from avvik.extensions import db
 from avvik.notifications.services import message_id_for
-from avvik.outbox.dispatch import ring_committed
+from avvik.outbox.dispatch import publish_committed
 from avvik.reports.models import Report
 from avvik.reports.services import answer_report
 from avvik.users.models import User
@@ -62,7 +62,7 @@ def answer(system: System, report_id: int, now: datetime) -> None:
     answer_report(handler, db.session.get(Report, report_id), "Listen ble ikke sendt.",
                   "Sjekkliste for utskrivning er innført.", now=now)
     db.session.commit()
-    ring_committed()
+    publish_committed()
     db.session.remove()
 
 
@@ -153,7 +153,7 @@ def test_two_sweeps_at_the_same_moment_send_no_e_mail_twice(system: System) -> N
             barrier.wait(10)
             steps = sweep(datetime(2027, 4, 2, 10, 0, tzinfo=OSLO))
             db.session.commit()
-            ring_committed()
+            publish_committed()
             taken.append(len(steps))
             db.session.remove()
 

@@ -20,7 +20,7 @@ from sqlalchemy import event, func, select, update
 from avvik.extensions import db
 from avvik.health.services import health
 from avvik.notifications.services import email_job
-from avvik.outbox.dispatch import ring_committed
+from avvik.outbox.dispatch import publish_committed
 from avvik.outbox.models import OutboxMessage, OutboxState
 from avvik.outbox.services import enqueue_many
 from avvik.users.models import User
@@ -84,12 +84,12 @@ HELD = 100
 
 def queue_mail(system: System, count: int) -> list[int]:
     """``count`` e-mails about one routed case, queued and rung as a sweep does."""
-    ring = system.app.config["OUTBOX_RING"]
-    system.app.config["OUTBOX_RING"] = False
+    publishing = system.app.config["OUTBOX_PUBLISH"]
+    system.app.config["OUTBOX_PUBLISH"] = False
     try:
         report_id = system.file_case(routed=True)
     finally:
-        system.app.config["OUTBOX_RING"] = ring
+        system.app.config["OUTBOX_PUBLISH"] = publishing
     db.session.execute(update(OutboxMessage).values(state=OutboxState.DONE))
     cast = system.cast
     people = [db.session.get(User, person.id) for person in (
@@ -99,7 +99,7 @@ def queue_mail(system: System, count: int) -> list[int]:
                                  f"burst:{report_id}:{n}", report_id=report_id,
                                  extra={"level": 1}) for n in range(count))
     db.session.commit()
-    ring_committed()
+    publish_committed()
     db.session.remove()
     return ids
 
@@ -149,7 +149,7 @@ BURST = 1370
 def test_two_workers_send_a_sweeps_burst_without_waiting_for_a_redelivery(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:  # noqa: F811
     # No beat, and the redelivery an hour away: whatever the claims leave behind stays
-    # behind, and only the ring's messages can get the e-mails out.
+    # behind, and only the messages published at commit can get the e-mails out.
     for system in start_system(tmp_path, monkeypatch, database_url,
                                redis_broker_url(), OUTBOX_REDELIVERY_SECONDS="3600"):
         system.start_worker()

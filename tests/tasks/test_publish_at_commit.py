@@ -1,4 +1,4 @@
-"""The ring after a request's commit, against a real broker: a private redis-server that
+"""The publishing after a request's commit, against a real broker: a private redis-server that
 the tests stop and start (never the machine's shared one).
 
 A request publishes its outbox rows on a connection its process keeps; the rows were
@@ -21,14 +21,14 @@ from flask import Flask
 
 from avvik.app import create_app
 from avvik.extensions import db
-from avvik.outbox.dispatch import resend_due, ring_committed
+from avvik.outbox.dispatch import publish_committed, resend_due
 from avvik.outbox.models import OutboxMessage
 from avvik.outbox.services import enqueue
 from tests.conftest import make_test_config
 from tests.sql_log import data_verbs, recorded_sql
 from tests.tasks.private_redis import PrivateRedis
 
-QUEUE = "ring-test"
+QUEUE = "publish-test"
 
 
 @pytest.fixture
@@ -42,10 +42,10 @@ def broker(tmp_path: Path) -> Iterator[PrivateRedis]:
 @pytest.fixture
 def ring_app(tmp_path: Path, broker: PrivateRedis, monkeypatch: pytest.MonkeyPatch
              ) -> Iterator[Flask]:
-    monkeypatch.setenv("AVVIK_OUTBOX_RING", "on")
+    monkeypatch.setenv("AVVIK_OUTBOX_PUBLISH", "on")
     monkeypatch.setenv("AVVIK_BROKER_URL", broker.url)
     monkeypatch.setenv("AVVIK_CELERY_QUEUE", QUEUE)
-    app = create_app(make_test_config(f"sqlite:///{tmp_path / 'ring.sqlite3'}", tmp_path))
+    app = create_app(make_test_config(f"sqlite:///{tmp_path / 'publish.sqlite3'}", tmp_path))
     with app.app_context():
         db.create_all()
     yield app
@@ -54,13 +54,13 @@ def ring_app(tmp_path: Path, broker: PrivateRedis, monkeypatch: pytest.MonkeyPat
 
 
 def file_in_a_request(app: Flask, report_id: int) -> tuple[int, list[str]]:
-    """Queue work and commit as a view does, then ring as ``after_request`` does.
-    Returns the row's id and the statements the ring ran."""
+    """Queue work and commit as a view does, then publish as ``after_request`` does.
+    Returns the row's id and the statements the publishing ran."""
     with app.test_request_context():
         message_id = enqueue("reports.route", {"report_id": report_id}).id
         db.session.commit()
         with recorded_sql() as ran:
-            ring_committed()
+            publish_committed()
         db.session.remove()
     return message_id, data_verbs(ran)  # not SQLite's BEGIN
 
@@ -79,7 +79,7 @@ def test_a_published_row_is_not_written_again(ring_app: Flask, broker: PrivateRe
     assert dispatched_at(ring_app, first) is not None
     before = broker.connections_made()
     _second, ran = file_in_a_request(ring_app, 2)
-    assert broker.connections_made() == before + 1  # only the question: the ring kept its
+    assert broker.connections_made() == before + 1  # only the question: the publishing kept its
     assert broker.queue_length(QUEUE) == 2 and ran == []
 
 
@@ -116,7 +116,7 @@ def test_every_row_is_one_message_and_every_row_is_stamped(
         ids = [enqueue(task, {"n": n}).id for n, task in enumerate(
             ["mail.send"] * 4 + ["reports.route"] + ["mail.send"])]
         db.session.commit()
-        ring_committed()
+        publish_committed()
         db.session.remove()
     # One message per row: a worker process sends one e-mail per task.
     client = redis_client.Redis.from_url(broker.url)
