@@ -74,7 +74,7 @@ def list_cases(status: list, order: str, page: int, per_page: int, q: str | None
         **filters), page=page, per_page=per_page)
     return {"items": result.items, "total": result.total, "total_is_exact": result.total_is_exact,
             "has_next": result.has_next, "page": result.page, "per_page": result.per_page,
-            "pages": result.pages}
+            "pages": result.pages, "next_cursor": None}
 
 
 def _feed(after: Position, per_page: int) -> dict[str, Any]:

@@ -342,7 +342,7 @@ class ReportPageOut(Schema):
     per_page = fields.Integer(required=True)
     pages = Nullable(fields.Integer, required=True, metadata={"description": (
         "The number of pages; null when total_is_exact is false.")})
-    next_cursor = Nullable(fields.String, load_default=None, metadata={"description": (
+    next_cursor = Nullable(fields.String, required=True, metadata={"description": (
         "The feed (updated_since or cursor given): where to continue, also when this "
         "page was empty; has_next says more changes are waiting now. Null otherwise.")})
 
