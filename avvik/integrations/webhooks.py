@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from avvik.audit.services import audit
 from avvik.core.errors import NotFound, ValidationFailed
@@ -100,6 +101,17 @@ def remove_webhook(actor: User, organization: Organization, hook: Webhook, *,
 
 def secret_of(hook: Webhook) -> str:
     return cipher().decrypt(hook.secret_ciphertext).decode()
+
+
+def rotate_webhook_secrets() -> int:
+    """Re-encrypt every webhook's secret with the first identity key (``avvik
+    rotate-identity-key``); returns how many."""
+    fernet = cipher()
+    hooks = db.session.scalars(select(Webhook)).all()
+    for hook in hooks:
+        hook.secret_ciphertext = fernet.rotate(hook.secret_ciphertext)
+    db.session.flush()
+    return len(hooks)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

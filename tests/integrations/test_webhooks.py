@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from avvik.audit.models import AuditEntry
@@ -16,6 +17,8 @@ from avvik.integrations.delivery import attempt_delivery
 from avvik.integrations.models import DeliveryState, Webhook, WebhookDelivery
 from avvik.integrations.webhooks import register_webhook, remove_webhook, secret_of
 from avvik.outbox.models import OutboxMessage
+from avvik.reports import vault
+from avvik.reports.cli import rotate_identity_key_command
 from avvik.reports.services import acknowledge_report, add_comment, answer_report
 from tests.conftest import login, post_form
 from tests.factories import DEFAULT_PASSWORD
@@ -194,3 +197,19 @@ def test_the_delivery_log_is_on_the_administrators_page(client, world):
     assert hook.disabled_at is not None
     assert db.session.scalars(select(AuditEntry.action).filter_by(
         object_type="webhook")).all() == ["webhook.registered", "webhook.removed"]
+
+
+def test_rotating_the_identity_key_keeps_the_secrets_readable(app, world):
+    hook, secret = register_webhook(world.admin, world.kommune, "https://k.example.org/")
+    db.session.commit()
+    old_keys = app.config.get("IDENTITY_KEY")
+    new_key = Fernet.generate_key().decode()
+    app.config["IDENTITY_KEY"] = f"{new_key},{old_keys or vault._keys()[0]}"
+    try:
+        result = app.test_cli_runner().invoke(rotate_identity_key_command)
+        assert result.exit_code == 0 and "and 1 webhook secret" in result.output
+        app.config["IDENTITY_KEY"] = new_key  # the old key is gone now
+        db.session.refresh(hook)
+        assert secret_of(hook) == secret
+    finally:
+        app.config["IDENTITY_KEY"] = old_keys
