@@ -10,8 +10,9 @@ before the case has been sent to them (avvik/reports/scope.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -47,6 +48,12 @@ class Case(Protocol):
 def is_change(kind: str) -> bool:
     """Whether a timeline line of ``kind`` moves the case's ``changed_at``."""
     return kind in EVENTS
+
+
+def changed_at_of(events: Iterable[dict[str, Any]], created_at: datetime) -> datetime:
+    """``changed_at`` as the given timeline lines (dicts: kind, created_at) leave it, for
+    cases written in bulk (the demo's and the benchmark's history)."""
+    return max((e["created_at"] for e in events if is_change(e["kind"])), default=created_at)
 
 
 def parties(case: Case) -> set[int]:

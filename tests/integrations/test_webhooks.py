@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 
 import pytest
 from cryptography.fernet import Fernet
@@ -12,6 +13,8 @@ from sqlalchemy import select
 
 from avvik.audit.models import AuditEntry
 from avvik.core.errors import ValidationFailed
+from avvik.core.timeutil import OSLO
+from avvik.escalation.services import sweep
 from avvik.extensions import db
 from avvik.integrations.delivery import attempt_delivery
 from avvik.integrations.models import DeliveryState, Webhook, WebhookDelivery
@@ -19,7 +22,14 @@ from avvik.integrations.webhooks import register_webhook, remove_webhook, secret
 from avvik.outbox.models import OutboxMessage
 from avvik.reports import vault
 from avvik.reports.cli import rotate_identity_key_command
-from avvik.reports.services import acknowledge_report, add_comment, answer_report
+from avvik.reports.services import (
+    acknowledge_report,
+    add_comment,
+    answer_report,
+    create_draft,
+    submit_report,
+)
+from avvik.routing.services import route_report
 from tests.conftest import login, post_form
 from tests.factories import DEFAULT_PASSWORD
 from tests.integrations.conftest import file_case
@@ -213,3 +223,21 @@ def test_rotating_the_identity_key_keeps_the_secrets_readable(app, world):
         assert secret_of(hook) == secret
     finally:
         app.config["IDENTITY_KEY"] = old_keys
+
+
+def test_an_escalation_moves_the_case_in_the_feed_and_tells_the_webhooks(world):
+    routed_at = datetime(2026, 11, 23, 9, 0, tzinfo=OSLO)
+    hook, _ = register_webhook(world.admin, world.hospital, "https://h.example.org/")
+    report = create_draft(world.reporter, world.report_input(), now=routed_at)
+    submit_report(world.reporter, report, now=routed_at)
+    route_report(report, now=routed_at)
+    reminded, late = datetime(2026, 12, 7, 9, 1, tzinfo=OSLO), \
+        datetime(2026, 12, 14, 10, 1, tzinfo=OSLO)
+    [reminder] = sweep(reminded)
+    assert reminder.kind == "reminder"
+    assert [d.event for d in deliveries(hook)] == ["case.filed", "case.changed"]  # routed
+    [level1] = sweep(late)
+    assert level1.kind == "escalation"
+    db.session.refresh(report)
+    assert report.changed_at == late  # the reminder was no change for the parties
+    assert [(d.event, d.occurred_at) for d in deliveries(hook)][-1] == ("case.changed", late)
