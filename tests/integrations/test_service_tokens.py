@@ -123,3 +123,10 @@ def test_the_service_account_cannot_sign_in(client, world):
         assert response.status_code == 200  # the form again, refused
         assert "/auth/login" not in response.headers.get("Location", "")
     assert client.get("/auth/profile").status_code in (302, 401)
+
+
+def test_the_service_account_is_kept_off_the_users_list(client, world):
+    service_auth(world, world.kommune)
+    login(client, world.admin.username, DEFAULT_PASSWORD)
+    html = client.get("/users/").get_data(as_text=True)
+    assert world.reporter.full_name in html and "(kvalitetssystem)" not in html
