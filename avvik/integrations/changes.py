@@ -75,11 +75,12 @@ def announce(case: Case, kind: str, now: datetime) -> list[int]:
     orgs = parties(case) if event else set()
     if not orgs:
         return []
-    hooks = db.session.scalars(select(Webhook.id).where(
+    hooks = db.session.execute(select(Webhook.id, Webhook.organization_id).where(
         Webhook.organization_id.in_(sorted(orgs)), Webhook.disabled_at.is_(None))).all()
     ids = []
-    for hook_id in hooks:
-        delivery = WebhookDelivery(webhook_id=hook_id, report_id=case.id, event=event,
+    for hook_id, organization_id in hooks:
+        delivery = WebhookDelivery(webhook_id=hook_id, report_id=case.id,
+                                   event=_event_for(kind, event, organization_id, case),
                                    occurred_at=now, state=DeliveryState.PENDING,
                                    attempts=0, created_at=now)
         db.session.add(delivery)
@@ -88,3 +89,11 @@ def announce(case: Case, kind: str, now: datetime) -> list[int]:
                 dedup_key=f"webhook:{delivery.id}")
         ids.append(delivery.id)
     return ids
+
+
+def _event_for(kind: str, event: str, organization_id: int, case: Case) -> str:
+    # The reporting side heard "case.filed" when the report was submitted for approval;
+    # the approval is news to it, and the filing to the receiving side.
+    if kind == "approved" and organization_id == case.reporting_organization_id:
+        return "case.changed"
+    return event

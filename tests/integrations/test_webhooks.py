@@ -26,6 +26,7 @@ from avvik.reports.services import (
     acknowledge_report,
     add_comment,
     answer_report,
+    approve_report,
     create_draft,
     submit_report,
 )
@@ -241,3 +242,16 @@ def test_an_escalation_moves_the_case_in_the_feed_and_tells_the_webhooks(world):
     db.session.refresh(report)
     assert report.changed_at == late  # the reminder was no change for the parties
     assert [(d.event, d.occurred_at) for d in deliveries(hook)][-1] == ("case.changed", late)
+
+
+def test_an_approved_report_is_filed_for_the_receiver_and_a_change_for_the_reporter(world):
+    world.kommune.is_approval_required = True
+    kommune_hook, _ = register_webhook(world.admin, world.kommune, "https://k.example.org/")
+    hospital_hook, _ = register_webhook(world.admin, world.hospital, "https://h.example.org/")
+    report = create_draft(world.reporter, world.report_input())
+    submit_report(world.reporter, report)
+    assert [d.event for d in deliveries(kommune_hook)] == ["case.filed"]
+    assert deliveries(hospital_hook) == []  # not yet the hospital's
+    approve_report(world.kommune_leader, report)
+    assert [d.event for d in deliveries(kommune_hook)] == ["case.filed", "case.changed"]
+    assert [d.event for d in deliveries(hospital_hook)] == ["case.filed"]
