@@ -15,9 +15,10 @@ from avvik.integrations.webhooks import URL_LIMIT
 class ServiceTokenForm(AppForm):
     name = StringField(_l("Name of the token"), validators=[
         DataRequired(message=_l("Give the token a name.")), Length(max=NAME_LIMIT)])
-    scope = SelectField(_l("The token may"), default=READ, choices=[
-        (READ, _l("Read the organisation's cases")),
-        (READ_FILE, _l("Read the organisation's cases and file reports"))])
+    scope = SelectField(_l("The token may"), default=READ, validators=[DataRequired()],
+                        choices=[(READ, _l("Read the organisation's cases")),
+                                 (READ_FILE, _l("Read the organisation's cases and file "
+                                                "reports"))])
 
 
 class WebhookForm(AppForm):
