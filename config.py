@@ -109,6 +109,7 @@ class Config:
         #: which cases"): "agenda", the cases on its committee's agenda; "community", every
         #: case of its health community, where the community's cooperation agreement says so.
         self.SECRETARIAT_READS = _choice("SECRETARIAT_READS", SECRETARIAT_READS)
+        self._integrations()
 
         self._sign_in_throttling()
         self._second_factor()
@@ -135,6 +136,21 @@ class Config:
         self.CELERY = self._celery_settings()
         self._logs_and_metrics()
         self._single_sign_on()
+
+    def _integrations(self) -> None:
+        """An organisation's own systems (README, "Feed, webhooks and service tokens")."""
+        #: Days an organisation's service token works; an administrator issues a new one.
+        self.SERVICE_TOKEN_DAYS = _positive_int("SERVICE_TOKEN_DAYS", "365")
+        #: The feed shows a change once it is this old, so that no transaction still open
+        #: can commit an earlier one behind a client's cursor (avvik/integrations/feed.py).
+        self.FEED_SETTLE_SECONDS = _positive_int("FEED_SETTLE_SECONDS", "60")
+        #: Tries of one webhook delivery (a 5xx or no answer) before it is given up.
+        self.WEBHOOK_MAX_ATTEMPTS = _positive_int("WEBHOOK_MAX_ATTEMPTS", "8")
+        #: Seconds to connect to, and then to hear from, a webhook's receiver.
+        self.WEBHOOK_TIMEOUT_SECONDS = _positive_int("WEBHOOK_TIMEOUT_SECONDS", "10")
+        #: Plain http:// webhook URLs and receivers on this machine: only outside
+        #: production (a developer's or a test's receiver).
+        self.WEBHOOK_ALLOW_INSECURE = self.ENV_NAME != "production"
 
     def _single_sign_on(self) -> None:
         """Sign-in over OpenID Connect (avvik/auth/oidc/), and whether passwords still work.

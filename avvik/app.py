@@ -36,6 +36,7 @@ BLUEPRINT_MODULES = (
     "avvik.outbox.views",
     "avvik.committee.views",
     "avvik.audit.views",
+    "avvik.integrations.views",
 )
 
 

@@ -7,6 +7,7 @@ from avvik.auth.models import LoginSession, RecoveryCode, TotpEnrolment
 from avvik.catalog.models import Agreement, Category, Phase, Transition
 from avvik.committee.models import AgendaItem, AgendaSource, AgendaStatus, Meeting
 from avvik.core.heartbeat import WorkerHeartbeat
+from avvik.integrations.models import DeliveryState, Webhook, WebhookDelivery
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.organizations.models import HealthCommunity, Organization, OrganizationKind, Unit
 from avvik.outbox.models import OutboxMessage, OutboxState
@@ -25,15 +26,43 @@ from avvik.routing.models import RoutingRule
 from avvik.users.models import Membership, Role, User
 
 __all__ = [
-    "AgendaItem", "AgendaSource", "AgendaStatus",
-    "Agreement", "ApiToken", "AuditEntry", "CaseNotice", "CaseNumberCounter", "Category",
+    "AgendaItem",
+    "AgendaSource",
+    "AgendaStatus",
+    "Agreement",
+    "ApiToken",
+    "AuditEntry",
+    "CaseNotice",
+    "CaseNumberCounter",
+    "Category",
     "Consequence",
+    "DeliveryState",
     "Direction",
-    "HealthCommunity", "IdempotencyKey", "LoginSession", "Measure",
+    "HealthCommunity",
+    "IdempotencyKey",
+    "LoginSession",
+    "Measure",
     "MeasureReport",
-    "MeasureStatus", "Meeting", "Membership", "Organization",
-    "OrganizationKind", "OutboxMessage", "OutboxState", "PatientIdentity", "Phase",
-    "RecoveryCode", "Report", "ReportEvent", "ReportStatus", "Role", "RoutingRule",
-    "TotpEnrolment", "Transition", "Unit", "User",
+    "MeasureStatus",
+    "Meeting",
+    "Membership",
+    "Organization",
+    "OrganizationKind",
+    "OutboxMessage",
+    "OutboxState",
+    "PatientIdentity",
+    "Phase",
+    "RecoveryCode",
+    "Report",
+    "ReportEvent",
+    "ReportStatus",
+    "Role",
+    "RoutingRule",
+    "TotpEnrolment",
+    "Transition",
+    "Unit",
+    "User",
+    "Webhook",
+    "WebhookDelivery",
     "WorkerHeartbeat",
 ]

@@ -32,6 +32,7 @@ from avvik.demo.spec import Staffing
 from avvik.demo.structure import create_structure
 from avvik.demo.timeline import Built, CaseBuilder
 from avvik.extensions import db
+from avvik.integrations.changes import changed_at_of
 from avvik.reports.models import CaseNumberCounter, Report, ReportEvent
 from avvik.reports.reads import changes_of
 
@@ -89,7 +90,8 @@ class Numbering:
             self.report_id += 1
             # The read markers' stamps as the timeline leaves them (the start page counts
             # what changed lately: avvik/reports/queue.py).
-            row = dict(case.row, id=self.report_id, **changes_of(case.events))
+            row = dict(case.row, id=self.report_id, **changes_of(case.events),
+                       changed_at=changed_at_of(case.events, case.row["created_at"]))
             if row["submitted_at"] is not None:
                 year = to_oslo(row["submitted_at"]).year
                 self.per_year[year] = self.per_year.get(year, 0) + 1

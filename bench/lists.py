@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import select
 
 from avvik.catalog.models import Category
+from avvik.core.timeutil import utcnow
 from avvik.extensions import db
+from avvik.integrations.feed import decode_cursor, read_changes, since
 from avvik.reports.models import ReportStatus
 from avvik.reports.queries import OPEN_STATUSES, ListView, ReportFilter, list_reports
 from avvik.reports.queue import work_queue
@@ -94,6 +96,7 @@ def run() -> dict[str, Any]:
                          "p50_ms": round(statistics.median(timings), 1),
                          "max_ms": round(timings[-1], 1)}
     results.update(_queues())
+    results.update(_feeds())
     results["worst_p50_ms"] = max(v["p50_ms"] for v in results.values())
     return results
 
@@ -119,4 +122,28 @@ def _queues() -> dict[str, Any]:
         results[f"{username} start page queue"] = {
             "counts": counted, "p50_ms": round(statistics.median(timings), 1),
             "max_ms": round(timings[-1], 1)}
+    return results
+
+
+def _feeds() -> dict[str, Any]:
+    """The feed of changes (avvik/integrations/feed.py) as an organisation's quality
+    system reads it (its service account sees what its coordinators see): a page of 100
+    from a year back, and a page 5,000 changes into the feed, from its cursor."""
+    results: dict[str, Any] = {}
+    for username in ("koordinator.sykehus", "koordinator.kommune"):
+        user = db.session.execute(select(User).filter_by(username=username)).scalar_one()
+        start = since(utcnow() - timedelta(days=365))
+        deep = decode_cursor(read_changes(user, start, limit=5000).next_cursor)
+        db.session.rollback()
+        for label, position in (("from a year back", start), ("5000 changes in", deep)):
+            timings, items = [], 0
+            for _ in range(REPEATS):
+                begun = time.perf_counter()
+                items = len(read_changes(user, position, limit=100).items)
+                timings.append((time.perf_counter() - begun) * 1000)
+                db.session.rollback()
+            timings.sort()
+            results[f"{username} feed {label} p1"] = {
+                "items": items, "p50_ms": round(statistics.median(timings), 1),
+                "max_ms": round(timings[-1], 1)}
     return results

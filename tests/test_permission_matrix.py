@@ -51,7 +51,8 @@ PUBLIC = {"static", "health.check", "auth.login", "auth.oidc.login", "auth.oidc.
           "home.set_language", "home.favicon",
           "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
           "health.live", "health.ready", "health.metrics"}
-ADMIN_BLUEPRINTS = {"organizations", "users", "catalog", "routing", "outbox", "audit"}
+ADMIN_BLUEPRINTS = {"organizations", "users", "catalog", "routing", "outbox", "audit",
+                    "integrations"}
 STATS_ENDPOINTS = re.compile(r"^(dashboards\.|api\.stats_table$)")
 #: Creating tokens is for the roles that set up integrations; the list and revoking are
 #: every owner's (each user here holds the "matrix" token, so the list is everyone's).

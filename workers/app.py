@@ -41,6 +41,7 @@ celery = flask_app.extensions["celery"]
 import workers.api  # noqa: E402
 import workers.core  # noqa: E402
 import workers.escalation  # noqa: E402
+import workers.integrations  # noqa: E402
 import workers.mail  # noqa: E402
 import workers.outbox  # noqa: E402, F401
 

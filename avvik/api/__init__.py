@@ -24,7 +24,10 @@ API_SETTINGS = {
         "servers": [{"url": "/", "description": "This Avvik server."}],
         "info": {"description": "Deviations between municipalities and hospital trusts. "
                                 "Create a personal token on your profile page (API tokens) "
-                                "or with `avvik create-token USERNAME`. Errors are "
+                                "or with `avvik create-token USERNAME`; an organisation's "
+                                "own systems use a service token that an administrator "
+                                "issues on its Integrations page. `GET /api/v1/reports"
+                                "?updated_since=` is the feed of changes. Errors are "
                                 "problem details (RFC 9457, `application/problem+json`), "
                                 "in bokmål or English by `Accept-Language`."},
     },
@@ -63,7 +66,10 @@ def init_api(app: Flask) -> None:
                        "description": "A personal API token. It expires after "
                                       "AVVIK_API_TOKEN_DAYS days (90 by default) and is "
                                       "revoked when its owner's password changes; an "
-                                      "expired or revoked token gets 401."})
+                                      "expired or revoked token gets 401. Or an "
+                                      "organisation's service token: the cases the "
+                                      "organisation is party to; scope read (GET only) or "
+                                      "read_file (also filing reports), else 403."})
     for tag in TAGS:
         api.spec.tag(tag)
     # Document only: the blueprint's own tag ("api") names no operation.

@@ -25,6 +25,7 @@ from avvik.auth.throttle import api_token_wait, client_key, record_api_token_fai
 from avvik.core.limits import client_address
 from avvik.core.problems import too_many_requests
 from avvik.extensions import db, login_manager
+from avvik.integrations.accounts import READ, may_use
 from avvik.users.models import User
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="avvik"'}
@@ -63,9 +64,13 @@ def authenticate_request() -> Response | None:
             record_api_token_failure(address)
         abort(401, message=_("A valid API token is required: "
                              "send it as “Authorization: Bearer <token>”."), headers=CHALLENGE)
-    user, written = found
+    user, written, scope = found
     if written:  # at most once a minute per token; a GET never commits otherwise
         commit_keeping_loaded()
+    if not may_use(scope, request.method, request.endpoint or ""):
+        abort(403, message=_("This service token may only read (scope “%(scope)s”).",
+                             scope=scope) if scope == READ else
+              _("This service token may read cases and file reports, nothing else."))
     g.api_user = g._login_user = user
     g.api_user_locale = user.locale  # its saved language, for avvik.core.i18n.api_locale
     return None

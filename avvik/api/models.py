@@ -33,8 +33,13 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Set by its owner, or for every token of a user whose password is changed or reset.
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: None for a personal token (all its owner may do); for an organisation's service
+    #: token (avvik/integrations/accounts.py) "read", or "read_file": read and file reports.
+    scope: Mapped[str | None] = mapped_column(String(10))
+    #: The administrator who issued a service token.
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
     def is_expired(self, now: datetime | None = None) -> bool:
         return as_utc(self.expires_at) <= (now or utcnow())

@@ -8,6 +8,7 @@ flush; each POST commits once, in ``answered_once``, which also honours an
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +28,7 @@ from avvik.api.schemas import (
 from avvik.audit.services import audit
 from avvik.core.transactions import transactional
 from avvik.extensions import db
+from avvik.integrations.feed import Position, read_changes, since
 from avvik.reports import scope
 from avvik.reports.models import Report
 from avvik.reports.queries import ReportFilter, default_sort, list_reports
@@ -61,15 +63,26 @@ def _documented(*statuses: int):  # the error answers a route may give, for the 
 @bp.response(200, ReportPageOut)
 @_documented(401)
 def list_cases(status: list, order: str, page: int, per_page: int, q: str | None,
-               sort: str | None, **filters: Any) -> Any:
+               sort: str | None, updated_since: datetime | None, cursor: Position | None,
+               **filters: Any) -> Any:
     """The caller's cases (those they may see), filtered, searched, sorted, one page at a
-    time."""
+    time; or, with ``updated_since`` or ``cursor``, the feed of changes to them."""
+    if updated_since is not None or cursor is not None:
+        return _feed(cursor or since(updated_since), per_page)
     result = list_reports(api_user(), ReportFilter(
         statuses=status, descending=order == "desc", search=q, sort=sort or default_sort(q),
         **filters), page=page, per_page=per_page)
     return {"items": result.items, "total": result.total, "total_is_exact": result.total_is_exact,
             "has_next": result.has_next, "page": result.page, "per_page": result.per_page,
-            "pages": result.pages}
+            "pages": result.pages, "next_cursor": None}
+
+
+def _feed(after: Position, per_page: int) -> dict[str, Any]:
+    # Only the order and the position apply: the feed is every change, or it misleads.
+    feed = read_changes(api_user(), after, limit=per_page)
+    return {"items": feed.items, "total": len(feed.items), "total_is_exact": not feed.has_more,
+            "has_next": feed.has_more, "page": 1, "per_page": per_page, "pages": None,
+            "next_cursor": feed.next_cursor}
 
 
 LOCATION = {"Location": {"description": "The case's URL.", "schema": {"type": "string"}}}

@@ -15,6 +15,7 @@ from marshmallow.validate import Length, OneOf, Range, Regexp
 from avvik.api.link_schemas import linked_cases_out
 from avvik.api.queries import MAX_ID
 from avvik.core.text import without_controls
+from avvik.integrations.feed import BadCursor, decode_cursor
 from avvik.organizations.models import OrganizationKind
 from avvik.reports.models import Consequence, Direction, ReportStatus
 from avvik.reports.notices import notices_out
@@ -143,6 +144,17 @@ class InformedIn(Schema):
     note = Nullable(Text, load_default="", validate=Length(max=2000))
 
 
+class FeedCursor(fields.String):
+    """A cursor of the feed, checked and read here (avvik/integrations/feed.py)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        try:
+            return decode_cursor(super()._deserialize(value, attr, data, **kwargs))
+        except BadCursor:
+            raise ValidationError("Not a cursor of this feed: use next_cursor as "
+                                  "it was given.") from None
+
+
 class ReportListArgs(Schema):
     view = fields.Enum(ListView, by_value=True, load_default=ListView.ALL)
     status = fields.List(fields.Enum(ReportStatus, by_value=True), load_default=list,
@@ -183,6 +195,15 @@ class ReportListArgs(Schema):
         "description": "relevance (the best matches of q first) when q is given, "
                        "else created."})
     order = fields.String(load_default="desc", validate=OneOf(["asc", "desc"]))
+    updated_since = fields.AwareDateTime(format="iso", load_default=None, metadata={
+        "description": "The feed of changes: cases changed at or after this moment (ISO "
+                       "8601 with a time zone, 2026-12-01T08:00:00+01:00), oldest change "
+                       "first, by (changed_at, id). Continue with next_cursor; page, "
+                       "sort and order do not apply. A change shows once it is "
+                       "FEED_SETTLE_SECONDS old (60 by default)."})
+    cursor = FeedCursor(load_default=None, metadata={
+        "description": "next_cursor of the previous page of the feed: the changes after "
+                       "it. Poll with the last one to hear of every later change."})
     page = fields.Integer(load_default=1, validate=Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=25, validate=Range(min=1, max=MAX_PER_PAGE))
 
@@ -258,6 +279,8 @@ class ReportSummaryOut(Schema):
     submitted_at = Nullable(fields.DateTime, required=True)
     acknowledge_due_at = Nullable(fields.DateTime, required=True)
     answer_due_at = Nullable(fields.DateTime, required=True)
+    changed_at = fields.DateTime(required=True, metadata={
+        "description": "The last change a party hears of (the feed's order, with id)."})
     is_overdue = _boolean(lambda r: is_overdue(r), "Past a deadline and not yet done.")
     is_serious = _boolean(is_serious, "Consequence significant or death, or potential "
                                       "consequence death: shorter deadlines, notices.")
@@ -319,6 +342,9 @@ class ReportPageOut(Schema):
     per_page = fields.Integer(required=True)
     pages = Nullable(fields.Integer, required=True, metadata={"description": (
         "The number of pages; null when total_is_exact is false.")})
+    next_cursor = Nullable(fields.String, required=True, metadata={"description": (
+        "The feed (updated_since or cursor given): where to continue, also when this "
+        "page was empty; has_next says more changes are waiting now. Null otherwise.")})
 
 
 # The catalog -----------------------------------------------------------------------------

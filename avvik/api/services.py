@@ -115,8 +115,10 @@ def authenticate_token(plain: str, *, now: datetime | None = None) -> User | Non
     return found[0] if found else None
 
 
-def token_user(plain: str, *, now: datetime | None = None) -> tuple[User, bool] | None:
-    """The active user of an unrevoked token, and whether ``last_used_at`` was written.
+def token_user(plain: str, *, now: datetime | None = None
+               ) -> tuple[User, bool, str | None] | None:
+    """The active user of an unrevoked token, whether ``last_used_at`` was written, and
+    the token's scope (None for a personal token; avvik/integrations/accounts.py).
 
     ``TokenExpired`` once the token's ``expires_at`` has come (that moment included). One
     query by the token's hash (a unique index) brings the user and the memberships
@@ -129,21 +131,22 @@ def token_user(plain: str, *, now: datetime | None = None) -> tuple[User, bool] 
                              ).unique().one_or_none()
     if row is None or not row[0].is_active:
         return None
-    user, token_id, last_used_at, expires_at = row
+    user, token_id, last_used_at, expires_at, scope = row
     now = now or utcnow()
     if as_utc(expires_at) <= now:
         raise TokenExpired(as_utc(expires_at))
     if last_used_at is not None and now - as_utc(last_used_at) <= LAST_USED_RESOLUTION:
-        return user, False
+        return user, False, scope
     db.session.execute(update(ApiToken).where(ApiToken.id == token_id)
                        .values(last_used_at=now))
-    return user, True
+    return user, True, scope
 
 
 @functools.cache
 def _token_query() -> Select:
     # Built once per process: building it costs about as much as running it.
-    return (select(User, ApiToken.id, ApiToken.last_used_at, ApiToken.expires_at)
+    return (select(User, ApiToken.id, ApiToken.last_used_at, ApiToken.expires_at,
+                   ApiToken.scope)
             .join(ApiToken, ApiToken.user_id == User.id)
             .where(ApiToken.token_hash == bindparam("token_hash"),
                    ApiToken.revoked_at.is_(None))

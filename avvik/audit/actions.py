@@ -50,6 +50,10 @@ ACTIONS: dict[str, LazyString] = {
     "membership.removed": _l("Role taken away"),
     "api_token.created": _l("API token created"),
     "api_token.revoked": _l("API token revoked"),
+    "service_token.issued": _l("Service token issued"),
+    "service_token.revoked": _l("Service token revoked"),
+    "webhook.registered": _l("Webhook registered"),
+    "webhook.removed": _l("Webhook removed"),
     "report.read": _l("Case read"),
     "identity.viewed": _l("Patient identity viewed"),
     "identity.deleted": _l("Patient identity deleted"),
@@ -70,6 +74,7 @@ ACTIONS.update({
 OBJECT_TYPES: dict[str, LazyString] = {
     "user": _l("User"),
     "api_token": _l("API token"),
+    "webhook": _l("Webhook"),
     "report": _l("Case"),
     "meeting": _l("Committee meeting"),
     "agenda": _l("Committee agenda"),

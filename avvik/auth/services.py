@@ -80,6 +80,8 @@ def check_password(username: str, password: str, *, address: str | None,
         audit_refused_sign_in(user_by_username(username), "throttled")
         raise
     user = user_by_username(username)
+    if user is not None and user.service_organization_id is not None:
+        user = None  # an organisation's service account: its tokens only, never a sign-in
     password_ok = verify_password(user.password_hash if user else dummy_password_hash(),
                                   password)
     if user is None or not password_ok or not user.is_active:

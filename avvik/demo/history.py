@@ -23,6 +23,7 @@ from avvik.demo.spec import CaseSpec, Staffing
 from avvik.demo.structure import Community
 from avvik.demo.timeline import Built, CaseBuilder
 from avvik.extensions import db
+from avvik.integrations.changes import changed_at_of
 from avvik.reports.models import CaseNumberCounter, Report, ReportEvent, ReportStatus
 from avvik.reports.reads import changes_of
 
@@ -117,7 +118,9 @@ def _insert(cases: list[Built], counters: dict[int, int]) -> None:
         statement = (insert(Report).returning(Report.id, sort_by_parameter_order=True)
                      .execution_options(render_nulls=True))
         # With the read markers' stamps the timeline implies: the last news to each side.
-        rows = [{**case.row, **changes_of(case.events)} for case in cases]
+        rows = [{**case.row, **changes_of(case.events),
+                 "changed_at": changed_at_of(case.events, case.row["created_at"])}
+                for case in cases]
         ids = db.session.scalars(statement, rows).all()
         events = [{**event, "report_id": report_id}
                   for case, report_id in zip(cases, ids, strict=True)

@@ -22,6 +22,7 @@ from avvik.committee.services import place_on_agenda
 from avvik.core.timeutil import utcnow
 from avvik.core.workdays import add_working_days
 from avvik.extensions import db
+from avvik.integrations.changes import announce
 from avvik.notifications import recipients
 from avvik.notifications.services import email_job
 from avvik.organizations.models import HealthCommunity, Organization, Unit
@@ -97,6 +98,9 @@ def sweep(now: datetime | None = None, *, dry_run: bool = False) -> list[Step]:
     for step in taken:
         jobs += _emails(won[step.report_id], step, people, items.get(step.report_id))
     enqueue_many(jobs)
+    for step in taken:
+        if step.kind != "reminder":
+            announce(won[step.report_id], "escalated", now)
     _expire_loaded(won)
     return taken
 
@@ -108,6 +112,9 @@ class _Claimed(NamedTuple):
     answer_due_at: datetime
     responsible_unit_id: int | None
     receiving_organization_id: int
+    reporting_organization_id: int
+    joint_organization_id: int | None
+    status: ReportStatus
 
 
 def _claim(steps: list[Step], now: datetime) -> dict[int, _Claimed]:
@@ -126,13 +133,16 @@ def _claim(steps: list[Step], now: datetime) -> dict[int, _Claimed]:
                     reminder_sent_at=now)
             else:
                 # News to the receiving side: its lists mark the case changed.
+                # News to the parties' own systems too (the feed, webhooks).
                 query = query.where(table.c.escalation_level == level - 1).values(
-                    escalation_level=level, escalated_at=now, receiving_changed_at=now)
+                    escalation_level=level, escalated_at=now, receiving_changed_at=now,
+                    changed_at=now)
             # Bumping the version makes a handler's stale form fail safely instead of
             # undoing this.
             rows = db.session.execute(query.values(version=table.c.version + 1).returning(
                 table.c.id, table.c.answer_due_at, table.c.responsible_unit_id,
-                table.c.receiving_organization_id))
+                table.c.receiving_organization_id, table.c.reporting_organization_id,
+                table.c.joint_organization_id, table.c.status))
             won.update((row.id, _Claimed(*row)) for row in rows)
     return won
 

@@ -126,6 +126,9 @@ class Report(db.Model):
               "receiving_changed_at", postgresql_where=text("responsible_unit_id IS NULL"),
               sqlite_where=text("responsible_unit_id IS NULL")),
         Index("ix_reports_reporting_unit_status", "reporting_unit_id", "status"),
+        # The feed of changes (GET /api/v1/reports?updated_since=...): a range of this
+        # index, read in its order, (changed_at, id) being the feed's order and cursor.
+        Index("ix_reports_changed_at_id", "changed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -210,6 +213,10 @@ class Report(db.Model):
     #: read markers began.
     reporting_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     receiving_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The last change a party's own systems should hear of (filing, handling, answers,
+    #: comments, escalation: avvik/integrations/changes.py); the feed's order with ``id``.
+    #: Set with the change, without touching ``version``, like the read markers above.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Optimistic locking: two handlers acting at once never lose an update.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

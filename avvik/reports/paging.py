@@ -39,7 +39,7 @@ WALK_MIN, WALK_MAX = 5_000, 25_000
 
 #: What a list shows of a case beyond its columns: loaded with the page's rows, one
 #: statement (a round trip costs more than these joins to small tables by primary key).
-_LIST_LOADS = (joinedload(Report.agreement), joinedload(Report.category),
+LIST_LOADS = (joinedload(Report.agreement), joinedload(Report.category),
                joinedload(Report.transition), joinedload(Report.responsible_unit),
                joinedload(Report.reporting_unit), joinedload(Report.receiving_organization))
 
@@ -190,5 +190,5 @@ def _load(ids: list[int]) -> list[Report]:
     if not ids:
         return []
     found = {r.id: r for r in db.session.execute(
-        select(Report).where(Report.id.in_(ids)).options(*_LIST_LOADS)).unique().scalars()}
+        select(Report).where(Report.id.in_(ids)).options(*LIST_LOADS)).unique().scalars()}
     return [found[i] for i in ids]

@@ -24,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from avvik.core.timeutil import utcnow
 from avvik.extensions import db
+from avvik.integrations.changes import is_change
 from avvik.reports.models import CaseRead, Report
 from avvik.reports.scope import Reach, receiving_side_condition, reporting_side_condition
 from avvik.users.models import User
@@ -44,23 +45,27 @@ NEWS: dict[str, tuple[str, ...]] = {
 
 
 def note_change(report: Report, kind: str, actor: User | None,
-                now: datetime | None = None) -> None:
-    """Stamp the sides ``kind`` is news to, and the actor's own read, at ``now``.
+                now: datetime | None = None) -> datetime | None:
+    """Stamp the sides ``kind`` is news to, and the actor's own read, at ``now``; and the
+    case's ``changed_at`` when ``kind`` is a change for the parties' own systems
+    (avvik/integrations/changes.py). Returns ``now`` when the case changed so.
 
     A Core UPDATE: the ORM would bump ``version`` and make a comment fail a handler's
     answer posted meanwhile. The loaded report is told the new values as committed ones.
     """
-    sides = NEWS.get(kind)
-    if not sides or report.id is None:
-        return
+    # One UPDATE for both: a change the parties hear of costs the case no second write.
+    columns = [*NEWS.get(kind, ()), *(["changed_at"] if is_change(kind) else [])]
+    if not columns or report.id is None:
+        return None
     now = now or utcnow()
     table = Report.__table__
     db.session.execute(update(table).where(table.c.id == report.id)
-                       .values(dict.fromkeys(sides, now)))
-    for side in sides:
-        set_committed_value(report, side, now)
-    if actor is not None:
+                       .values(dict.fromkeys(columns, now)))
+    for column in columns:
+        set_committed_value(report, column, now)
+    if actor is not None and kind in NEWS:
         mark_seen(actor, report, now)
+    return now if "changed_at" in columns else None
 
 
 def mark_seen(user: User, report: Report, now: datetime | None = None) -> None:

@@ -85,6 +85,11 @@ def reach_of(user: User) -> Reach:
     handling = {m.unit_id for m in user.memberships if m.role == Role.HANDLER}
     coordinating = {m.unit.organization_id for m in user.memberships
                     if m.role == Role.COORDINATOR}
+    if user.service_organization_id is not None:
+        # An organisation's service account sees the cases the organisation is party to,
+        # as its coordinators do (avvik/integrations/accounts.py); its tokens' scope
+        # keeps it from taking steps.
+        coordinating.add(user.service_organization_id)
     led = descendants(leading)
     advising = {m.unit.organization_id for m in user.memberships
                 if m.role == Role.QUALITY_ADVISER}

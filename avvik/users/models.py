@@ -55,6 +55,11 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set on the one account that stands for an organisation's own systems (its service
+    #: tokens, avvik/integrations/accounts.py): it has no password, signs in nowhere, and
+    #: sees the cases the organisation is party to, as its coordinators do.
+    service_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id"), unique=True, index=True)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -17,7 +17,9 @@ STATUSES = ("", "active", "inactive")
 
 def users_page(*, page: int, text: str = "", status: str = "") -> Pagination:
     """Users by name; ``text`` matches user name, name or e-mail, ``status`` the flag."""
-    query = db.select(User).order_by(func.lower(User.full_name), User.username)
+    # Not the organisations' service accounts: their tokens are on the integrations page.
+    query = (db.select(User).where(User.service_organization_id.is_(None))
+             .order_by(func.lower(User.full_name), User.username))
     if text := text.strip().lower():
         pattern = f"%{text}%"
         query = query.where(or_(func.lower(User.username).like(pattern),

@@ -163,7 +163,8 @@ def test_a_key_costs_one_read_and_one_write(client, world, reporter_auth, clock)
         client.post(URL, json=report_body(world), headers=keyed(reporter_auth, "cost"))
     assert seen == ["SELECT users", "SELECT idempotency_keys", "SELECT units",
                     "UPDATE case_number_counters", "INSERT reports", "INSERT report_events",
-                    "INSERT outbox_messages", "INSERT idempotency_keys",
+                    "INSERT outbox_messages", "SELECT webhooks",  # the parties' webhooks
+                    "INSERT idempotency_keys",
                     "SELECT report_links"]  # the answer's linked cases
 
 

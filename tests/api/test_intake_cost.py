@@ -31,7 +31,7 @@ def statements() -> Iterator[list[str]]:
             seen.append(f"{found.group(1).split()[0].upper()} {found.group(2)}")
 
 
-def test_filing_a_report_reads_three_times_and_writes_four_rows(client, world, reporter_auth):
+def test_filing_a_report_reads_four_times_and_writes_four_rows(client, world, reporter_auth):
     client.post(URL, json=report_body(world), headers=reporter_auth)  # the token's first use
     with statements() as seen:
         response = client.post(URL, json=report_body(world), headers=reporter_auth)
@@ -43,6 +43,9 @@ def test_filing_a_report_reads_three_times_and_writes_four_rows(client, world, r
         "INSERT reports",  # with its case number
         "INSERT report_events",
         "INSERT outbox_messages",  # unless the same work is queued already
+        # The parties' webhooks, told of the new case in the same transaction (none here;
+        # each one found adds its delivery and outbox row: tests/integrations).
+        "SELECT webhooks",
         "SELECT report_links",  # the answer's linked cases (a sent case may be linked)
     ]
     # The answer came from memory (but for its linked cases), and says what was written.

@@ -18,7 +18,6 @@ from avvik.audit.models import AuditEntry
 from avvik.core.sql import dialect_name
 from avvik.extensions import db
 from tests.conftest import make_test_config
-from tests.factories import make_user
 from tests.services import fresh_postgres_database
 
 BEFORE, TRAIL = "e1a2b3c4d5e6", "e0a1b2c3d4e5"
@@ -55,11 +54,15 @@ def test_the_migration_keeps_old_entries_and_refuses_changes_as_create_all_does(
         empty_database_app: Flask):
     with empty_database_app.app_context():
         upgrade(revision=BEFORE)
-        kari = make_user("kari", full_name="Kari Nordmann")
+        # The users table as it was then (the model has columns of later migrations).
+        kari_id = db.session.execute(text(
+            "INSERT INTO users (username, full_name, email, password_hash, is_active, "
+            "is_admin, created_at) VALUES ('kari', 'Kari Nordmann', 'kari@example.org', "
+            "'-', true, false, CURRENT_TIMESTAMP) RETURNING id")).scalar_one()
         db.session.execute(text(
             "INSERT INTO audit_entries (at, actor_id, action, object_type, object_id, reason) "
             "VALUES (CURRENT_TIMESTAMP, :actor, 'identity.viewed', 'report', 3, 'Oppfølging')"
-        ), {"actor": kari.id})
+        ), {"actor": kari_id})
         db.session.commit()
         db.session.remove()
         upgrade(revision=TRAIL)

@@ -77,6 +77,8 @@ def user_for_claim(claim: str, value: str, claims: dict[str, Any]) -> User | Non
         query = db.select(User).where(func.lower(User.email) == value.lower())
     else:
         query = db.select(User).where(User.external_id == value)
+    # An organisation's service account signs in nowhere (avvik/integrations/accounts.py).
+    query = query.where(User.service_organization_id.is_(None))
     users = db.session.execute(query.limit(2)).scalars().all()
     return users[0] if len(users) == 1 else None
 

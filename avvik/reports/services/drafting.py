@@ -10,6 +10,7 @@ from avvik.core.errors import PermissionDenied, ValidationFailed
 from avvik.core.rows import insert_row, keep_as_loaded
 from avvik.core.timeutil import OSLO, utcnow
 from avvik.extensions import db
+from avvik.integrations.changes import announce
 from avvik.organizations.models import OrganizationKind
 from avvik.outbox.services import enqueue
 from avvik.reports import vault
@@ -58,7 +59,7 @@ def file_report(actor: User, data: ReportInput, *, draft: bool = False,
     choices = validate_report(data, actor, complete=not draft, now=now)
     # A new report has no timeline to load: start it empty, kept in memory.
     report = Report(reporter=actor, status=ReportStatus.DRAFT, created_at=now, events=[],
-                    submission_token=submission_token)
+                    submission_token=submission_token, changed_at=now)
     _apply(report, data, choices)
     if not draft:
         _mark_submitted(report, now)
@@ -72,6 +73,7 @@ def file_report(actor: User, data: ReportInput, *, draft: bool = False,
     _store_identity(report, data)
     if not draft:
         _send_on(report)
+        announce(report, "submitted", now)
     return report
 
 

@@ -169,8 +169,10 @@ def _choice_errors(data: ReportInput, reporter: User, complete: bool
 
     choices = _load_choices(data)
     unit = choices.reporting_unit
-    if unit is None or not unit.is_active or all(
-            m.unit_id != unit.id for m in reporter.memberships):
+    # An organisation's service account files from any unit of its organisation.
+    if unit is None or not unit.is_active or (all(
+            m.unit_id != unit.id for m in reporter.memberships)
+            and unit.organization_id != reporter.service_organization_id):
         errors.append(("reporting_unit_id", str(_l("Choose one of your own units."))))
         return errors, Choices()
     community_id = unit.organization.health_community_id

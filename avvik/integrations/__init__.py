@@ -1,0 +1,1 @@
+"""An organisation's own systems: service tokens, the feed of changes, webhooks."""
