@@ -57,6 +57,7 @@ def test_a_bokmal_csv_says_what_it_holds_and_writes_decimal_commas(world, three_
     assert about["Hentet"].endswith("(norsk tid)")
     assert datetime.strptime(about["Hentet"][:16], "%Y-%m-%d %H:%M")
     assert about["Små tall"].startswith("Antall fra 1 til 4 vises som <5")
+    assert "README" not in about["Små tall"]  # bokmål throughout, for Excel readers
     head, *table = rows[rows.index([]) + 1:]
     assert head == ["ID", "Navn", "Saker", "Andel", "Kumulativ andel"]
     assert [row[2:4] for row in table] == [["2", "66,7 %"], ["1", "33,3 %"]]
@@ -66,13 +67,13 @@ def test_a_bokmal_csv_says_what_it_holds_and_writes_decimal_commas(world, three_
 def test_the_filter_is_named_in_words(world, three_cases, browser_for):
     browser = browser_for(_reading(world.admin, "nb"))
     query = (f"{YEAR}&direction=municipality_to_hospital&unit_id={world.ward.id}"
-             f"&consequence=minor")
+             f"&consequence=minor&potential_consequence=death")
     rows = _csv(browser.get(f"/dashboards/export/per_month.csv?{query}").data)
     about = dict(row for row in rows[:rows.index([])])
     assert about["Filter"] == ("Periode: 2026-01-01 – 2026-12-31; "
                                "Retning: Kommune til helseforetak; "
                                f"Enhet: {world.ward.name}; Konsekvens: "
-                               "Mindre alvorlig skade")
+                               "Mindre alvorlig skade; Mulig konsekvens: Dødsfall")
 
 
 def test_a_bokmal_xlsx_has_percentages_whole_sheet_names_and_an_info_sheet(
