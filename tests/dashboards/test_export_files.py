@@ -108,8 +108,8 @@ def test_working_days_are_rounded_with_a_comma(world, browser_for):
                   acknowledged_at=routed, acknowledge_working_days=days)
     browser = browser_for(_reading(world.admin, "nb"))
     rows = _csv(browser.get(f"/dashboards/export/answer_performance.csv?{YEAR}").data)
-    values = {row[0]: row[2] for row in rows[rows.index([]) + 2:]}
-    assert values["acknowledge_median"] == "1,5"
+    values = {row[0]: row[1] for row in rows[rows.index([]) + 2:]}
+    assert values["Virkedager til bekreftet mottak, median"] == "1,5"
 
 
 def test_before_and_after_are_in_the_readers_words(app):
@@ -153,3 +153,18 @@ def test_the_case_list_is_streamed_with_its_info(world, app, browser_for):
     workbook = _workbook(xlsx_data)
     assert workbook.sheetnames == ["Saker", "Om uttrekket"]
     assert len(list(workbook["Saker"].iter_rows())) == 4
+
+
+def test_a_bokmal_file_holds_no_english_codes(world, three_cases, browser_for):
+    # Key figures and consequences have codes ("acknowledged", "minor") for the API;
+    # a file shows their labels only. Numeric ids stay.
+    browser = browser_for(_reading(world.admin, "nb"))
+    for name in ("answer_performance", "by_consequence", "feedback"):
+        rows = _csv(browser.get(f"/dashboards/export/{name}.csv?{YEAR}").data)
+        head, *table = rows[rows.index([]) + 1:]
+        assert "Kode" not in head and "ID" not in head, name
+        assert not {"acknowledged", "minor", "closed"} & {c for row in table for c in row}
+    workbook = _workbook(browser.get(f"/dashboards/export/answer_performance.xlsx?{YEAR}").data)
+    assert [c.value for c in workbook.worksheets[0][1]] == ["Indikator", "Verdi"]
+    rows = _csv(browser.get(f"/dashboards/export/by_category.csv?{YEAR}").data)
+    assert rows[rows.index([]) + 1][0] == "ID"
