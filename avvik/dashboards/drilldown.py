@@ -116,6 +116,18 @@ def _escalations(filters: StatsFilter, record: dict[str, Any]) -> dict[str, Quer
     return {"": query, "count": query}
 
 
+def _key_figures(queries: dict[str, Callable[[StatsFilter], Query]]
+                 ) -> Callable[[StatsFilter, dict[str, Any]], dict[str, Query]]:
+    """A table of key figures: the rows whose cases the list can show exactly (the
+    others, such as a share or a count the list has no filter for, have no link)."""
+    def build(filters: StatsFilter, record: dict[str, Any]) -> dict[str, Query]:
+        if record["key"] not in queries:
+            return {}
+        query = queries[record["key"]](filters)
+        return {"": query, "value": query}
+    return build
+
+
 #: Table -> (its rows' queries, the column whose count the row's own link opens).
 BUILDERS: dict[str, tuple[Callable[[StatsFilter, dict[str, Any]], dict[str, Query]], str]] = {
     "per_month": (_per_period(_month_of), "total"),
@@ -130,6 +142,8 @@ BUILDERS: dict[str, tuple[Callable[[StatsFilter, dict[str, Any]], dict[str, Quer
     "by_potential_consequence": (_breakdown("potential_consequence"), "count"),
     "open_per_unit": (_open_per_unit, "open"),
     "escalations": (_escalations, "count"),
+    "serious_events": (_key_figures(
+        {"serious": lambda filters: list_query(filters, serious="y")}), "value"),
 }
 
 

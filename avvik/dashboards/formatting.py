@@ -52,13 +52,14 @@ def is_numeric(value: Any) -> bool:
     return value in ("<5", ":") or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
-def row_cells(table: Table, record: dict[str, Any]) -> list[tuple[str, bool]]:
-    """A row's shown cells as (text, is numeric). In a table of key figures the row's key
-    says what its value is (a share, days, a count)."""
+def row_cells(table: Table, record: dict[str, Any]) -> list[tuple[str, bool, str]]:
+    """A row's shown cells as (text, is numeric, column key: the key of the cell's link,
+    avvik.dashboards.drilldown). In a table of key figures the row's key says what its
+    value is (a share, days, a count)."""
     out = []
     for column in shown_columns(table):
         value = record[column.key]
         key = str(record.get("key", "")) if column.key == "value" else column.key
         # An empty cell sits where a number would: aligned with them.
-        out.append((cell_text(value, key), value is None or is_numeric(value)))
+        out.append((cell_text(value, key), value is None or is_numeric(value), column.key))
     return out

@@ -10,7 +10,8 @@ Readers (``reader_condition``) read a sent case and take no step on it; no step'
 them, as both ask for a side: the quality advisers of the reporting or receiving
 organisation; the joint committee's secretariat for the cases on its committee's agenda,
 or for every case of its health community when ``SECRETARIAT_READS`` is "community" (the
-community's cooperation agreement lets it; README, "Who reads which cases").
+community's cooperation agreement lets it; README, "Who reads which cases"); the
+committee's members for the cases on its agenda.
 Drafts are the reporter's alone; a report awaiting approval is not yet the receiver's.
 The same rules serve single cases and lists, as one SQL condition.
 """
@@ -45,7 +46,8 @@ class Reach:
     coordinated_orgs: frozenset[int]  #: organisations the user coordinates
     #: Organisations whose sent cases the user reads without a side (quality advisers).
     read_orgs: frozenset[int] = frozenset()
-    #: Health communities whose committee agenda's cases the user reads (secretariat).
+    #: Health communities whose committee agenda's cases the user reads (secretariat,
+    #: committee members).
     agenda_communities: frozenset[int] = frozenset()
     #: Health communities whose every sent case the user reads (the secretariat, when
     #: ``SECRETARIAT_READS`` is "community").
@@ -95,10 +97,15 @@ def reach_of(user: User) -> Reach:
                 if m.role == Role.QUALITY_ADVISER}
     secretariat = frozenset(m.unit.organization.health_community_id
                             for m in user.memberships if m.role == Role.SECRETARIAT)
+    # The committee's members read what the committee has before it, whatever the
+    # secretariat's setting: its agenda's cases, as its pages show them.
+    members = frozenset(m.unit.organization.health_community_id
+                        for m in user.memberships if m.role == Role.COMMITTEE_MEMBER)
     whole = current_app.config.get("SECRETARIAT_READS") == "community"
     return Reach(frozenset(led), frozenset(led | descendants(handling)),
                  frozenset(coordinating), frozenset(advising),
-                 frozenset() if whole else secretariat, secretariat if whole else frozenset())
+                 members if whole else secretariat | members,
+                 secretariat if whole else frozenset())
 
 
 def reporting_side_condition(user: User, reach: Reach) -> ColumnElement[bool]:

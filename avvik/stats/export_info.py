@@ -47,10 +47,11 @@ SHEET_NAMES = {
 #: The sheet of the lines below.
 ABOUT_SHEET = _l("About the export")
 
+# Said in full, in the reader's language: the file goes to readers who never see the
+# README.
 SUPPRESSION_RULE = _l(
     "Counts from 1 to 4 are shown as <5 to anyone who may not open every case behind "
-    "them, and figures that would let them be worked out are shown as : (README, "
-    "\"Small counts in statistics\").")
+    "them, and figures that would let them be worked out are shown as :.")
 CASE_LIST_RULE = _l(
     "Only the cases you may open are listed, and never the patient's identity.")
 
@@ -79,6 +80,9 @@ def describe_filter(filters: StatsFilter) -> str:
             parts.append(f"{label}: {_name_of(key, value)}")
     if filters.consequence is not None:
         parts.append(f"{_l('Consequence')}: {consequence_label(filters.consequence)}")
+    if filters.potential_consequence is not None:
+        parts.append(f"{_l('Potential consequence')}: "
+                     f"{consequence_label(filters.potential_consequence)}")
     return "; ".join(parts)
 
 

@@ -94,11 +94,14 @@ def export_table(table: Table, fmt: str, viewer: User, filters: StatsFilter,
     was taken (``moment``, Oslo time) and by whom; NotFound for another format."""
     mimetype, extension = _format(fmt)
     about = export_info.about_lines(table.title, filters, viewer, to_oslo(moment))
-    rows = [_export_row(table, row) for row in table.rows]
+    kept = _exported_columns(table)
+    headers = [table.headers[i] for i in kept]
+    rows = [[cells[i] for i in kept] for cells in (_export_row(table, row)
+                                                   for row in table.rows)]
     if fmt == "csv":
-        content = exports.csv_chunks(table.headers, rows, about=about)
+        content = exports.csv_chunks(headers, rows, about=about)
     else:
-        content = exports.xlsx_chunks(table.headers, rows, about=about,
+        content = exports.xlsx_chunks(headers, rows, about=about,
                                       sheet_name=export_info.sheet_name(table.name),
                                       about_sheet=str(export_info.ABOUT_SHEET))
     return Export(content, mimetype, _filename(table.name, table.filters, extension))
@@ -124,6 +127,15 @@ def export_case_list(viewer: User, filters: StatsFilter, fmt: str, moment: datet
                                       sheet_name=export_info.sheet_name("cases"),
                                       about_sheet=str(export_info.ABOUT_SHEET))
     return Export(content, mimetype, _filename("cases", filters.to_dict(), extension))
+
+
+def _exported_columns(table: Table) -> list[int]:
+    """The columns a file shows: all but a column of codes (a key figure's "acknowledged",
+    a consequence's "death"), which would put English words in a bokmål sheet beside the
+    label that says the same; numeric ids stay, for joining with other files. The API
+    keeps the codes."""
+    return [i for i, column in enumerate(table.columns)
+            if column.key != "key" or not any(isinstance(row[i], str) for row in table.rows)]
 
 
 def _export_row(table: Table, row: list[tables.Cell]) -> list[exports.Cell]:

@@ -9,10 +9,10 @@ For everyone else the whole selection is protected:
 - primary: every count of 1 to 4 is hidden as "<5" (0 stays: it tells nothing);
 - the selection's size is itself a count: 1 to 4 cases are "<5";
 - secondary: where shown figures add up (a row to its total, a column to the selection
-  or to a yearly figure, a part to its whole), a relation holding exactly one hidden
-  figure would give it back by subtraction, so the next-smallest figure of it is hidden
-  too, as ":" (it may be large: "<5" would be untrue); a part whose complement is 1 to 4
-  (answered 48 of 50) is hidden the same way;
+  or to a yearly figure, each year's months to that year, a part to its whole), a
+  relation holding exactly one hidden figure would give it back by subtraction, so the
+  next-smallest figure of it is hidden too, as ":" (it may be large: "<5" would be
+  untrue); a part whose complement is 1 to 4 (answered 48 of 50) is hidden the same way;
 - figures worked out from a hidden count (shares, medians, percentiles) are hidden with
   it; running (cumulative) shares are dropped once anything is hidden;
 - rows of a table with anything hidden are in alphabetical order, never by true count.
@@ -79,6 +79,10 @@ class Layout:
     row_total: str | None = None
     #: Each count column adds up (over the rows) to a figure shown elsewhere.
     columns_add_up: bool = True
+    #: The column of months (YYYY-MM): the months of each year add up to that year's
+    #: row of the yearly table, so each year's months are a relation of their own (a
+    #: column's one hidden month in each of two years would otherwise stand).
+    months: str | None = None
     #: Figure -> the count it is worked out from (shares, medians, percentiles).
     derived: dict[str, str] = field(default_factory=dict)
     #: (part, whole): the part is counted among the whole (same row, or keys).
@@ -138,9 +142,19 @@ class _Grid:
             found += [([(r, k) for k in members], (r, lay.row_total))
                       for r in self._row_ids()]
         if lay.columns_add_up:
-            found += [([(r, k) for r in self._row_ids()], None)
+            found += [([(r, k) for r in rows], None) for rows in self._column_parts()
                       for k in lay.counts if k in self.col]
         return found
+
+    def _column_parts(self) -> list[list[int]]:
+        """The runs of rows whose counts add up to a figure shown elsewhere: all of them,
+        or each year's months."""
+        if self.layout.months is None:
+            return [list(self._row_ids())]
+        years: dict[str, list[int]] = {}
+        for r in self._row_ids():
+            years.setdefault(str(self.rows[r][self.col[self.layout.months]])[:4], []).append(r)
+        return list(years.values())
 
     def hide(self) -> None:
         for p in self.count_cells():

@@ -234,7 +234,9 @@ _MEDIANS = {"acknowledge_median": "acknowledged", "acknowledge_p90": "acknowledg
 #: not cases, and have none.
 _LAYOUTS = {
     "per_month": Layout(("total", *(d.value for d in Direction)), row_total="total",
-                        sort_by=None),
+                        months="month", sort_by=None),
+    "per_year": Layout(("total", *(d.value for d in Direction)), row_total="total",
+                       sort_by=None),
     "breakdown": Layout(("count",), derived={"share": "count"}, running=("cumulative_share",)),
     "answer_performance": Layout(
         ("acknowledged", "answered", "answered_with_deadline", "answered_in_time"),
@@ -269,7 +271,7 @@ TABLES: dict[str, Spec] = {
                       layout=_LAYOUTS["per_month"]),
     "per_year": Spec(_l("Cases per year"),
                      (("year", _l("Year")), *_DIRECTIONS, ("total", _l("Total"))), _per_year,
-                     layout=_LAYOUTS["per_month"]),
+                     layout=_LAYOUTS["per_year"]),
     **{name: Spec(title, _BREAKDOWN_COLUMNS, _breakdown(BREAKDOWN_TABLES[name]),
                    layout=_LAYOUTS["breakdown"])
        for name, title in _BREAKDOWN_TITLES.items()},

@@ -88,6 +88,14 @@ def test_the_secretariat_concludes_and_the_member_reads(
     assert overflow_free(member), viewport
     check_accessibility(member)
 
+    # The case itself, from the item: read-only, as the case list shows it to a member.
+    member.get_by_role("link", name="The case page").click()
+    expect(member.get_by_role("heading", level=1)).to_contain_text(number)
+    expect(member.locator("#reads-only")).to_be_visible()
+    member.goto("/reports/")
+    expect(member.get_by_role("link", name=number)).to_be_visible()
+    member.goto(f"/committee/items/{item_id}")
+
     # The new meeting's agenda, to hand out: the case with its conclusion, saved as a file.
     member.goto(f"/committee/meetings/{meeting_of(live_server, item_id)}")
     expect(member.get_by_role("heading", level=1)).to_contain_text(COMMITTEE_NAME)

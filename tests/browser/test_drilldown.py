@@ -76,6 +76,25 @@ def test_a_stacked_bar_opens_its_month_and_direction(new_page):
     expect(page.get_by_label("Direction")).to_have_value("municipality_to_hospital")
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_tables_figure_opens_its_cases_on_a_desktop_and_a_phone(new_page, width):
+    # The tables' figures, not only the charts' bars: a month's direction, a category's
+    # count, a unit's overdue cases.
+    page = new_page(ADVISER)
+    page.set_viewport_size({"width": width, "height": 900})
+    for path, table, column in (("/dashboards/", "per_month", 2),
+                                ("/dashboards/breakdowns", "by_category", 1),
+                                ("/dashboards/performance", "open_per_unit", 2)):
+        page.goto(path)
+        cell = page.locator(f"#table-{table} tbody td:nth-child({column + 1}) a[data-cases]")
+        expect(cell.first).to_be_attached()
+        cell = cell.last
+        count = int(cell.inner_text().replace("\xa0", "").replace(" ", ""))
+        cell.scroll_into_view_if_needed()
+        cell.click()
+        assert listed(page) == count, (path, width)
+
+
 def test_the_secretariat_finds_no_link_behind_figures_it_may_not_open(new_page):
     page = new_page(SECRETARIAT)
     page.goto("/dashboards/breakdowns")

@@ -135,6 +135,47 @@ def test_the_links_are_on_the_page_and_its_charts(world, cases, browser_for):
     assert stacked[2]["links"][0] is None  # no case of "other" that month: no link
 
 
+def _cell_links(html: str, table_id: str) -> dict[tuple[str, int], str]:
+    """{(row's first cell, column index): the link of that cell} of a table."""
+    body = html.split(f'id="{table_id}"')[1].split("</table>")[0].split("<tbody>")[1]
+    found = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        first = re.sub(r"<[^>]+>", "", cells[0]).strip()
+        for i, cell in enumerate(cells):
+            link = re.search(r'<a class="ds-link" href="([^"]+)" data-cases>', cell)
+            if link:
+                found[(first, i)] = link.group(1).replace("&amp;", "&")
+    return found
+
+
+def test_the_tables_figures_are_links_as_their_charts_are(world, cases, browser_for):
+    browser = browser_for(world.admin)
+    overview = browser.get(f"/dashboards/?{YEAR}").get_data(as_text=True)
+    links = _cell_links(overview, "table-per_month")
+    head = pages.table(overview, "table-per_month")[0]
+    stacked = pages.chart(overview, "chart-per_month")
+    month = stacked["labels"].index("2026-04")
+    for dataset in stacked["datasets"]:  # a chart's dataset is a direction
+        column = head.index(dataset["label"])
+        assert links.get(("2026-04", column)) == (
+            dataset["links"][month] and dataset["links"][month].replace("&amp;", "&"))
+    assert "direction=hospital_to_municipality" in links[("2026-04", 2)]
+    assert ("2026-04", 4) in links and "direction=" not in links[("2026-04", 4)]  # total
+    breakdowns = browser.get(f"/dashboards/breakdowns?{YEAR}").get_data(as_text=True)
+    categories = _cell_links(breakdowns, "table-by_category")
+    assert categories[("Legemiddelliste mangler", 1)] == categories[(
+        "Legemiddelliste mangler", 0)]
+    performance = browser.get(f"/dashboards/performance?{YEAR}").get_data(as_text=True)
+    units = _cell_links(performance, "table-open_per_unit")
+    overdue = [link for (_, column), link in units.items() if column == 2]
+    assert overdue and all("overdue=y" in link for link in overdue)
+    serious = _cell_links(performance, "table-serious_events")
+    assert [link for (_, column), link in serious.items()] == [
+        link for link in serious.values() if "serious=y" in link]
+    assert len(serious) == 2  # the serious events' row, its name and its count
+
+
 def test_who_may_not_open_every_case_counted_gets_no_link(world, people, cases, browser_for):
     # The secretariat counts the community but reads only its agenda (empty here): its
     # figures are protected by the small-count rule and lead nowhere.

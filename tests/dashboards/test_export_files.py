@@ -57,6 +57,7 @@ def test_a_bokmal_csv_says_what_it_holds_and_writes_decimal_commas(world, three_
     assert about["Hentet"].endswith("(norsk tid)")
     assert datetime.strptime(about["Hentet"][:16], "%Y-%m-%d %H:%M")
     assert about["Små tall"].startswith("Antall fra 1 til 4 vises som <5")
+    assert "README" not in about["Små tall"]  # bokmål throughout, for Excel readers
     head, *table = rows[rows.index([]) + 1:]
     assert head == ["ID", "Navn", "Saker", "Andel", "Kumulativ andel"]
     assert [row[2:4] for row in table] == [["2", "66,7 %"], ["1", "33,3 %"]]
@@ -66,13 +67,13 @@ def test_a_bokmal_csv_says_what_it_holds_and_writes_decimal_commas(world, three_
 def test_the_filter_is_named_in_words(world, three_cases, browser_for):
     browser = browser_for(_reading(world.admin, "nb"))
     query = (f"{YEAR}&direction=municipality_to_hospital&unit_id={world.ward.id}"
-             f"&consequence=minor")
+             f"&consequence=minor&potential_consequence=death")
     rows = _csv(browser.get(f"/dashboards/export/per_month.csv?{query}").data)
     about = dict(row for row in rows[:rows.index([])])
     assert about["Filter"] == ("Periode: 2026-01-01 – 2026-12-31; "
                                "Retning: Kommune til helseforetak; "
                                f"Enhet: {world.ward.name}; Konsekvens: "
-                               "Mindre alvorlig skade")
+                               "Mindre alvorlig skade; Mulig konsekvens: Dødsfall")
 
 
 def test_a_bokmal_xlsx_has_percentages_whole_sheet_names_and_an_info_sheet(
@@ -107,8 +108,8 @@ def test_working_days_are_rounded_with_a_comma(world, browser_for):
                   acknowledged_at=routed, acknowledge_working_days=days)
     browser = browser_for(_reading(world.admin, "nb"))
     rows = _csv(browser.get(f"/dashboards/export/answer_performance.csv?{YEAR}").data)
-    values = {row[0]: row[2] for row in rows[rows.index([]) + 2:]}
-    assert values["acknowledge_median"] == "1,5"
+    values = {row[0]: row[1] for row in rows[rows.index([]) + 2:]}
+    assert values["Virkedager til bekreftet mottak, median"] == "1,5"
 
 
 def test_before_and_after_are_in_the_readers_words(app):
@@ -152,3 +153,18 @@ def test_the_case_list_is_streamed_with_its_info(world, app, browser_for):
     workbook = _workbook(xlsx_data)
     assert workbook.sheetnames == ["Saker", "Om uttrekket"]
     assert len(list(workbook["Saker"].iter_rows())) == 4
+
+
+def test_a_bokmal_file_holds_no_english_codes(world, three_cases, browser_for):
+    # Key figures and consequences have codes ("acknowledged", "minor") for the API;
+    # a file shows their labels only. Numeric ids stay.
+    browser = browser_for(_reading(world.admin, "nb"))
+    for name in ("answer_performance", "by_consequence", "feedback"):
+        rows = _csv(browser.get(f"/dashboards/export/{name}.csv?{YEAR}").data)
+        head, *table = rows[rows.index([]) + 1:]
+        assert "Kode" not in head and "ID" not in head, name
+        assert not {"acknowledged", "minor", "closed"} & {c for row in table for c in row}
+    workbook = _workbook(browser.get(f"/dashboards/export/answer_performance.xlsx?{YEAR}").data)
+    assert [c.value for c in workbook.worksheets[0][1]] == ["Indikator", "Verdi"]
+    rows = _csv(browser.get(f"/dashboards/export/by_category.csv?{YEAR}").data)
+    assert rows[rows.index([]) + 1][0] == "ID"

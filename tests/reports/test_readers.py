@@ -223,3 +223,32 @@ def test_a_report_awaiting_approval_is_no_readers(app, world, cases):
     db.session.flush()
     browser = browser_for(app, _adviser(world))
     assert browser.get(f"/reports/{cases.own.id}").status_code == 404
+
+
+def test_a_committee_member_reads_the_agenda_cases_from_the_case_list(
+        app, client, world, cases, monkeypatch):
+    # The committee's pages link to the case page: it must open, read-only, for a member.
+    member = make_user("utvalg", roles=[(Role.COMMITTEE_MEMBER, world.home_care.parent)])
+    browser, headers = browser_for(app, member), bearer(member)
+    assert browser.get(f"/reports/{cases.own.id}").status_code == 404
+    item = place_on_agenda(cases.own, reason="Uenige om ansvaret.",
+                           source=AgendaSource.FLAGGED, actor=world.hospital_coordinator)
+    db.session.flush()
+    item_page = browser.get(f"/committee/items/{item.id}").get_data(as_text=True)
+    assert f'href="/reports/{cases.own.id}"' in item_page
+    page = browser.get(f"/reports/{cases.own.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Pasienten kom hjem uten legemiddelliste." in html
+    assert 'id="reads-only"' in html and "Ola Testpasient" not in html
+    assert not vault.may_view_identity(member, cases.own)
+    listed = _listed(browser)
+    assert cases.own.case_number in listed and cases.foreign.case_number not in listed
+    assert cases.own.case_number in _listed(browser, "?view=all")
+    response = client.post(f"/api/v1/reports/{cases.own.id}/comments",
+                           json={"text": "Kommentar"}, headers=headers)
+    assert response.status_code == 403
+    # The secretariat's wider setting is the secretariat's: a member reads the agenda.
+    monkeypatch.setitem(app.config, "SECRETARIAT_READS", "community")
+    api = client.get("/api/v1/reports?per_page=100", headers=headers).get_json()
+    assert [i["case_number"] for i in api["items"]] == [cases.own.case_number]
+    assert browser.get(f"/reports/{cases.foreign.id}").status_code == 404

@@ -100,6 +100,12 @@ def recovered(tables: dict[str, dict], total: object) -> list[str]:
                          years[2026][key] if name == "per_month" else None)
                 if sum(map(is_hidden, column)) == 1 and isinstance(known, int):
                     found.append(f"{name}: the column {key} minus the others")
+                if name == "per_month":
+                    found += [f"per_month: {year}'s {key} minus its other months"
+                              for year, row in years.items()
+                              if isinstance(row[key], int) and sum(
+                                  is_hidden(r[key]) for r in rows
+                                  if r["month"].startswith(f"{year}-")) == 1]
     return found
 
 
@@ -208,3 +214,45 @@ def test_pages_export_and_api_keep_the_rule(world, app, client):
     by_org = client.get(f"/api/v1/stats/by_reporting_organization?{one}",
                         headers=headers).get_json()
     assert [r["count"] for r in by_org["rows"]] == [HIDDEN]
+
+
+def test_each_years_months_add_up_to_that_year(world):
+    # Each year: a month with 2 cases to the municipality among 10 to the hospital, and a
+    # month of 6 and 10. Hiding the 2 and its row's 10 leaves each year's column
+    # "to the hospital" with one hidden month, which the yearly figure 20 gives back
+    # (and with it the 2), though the column over both years has two.
+    for year in (2025, 2026):
+        for month, back in ((1, 2), (2, 6)):
+            for _ in range(10):
+                make_case(world, event_date=date(year, month, 5))
+            for _ in range(back):
+                make_case(world, event_date=date(year, month, 6), reporting_unit=world.ward,
+                          receiving_unit=world.home_care)
+    secretariat = _viewers(world)["secretariat"]
+    two_years = StatsFilter(date(2025, 1, 1), date(2026, 12, 31))
+    shown, total, tables = _figures(secretariat, two_years)
+    assert (shown, total) == (56, 56)
+    assert tables["per_year"]["rows"][0]["municipality_to_hospital"] == 20
+    assert recovered(tables, shown) == []
+    months = {r["month"]: r for r in tables["per_month"]["rows"]}
+    assert months["2025-01"]["hospital_to_municipality"] == HIDDEN
+    assert months["2025-02"]["municipality_to_hospital"] == ":"
+
+
+def test_the_issues_attacks_on_pages_are_closed(world, app):
+    cases = _cases(world)
+    secretariat = _viewers(world)["secretariat"]
+    browser = _browser(app, secretariat)
+    # A municipality with 3 cases: its row and the selection's size are both "<5".
+    one = f"from=2026-01&to=2026-12&organization_id={world.other_kommune.id}"
+    html = browser.get(f"/dashboards/breakdowns?{one}").get_data(as_text=True)
+    assert "&lt;5" in html.split('id="selection-total"')[1].split("</p>")[0]
+    assert pages.column(html, "table-by_reporting_organization", "Cases") == {
+        "Annenby kommune": HIDDEN}
+    # A unit's 20 cases beside one hidden unit under the selection's 25: the 20 is
+    # hidden too, or 25 - 20 would give the other back.
+    html = browser.get("/dashboards/breakdowns?from=2026-01&to=2026-12").get_data(as_text=True)
+    units = pages.column(html, "table-by_unit", "Cases")
+    assert len(cases) == 25 and sum(map(is_hidden, units.values())) != 1
+    assert HIDDEN in units.values()
+    assert list(units) == sorted(units, key=str.casefold)
