@@ -141,12 +141,11 @@ def list_measures(user: User, filters: MeasureFilter | None = None, *, page: int
         query = query.where(overdue_condition(today))
     if filters.evaluated:
         query = query.where(Measure.evaluated_at.is_not(None))
-    # The total beside each row of the page: the visibility rule, which reads the
-    # measures' cases, is worked out once for both.
+    # The total beside each id of the page: the visibility rule, which reads the
+    # measures' cases, is worked out once for both; only the page's rows are loaded.
+    order = (Measure.due_date, Measure.id)
     rows = db.session.execute(
-        query.add_columns(func.count().over())
-        .options(selectinload(Measure.owning_unit).selectinload(Unit.organization))
-        .order_by(Measure.due_date, Measure.id)
+        query.with_only_columns(Measure.id, func.count().over()).order_by(*order)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     if rows:
@@ -156,7 +155,12 @@ def list_measures(user: User, filters: MeasureFilter | None = None, *, page: int
     else:  # past the last page: count how far the list goes
         total = db.session.execute(
             select(func.count()).select_from(query.subquery())).scalar_one()
-    return MeasurePage([row[0] for row in rows], total, page, per_page)
+    items = db.session.execute(
+        select(Measure).where(Measure.id.in_([row[0] for row in rows]))
+        .options(selectinload(Measure.owning_unit).selectinload(Unit.organization))
+        .order_by(*order)
+    ).scalars().all() if rows else []
+    return MeasurePage(list(items), total, page, per_page)
 
 
 def measures_for_report(report_id: int) -> list[Measure]:
