@@ -2,10 +2,10 @@
 beside its floor, written to bench/results/latest.json (quick.json with --quick).
 
 Steps, in order: data (PostgreSQL), signin, intake, routing (Redis), dashboards (with the
-measures list), browser (the heavy pages in Chromium until drawn), lists, escalation,
-embedded (SQLite + the embedded Valkey broker). Everything runs on 127.0.0.1: a fresh
-PostgreSQL database (dropped at the end), a private redis-server, an SMTP server in this
-process.
+measures list), measures_list (its filters and pages, for each kind of viewer), browser (the
+heavy pages in Chromium until drawn), lists, escalation, embedded (SQLite + the embedded
+Valkey broker). Everything runs on 127.0.0.1: a fresh PostgreSQL database (dropped at the
+end), a private redis-server, an SMTP server in this process.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from bench import report
 from bench.env import FULL, QUICK, World, make_app, world
 from bench.procs import Process, gunicorn, tree_peak_rss_mb
 
-STEPS = ("signin", "intake", "routing", "dashboards", "browser", "lists", "escalation",
-         "embedded")
+STEPS = ("signin", "intake", "routing", "dashboards", "measures_list", "browser", "lists",
+         "escalation", "embedded")
 RESULTS = Path(__file__).resolve().parent / "results"
 #: Steps that read no cases: run alone, they skip generating the history.
 NO_CASES_NEEDED = {"signin"}
@@ -73,7 +73,7 @@ def run_steps(w: World, steps: list[str]) -> dict[str, Any]:
                                "measures": loaded.measures,
                                "load_s": round(time.perf_counter() - begun, 1)}
             _say(f"data: {results['data']}")
-        if {"signin", "intake", "routing", "dashboards", "browser"} & set(steps):
+        if {"signin", "intake", "routing", "dashboards", "measures_list", "browser"} & set(steps):
             web = gunicorn("web", "avvik.wsgi:app", w.web_port, w.env(), w.dir / "web.log")
             try:
                 _web_steps(w, steps, web, results, memory)
@@ -141,6 +141,13 @@ def _web_steps(w: World, steps: list[str], web: Process, results: dict[str, Any]
         pages = dashboards.page_figures(w.web_port, w.sizes.page_repeats)
         results["dashboard"] = report.dashboard_summary(queries, pages)
         _say(f"dashboards: {results['dashboard']['pages']}")
+    if "measures_list" in steps:
+        from bench import measures_list
+
+        _say("measures list: each kind of viewer, filters and a deep page")
+        results["measures_list"] = measures_list.run(w.web_port, w.sizes.page_repeats)
+        _say(f"measures list: worst p95 {results['measures_list']['worst_p95_ms']} ms "
+             f"({results['measures_list']['worst']})")
     if "browser" in steps:
         from bench import browser_pages
 

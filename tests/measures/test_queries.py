@@ -93,3 +93,52 @@ def test_small_counts_are_exact_only_inside_the_receiving_organisation(world, me
     assert counts_shown_in_full(world.ward_handler, measure)
     assert counts_shown_in_full(world.admin, measure)
     assert not counts_shown_in_full(world.kommune_leader, measure)
+
+
+def test_each_role_sees_exactly_its_measures_and_the_pages_count_them(world, case):
+    """The visibility rule as one condition in SQL: the owning unit's people, whoever may
+    see a case of the measure to or from the owner's organisation (readers too), and
+    administrators; a case linked between other parties widens nothing."""
+    from avvik.committee.models import AgendaSource
+    from avvik.committee.services import place_on_agenda
+    from avvik.extensions import db
+    from avvik.measures.models import Measure, MeasureReport
+    from avvik.users.models import Role
+    from tests.factories import make_user
+
+    ward = create_measure(world.ward_leader, [case],
+                          measure_input(world.ward.id, title="Avdelingens"))
+    district = create_measure(world.ward_leader, [case], measure_input(
+        world.home_care_district.id, title="Sonens", due_date=date(2027, 3, 1)))
+    # Owned by the other kommune, yet linked to a case between the kommune and the hospital
+    # (as before links were held to the owner's organisation).
+    stray = Measure(title="Annenbys", owning_unit_id=world.outsider.memberships[0].unit_id,
+                    due_date=date(2027, 4, 1), created_by_id=world.admin.id)
+    db.session.add(stray)
+    db.session.flush()
+    db.session.add(MeasureReport(measure_id=stray.id, report_id=case.id,
+                                 linked_by_id=world.admin.id))
+    db.session.flush()
+    adviser = make_user("kvalitet", roles=[(Role.QUALITY_ADVISER, world.clinic.parent)])
+    secretary = make_user("sekretariat", roles=[(Role.SECRETARIAT, world.home_care.parent)])
+    both = [ward.title, district.title]
+    expected = {"reporter": both, "kommune_leader": both, "kommune_coordinator": both,
+                "ward_handler": both, "ward_leader": both, "clinic_leader": both,
+                "hospital_coordinator": both, "other_ward_handler": [],
+                "outsider": [stray.title], "admin": [*both, stray.title]}
+    for who, titles_seen in expected.items():
+        assert titles(getattr(world, who)) == titles_seen, who
+    assert titles(adviser) == both
+    assert titles(secretary) == []
+    place_on_agenda(case, reason="Uenige om ansvaret.", source=AgendaSource.FLAGGED,
+                    actor=world.hospital_coordinator)
+    db.session.flush()
+    assert titles(secretary) == both
+
+    # The total comes with the page's rows, and is still counted past the last page.
+    second = list_measures(world.admin, page=2, per_page=2, today=TODAY)
+    assert ([m.title for m in second.items], second.total, second.pages) == (
+        [stray.title], 3, 2)
+    beyond = list_measures(world.admin, page=5, per_page=2, today=TODAY)
+    assert (beyond.items, beyond.total) == ([], 3)
+    assert list_measures(world.outsider, MeasureFilter(overdue=True), today=TODAY).total == 0
