@@ -485,7 +485,13 @@ def database_engine_options(url: str, connect_timeout: int, statement_timeout: f
         startup = " ".join(given) if isinstance(given, tuple) else given
         if statement_timeout > 0 and "statement_timeout" not in startup:
             milliseconds = max(1, round(statement_timeout * 1000))
-            connect_args["options"] = f"{startup} -c statement_timeout={milliseconds}".strip()
+            startup = f"{startup} -c statement_timeout={milliseconds}".strip()
+        # JIT compiles any statement whose estimate passes jit_above_cost; on the measures
+        # list and the dashboards at a million cases the compiling took longer than the
+        # plans it sped up (bench/measures_list.py). Our statements are short: no JIT.
+        if "jit" not in startup:
+            startup = f"{startup} -c jit=off".strip()
+        connect_args["options"] = startup
         options.update(pool_timeout=connect_timeout, connect_args=connect_args)
     return options
 

@@ -153,15 +153,18 @@ def test_only_the_web_server_bounds_its_statements(monkeypatch):
     web = config.load_config("testing", web=True).SQLALCHEMY_ENGINE_OPTIONS
     others = config.load_config("testing").SQLALCHEMY_ENGINE_OPTIONS
     assert web["connect_args"] == {"connect_timeout": 5,
-                                   "options": "-c statement_timeout=12000"}
-    assert others["connect_args"] == {"connect_timeout": 5}
+                                   "options": "-c statement_timeout=12000 -c jit=off"}
+    assert others["connect_args"] == {"connect_timeout": 5, "options": "-c jit=off"}
     assert web["pool_timeout"] == others["pool_timeout"] == 5
 
 
 def test_what_the_database_url_sets_wins():
     url = "postgresql+psycopg://db.example/avvik?connect_timeout=9&options=-c%20work_mem%3D8MB"
     options = config.database_engine_options(url, 5, 20)
-    assert options["connect_args"] == {"options": "-c work_mem=8MB -c statement_timeout=20000"}
+    assert options["connect_args"] == {
+        "options": "-c work_mem=8MB -c statement_timeout=20000 -c jit=off"}
+    jit_on = config.database_engine_options(f"{url}%20-c%20jit%3Don", 5, 0)
+    assert jit_on["connect_args"]["options"] == "-c work_mem=8MB -c jit=on"
 
 
 def test_a_connect_timeout_below_libpqs_least_is_refused(monkeypatch):
