@@ -7,6 +7,7 @@ from avvik.auth.models import LoginSession, RecoveryCode, TotpEnrolment
 from avvik.catalog.models import Agreement, Category, Phase, Transition
 from avvik.committee.models import AgendaItem, AgendaSource, AgendaStatus, Meeting
 from avvik.core.heartbeat import WorkerHeartbeat
+from avvik.discharges.models import DischargeCount
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.organizations.models import HealthCommunity, Organization, OrganizationKind, Unit
 from avvik.outbox.models import OutboxMessage, OutboxState
@@ -28,6 +29,7 @@ __all__ = [
     "AgendaItem", "AgendaSource", "AgendaStatus",
     "Agreement", "ApiToken", "AuditEntry", "CaseNotice", "CaseNumberCounter", "Category",
     "Consequence",
+    "DischargeCount",
     "Direction",
     "HealthCommunity", "IdempotencyKey", "LoginSession", "Measure",
     "MeasureReport",

@@ -1,0 +1,35 @@
+"""discharge counts per unit and month: the denominator of the measures' rates
+
+Revision ID: f1a2b3c4d5e6
+Revises: e0a1b2c3d4e5
+Create Date: 2026-12-06 17:00:00.000000
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = 'f1a2b3c4d5e6'
+down_revision = 'e0a1b2c3d4e5'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'discharge_counts',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('unit_id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.Column('registered_by_id', sa.Integer(), nullable=False),
+        sa.Column('registered_at', sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint('count >= 0', name=op.f('ck_discharge_counts_count_not_negative')),
+        sa.ForeignKeyConstraint(['registered_by_id'], ['users.id'], name=op.f('fk_discharge_counts_registered_by_id_users')),
+        sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_discharge_counts_unit_id_units')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_discharge_counts')),
+        sa.UniqueConstraint('unit_id', 'month', name=op.f('uq_discharge_counts_unit_id_month')),
+    )
+
+
+def downgrade():
+    op.drop_table('discharge_counts')
