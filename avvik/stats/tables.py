@@ -26,7 +26,7 @@ from avvik.stats.labels import DIRECTION_LABELS
 from avvik.stats.queries import Dimension
 from avvik.stats.queries.events import event_count
 from avvik.stats.queries.followup import unit_loads
-from avvik.stats.queries.measures import evaluations_of, summary_of
+from avvik.stats.queries.measures import MeasureEvaluation, evaluations_of, summary_of
 from avvik.stats.queries.performance import overall_performance, performance_per_organization
 from avvik.stats.queries.serious import serious_counts
 from avvik.stats.suppression import TOTAL, Layout, is_hidden, protect
@@ -194,14 +194,19 @@ MAX_EVALUATIONS = 20
 
 
 def _measure_evaluations(batch: Batch) -> Rows:
-    # One row per measure and month, before and after its start.
-    found = evaluations_of(batch.selection, today=oslo_today(batch.now),
-                           limit=MAX_EVALUATIONS)
+    return evaluation_rows(evaluations_of(batch.selection, today=oslo_today(batch.now),
+                                          limit=MAX_EVALUATIONS))
+
+
+def evaluation_rows(found: list[MeasureEvaluation]) -> Rows:
+    """One row per measure and month, before and after its start: the owning unit's
+    cases, its registered discharges and the rate per 100 discharges."""
     rows: Rows = []
     for e in found:
-        for period, months in (("before", e.counts.before), ("after", e.counts.after)):
-            rows += [[e.measure_id, e.title, e.counts.start_date, f"{m.month:%Y-%m}", period,
-                      m.count] for m in months]
+        ev = e.evaluation
+        for period, months in (("before", ev.before), ("after", ev.after)):
+            rows += [[e.measure_id, e.title, ev.start_date, f"{m.month:%Y-%m}", period,
+                      m.count, m.discharges, m.rate] for m in months]
     return rows
 
 
@@ -259,7 +264,9 @@ _LAYOUTS = {
                ("patient_recorded", "serious"), ("patient_informed", "serious")), keyed=True),
     "events": Layout(("reports", "events", "linked_reports"),
                      parts=(("events", "reports"), ("linked_reports", "reports")), keyed=True),
-    "measure_evaluations": Layout(("count",), columns_add_up=False, sort_by=None),
+    # A rate is worked out from its count: hidden with it.
+    "measure_evaluations": Layout(("count",), columns_add_up=False, sort_by=None,
+                                  derived={"rate": "count"}),
 }
 
 #: Every table by name. The names are the API's ``/api/v1/stats/<name>``.
@@ -318,9 +325,10 @@ TABLES: dict[str, Spec] = {
         ("open", _l("Open measures")), ("overdue", _l("Overdue measures")),
         ("evaluated", _l("Evaluated measures")))),
     "measure_evaluations": Spec(
-        _l("Evaluated measures: cases of the same kind before and after the start"),
+        _l("Evaluated measures: the owning unit's cases before and after the start"),
         (("measure_id", _l("Id")), ("title", _l("Measure")), ("start_date", _l("Start date")),
-         ("month", _l("Month")), ("period", _l("Before or after")), ("count", _l("Cases"))),
+         ("month", _l("Month")), ("period", _l("Before or after")), ("count", _l("Cases")),
+         ("discharges", _l("Discharges")), ("rate", _l("Cases per 100 discharges"))),
         _measure_evaluations, layout=_LAYOUTS["measure_evaluations"]),
 }
 

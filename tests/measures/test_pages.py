@@ -140,7 +140,7 @@ def test_evaluating_shows_the_counts_and_saves_the_note(client, world, measure):
     signed_in(client, world.ward_handler)
     url = f"/measures/{measure.id}/evaluate"
     page = html_of(client.get(url))
-    assert "Reports of the same kind before and after the start" in page
+    assert "the owning unit's cases before and after the start" in page and "<svg" in page
     refused = html_of(post_form(client, url, {"start_date": "2099-12-24",
                                               "evaluation_note": ""}))
     assert 'id="evaluation_note-error"' in refused and 'id="start_date-error"' in refused
