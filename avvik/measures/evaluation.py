@@ -117,8 +117,7 @@ def evaluate(measures: Mapping[int, tuple[date, int]], *, today: date | None = N
     if not measures:
         return {}
     today = today or oslo_today()
-    first = run(select(func.min(Report.event_date))
-                .where(in_codes(Report.status, NOT_A_CASE, negate=True)), {}).scalar_one()
+    first = first_case_date()
     windows = {m: _months_around(start, today, first) for m, (start, _u) in measures.items()}
     counts = _counts(measures, windows)
     discharges = _discharges({unit for _s, unit in measures.values()}, windows)
@@ -135,6 +134,12 @@ def evaluate(measures: Mapping[int, tuple[date, int]], *, today: date | None = N
                                    series(measure_id, unit, windows[measure_id][0]),
                                    series(measure_id, unit, windows[measure_id][1]))
             for measure_id, (start, unit) in measures.items()}
+
+
+def first_case_date() -> date | None:
+    """The event date of the first case in the database: before it there are no data."""
+    return run(select(func.min(Report.event_date))
+               .where(in_codes(Report.status, NOT_A_CASE, negate=True)), {}).scalar_one()
 
 
 def _months_around(start: date, today: date, first_data: date | None

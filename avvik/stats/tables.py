@@ -22,8 +22,10 @@ from avvik.core.timeutil import oslo_today
 from avvik.reports.models import Direction
 from avvik.stats import queries
 from avvik.stats.batch import BREAKDOWN_TABLES, Batch
+from avvik.stats.filters import YEARS
 from avvik.stats.labels import DIRECTION_LABELS
 from avvik.stats.queries import Dimension
+from avvik.stats.queries.base import Selection
 from avvik.stats.queries.events import event_count
 from avvik.stats.queries.followup import unit_loads
 from avvik.stats.queries.measures import MeasureEvaluation, evaluations_of, summary_of
@@ -198,6 +200,18 @@ def _measure_evaluations(batch: Batch) -> Rows:
                                           limit=MAX_EVALUATIONS))
 
 
+def _measures_started(batch: Batch) -> Rows:
+    # Every measure that started in the period and answers a case in the viewer's
+    # selection, whenever that case happened (a measure started in January may answer
+    # December's cases): the yearly report lists a measure in the year it started.
+    chosen = batch.selection
+    anytime = Selection(chosen.shape, {**chosen.params,
+                                       "period_from": date(min(YEARS), 1, 1)})
+    return evaluation_rows(evaluations_of(
+        anytime, today=oslo_today(batch.now),
+        started=(batch.filters.period_from, batch.filters.period_to)))
+
+
 def evaluation_rows(found: list[MeasureEvaluation]) -> Rows:
     """One row per measure and month, before and after its start: the owning unit's
     cases, its registered discharges and the rate per 100 discharges."""
@@ -268,6 +282,10 @@ _LAYOUTS = {
     "measure_evaluations": Layout(("count",), columns_add_up=False, sort_by=None,
                                   derived={"rate": "count"}),
 }
+_EVALUATION_COLUMNS = (
+    ("measure_id", _l("Id")), ("title", _l("Measure")), ("start_date", _l("Start date")),
+    ("month", _l("Month")), ("period", _l("Before or after")), ("count", _l("Cases")),
+    ("discharges", _l("Discharges")), ("rate", _l("Cases per 100 discharges")))
 
 #: Every table by name. The names are the API's ``/api/v1/stats/<name>``.
 TABLES: dict[str, Spec] = {
@@ -326,10 +344,10 @@ TABLES: dict[str, Spec] = {
         ("evaluated", _l("Evaluated measures")))),
     "measure_evaluations": Spec(
         _l("Evaluated measures: the owning unit's cases before and after the start"),
-        (("measure_id", _l("Id")), ("title", _l("Measure")), ("start_date", _l("Start date")),
-         ("month", _l("Month")), ("period", _l("Before or after")), ("count", _l("Cases")),
-         ("discharges", _l("Discharges")), ("rate", _l("Cases per 100 discharges"))),
-        _measure_evaluations, layout=_LAYOUTS["measure_evaluations"]),
+        _EVALUATION_COLUMNS, _measure_evaluations, layout=_LAYOUTS["measure_evaluations"]),
+    "measures_started": Spec(
+        _l("Measures started in the period: the owning unit's cases before and after"),
+        _EVALUATION_COLUMNS, _measures_started, layout=_LAYOUTS["measure_evaluations"]),
 }
 
 
