@@ -128,15 +128,23 @@ def is_report_year(year: int) -> bool:
 
 
 def years_with_data(viewer: User, scope: Scope, today: date) -> list[int]:
-    """The years the viewer's selection has cases in, latest first (never a future one)."""
+    """The years the viewer's selection has cases in, latest first (never a future one):
+    the first and last event dates, then one look-up (an index range) per year between."""
     batch = new_batch(["per_year"], viewer, _filters(scope, min(YEARS), today.year))
+    chosen = batch.selection
+    where = condition(chosen.shape, literal_period=False)
     first, last = run(select(func.min(Report.event_date), func.max(Report.event_date))
-                      .where(condition(batch.selection.shape, literal_period=False)),
-                      batch.selection.params).one()
+                      .where(where), chosen.params).one()
     if first is None:
         return []
-    return [y for y in range(min(last.year, today.year), first.year - 1, -1)
-            if is_report_year(y)]
+    years = []
+    for year in range(min(last.year, today.year), first.year - 1, -1):
+        params = {**chosen.params, "period_from": date(year, 1, 1),
+                  "period_to": date(year, 12, 31)}
+        if is_report_year(year) and run(select(Report.id).where(where).limit(1),
+                                        params).first():
+            years.append(year)
+    return years
 
 
 def scope_choices(viewer: User) -> list[tuple[str, str]]:
