@@ -57,8 +57,7 @@ def test_a_future_month_and_a_negative_count_are_refused_with_their_fields(world
 
 
 def test_pasted_lines_are_all_registered_or_none(world):
-    text = "enhet;måned;utskrivninger\n{w};2026-01;100\n{w};2026-02;95\n".format(
-        w=world.ward.id)
+    text = f"enhet;måned;utskrivninger\n{world.ward.id};2026-01;100\n{world.ward.id};2026-02;95\n"
     assert import_discharges(world.ward_leader, text, now=NOW) == 2
     bad = f"{world.ward.id},2026-03,90\n{world.ward.id},mars,80\n{world.home_care.id},2026-03,5\n"
     with pytest.raises(ValidationFailed) as refused:
