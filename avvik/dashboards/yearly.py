@@ -49,6 +49,9 @@ TREND_YEARS = 5
 TOP_CATEGORIES = 10
 #: Rows of the per-organisation sections (the export has them all).
 TOP_ROWS = 15
+#: Measures whose evaluation is drawn (those with a signal first, then by start date);
+#: the table above the charts lists every one, the export has their months.
+MAX_MEASURE_CHARTS = 12
 #: Months of the run charts, ending with the report's December.
 RUN_CHART_MONTHS = 24
 
@@ -108,6 +111,7 @@ class YearlyReport:
     first_month: str = ""  #: "YYYY-MM": the run charts' first month
     signals: list[SeriesSignal] = field(default_factory=list)
     evaluations: list[EvaluationView] = field(default_factory=list)
+    charted: list[EvaluationView] = field(default_factory=list)  #: drawn, at most a few
     committee: Committee = field(default_factory=Committee)
 
     @property
@@ -212,6 +216,8 @@ def build_yearly_report(viewer: User, year: int, *, scope: Scope | None = None,
     _run_charts(report, table_of(five_years.narrowed(span, ["per_month"]), "per_month"),
                 today)
     report.evaluations = evaluation_views(tables["measures_started"])
+    report.charted = sorted(report.evaluations, key=lambda e: (
+        not (e.chart and e.chart.signals), e.hidden, e.start_date))[:MAX_MEASURE_CHARTS]
     report.committee = _committee(viewer, year_batch, year)
     return report
 
