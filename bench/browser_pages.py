@@ -22,6 +22,7 @@ DRAWN_AT_ONCE = 3
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 
 READY = """(atOnce) => {
+    if (!document.documentElement) return false;  // the new document is not there yet
     const figures = document.querySelectorAll("figure[data-chart]").length;
     const drawn = Number(document.documentElement.dataset.chartsDrawn || 0);
     return document.readyState === "complete" && drawn >= Math.min(atOnce, figures);

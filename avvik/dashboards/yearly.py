@@ -36,6 +36,7 @@ from avvik.extensions import db
 from avvik.measures.evaluation import first_case_date
 from avvik.organizations.models import Organization, OrganizationKind, Unit
 from avvik.reports.models import Report
+from avvik.stats.batch import Batch
 from avvik.stats.filters import YEARS, StatsFilter
 from avvik.stats.queries.base import condition
 from avvik.stats.services import SeriesSignal, new_batch, signals_of, table_of, tables_of
@@ -252,10 +253,10 @@ def _run_charts(report: YearlyReport, months: Table, today: date) -> None:
             marked=charts.marked_points(chart))
 
 
-def _committee(viewer: User, batch: object, year: int) -> Committee:
+def _committee(viewer: User, batch: Batch, year: int) -> Committee:
     # The agenda items of the year, whenever their cases happened (an escalation in
     # January is often of a case from December).
-    chosen = batch.selection  # type: ignore[attr-defined]
+    chosen = batch.selection
     params = {**chosen.params, "period_from": date(min(YEARS), 1, 1),
               "period_to": date(year, 12, 31)}
     start = datetime(year, 1, 1, tzinfo=OSLO)
@@ -273,7 +274,7 @@ def _committee(viewer: User, batch: object, year: int) -> Committee:
                .where(in_selection, AgendaItem.concluded_at >= start,
                       AgendaItem.concluded_at < end)
                .order_by(AgendaItem.concluded_at), params).all()
-    exact = batch.exact  # type: ignore[attr-defined]
+    exact = batch.exact
 
     def shown(n: int) -> int | str:
         return HIDDEN if is_small(n) and not exact() else n

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Executable,
     Integer,
     Select,
+    and_,
     bindparam,
     func,
     or_,
@@ -39,7 +40,7 @@ from sqlalchemy import (
 from avvik.catalog.models import Category
 from avvik.core.db import run
 from avvik.core.sql import dialect_name, in_codes, in_ids
-from avvik.core.timeutil import add_months, oslo_today
+from avvik.core.timeutil import oslo_today
 from avvik.discharges.models import DischargeCount
 from avvik.measures.models import Measure, MeasureReport
 from avvik.measures.services import NOT_A_CASE
@@ -119,12 +120,14 @@ def evaluate(measures: Mapping[int, tuple[date, int]], *, today: date | None = N
     today = today or oslo_today()
     first = first_case_date()
     windows = {m: _months_around(start, today, first) for m, (start, _u) in measures.items()}
-    counts = _counts(measures, windows)
-    discharges = _discharges({unit for _s, unit in measures.values()}, windows)
     names: dict[int, list[str]] = {measure_id: [] for measure_id in measures}
-    for measure_id, name in run(_category_names(dialect_name()),
-                                {"measures": list(measures)}):
+    kinds: dict[int, list[int]] = {measure_id: [] for measure_id in measures}
+    for measure_id, category_id, name in run(_categories(dialect_name()),
+                                             {"measures": list(measures)}):
         names[measure_id].append(name)
+        kinds[measure_id].append(category_id)
+    counts = _counts(measures, kinds, windows)
+    discharges = _discharges({unit for _s, unit in measures.values()}, windows)
 
     def series(measure_id: int, unit: int, months: list[date]) -> list[MonthRate]:
         return [MonthRate(m, counts.get((measure_id, m), 0), discharges.get((unit, m)))
@@ -145,30 +148,39 @@ def first_case_date() -> date | None:
 def _months_around(start: date, today: date, first_data: date | None
                    ) -> tuple[list[date], list[date]]:
     start_month = start.replace(day=1)
-    first_after = start_month if start.day == 1 else add_months(start_month, 1)
+    first_after = start_month if start.day == 1 else _shift(start_month, 1)
     earliest = first_data.replace(day=1) if first_data else start_month
-    before = [m for m in (add_months(start_month, -n) for n in range(BEFORE_MONTHS, 0, -1))
+    ended = today.replace(day=1)  # months before this one have ended
+    before = [m for m in (_shift(start_month, -n) for n in range(BEFORE_MONTHS, 0, -1))
               if m >= earliest]
-    after = [m for m in (add_months(first_after, n) for n in range(AFTER_MONTHS))
-             if add_months(m, 1) <= today.replace(day=1)]
+    after = [m for m in (_shift(first_after, n) for n in range(AFTER_MONTHS)) if m < ended]
     return before, after
+
+
+def _shift(first: date, months: int) -> date:
+    """A month's first day ``months`` later (earlier when negative): plain arithmetic,
+    as a yearly report shifts thousands of them."""
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 #: Measures counted per statement at most: a page shows twenty.
 MAX_PARTS = 20
 
 
-def _counts(measures: Mapping[int, tuple[date, int]],
+def _counts(measures: Mapping[int, tuple[date, int]], kinds: Mapping[int, list[int]],
             windows: Mapping[int, tuple[list[date], list[date]]]) -> dict[tuple[int, date], int]:
     counts: dict[tuple[int, date], int] = {}
-    ordered = [(m, windows[m]) for m in measures if windows[m][0] or windows[m][1]]
+    ordered = [(m, windows[m]) for m in measures
+               if (windows[m][0] or windows[m][1]) and kinds[m]]
     for begin in range(0, len(ordered), MAX_PARTS):
         params: dict[str, Any] = {}
         chunk = ordered[begin:begin + MAX_PARTS]
         for n, (measure_id, (before, after)) in enumerate(chunk):
             months = before + after
             params.update({f"measure_{n}": measure_id, f"unit_{n}": measures[measure_id][1],
-                           f"since_{n}": months[0], f"until_{n}": add_months(months[-1], 1)})
+                           f"categories_{n}": kinds[measure_id],
+                           f"since_{n}": months[0], f"until_{n}": _shift(months[-1], 1)})
         # Counted per day and folded into months here, as the statistics count cases per
         # month (avvik/stats/queries/counts.py): a month in SQL is a function call per case.
         for measure_id, day, count in run(_monthly_counts(len(chunk)), params).all():
@@ -191,31 +203,36 @@ def _discharges(units: set[int], windows: Mapping[int, tuple[list[date], list[da
 # Built once per number of measures, with the measures and their windows as parameters.
 @lru_cache(maxsize=MAX_PARTS)
 def _monthly_counts(measures: int) -> Executable:
-    parts = [_monthly_part(n) for n in range(measures)]
-    return parts[0] if measures == 1 else union_all(*parts)
+    parts = [part for n in range(measures) for part in _monthly_parts(n)]
+    return union_all(*parts)
 
 
-def _monthly_part(n: int) -> Select[tuple[int, date, int]]:
+def _monthly_parts(n: int) -> list[Select[tuple[int, date, int]]]:
+    """The owning unit's cases as the responsible unit, and as the reporting unit (when
+    it is not also the responsible one): two parts, so that each reads one unit's cases
+    through that unit's index instead of every case of the categories."""
     measure_id = bindparam(f"measure_{n}", type_=Integer)
     unit_id = bindparam(f"unit_{n}", type_=Integer)
-    linked = select(Report.category_id).join(
-        MeasureReport, MeasureReport.report_id == Report.id).where(
-        MeasureReport.measure_id == measure_id)
-    return (select(measure_id.label("measure_id"), Report.event_date,
+    # The categories as a list, not a subquery: each is then one range of the unit's
+    # index (unit, category, event date).
+    categories = bindparam(f"categories_{n}", expanding=True, type_=Integer)
+    common = (Report.category_id.in_(categories),
+              in_codes(Report.status, NOT_A_CASE, negate=True),
+              Report.event_date >= bindparam(f"since_{n}", type_=Date),
+              Report.event_date < bindparam(f"until_{n}", type_=Date))
+    sides = (Report.responsible_unit_id == unit_id,
+             and_(Report.reporting_unit_id == unit_id,
+                  or_(Report.responsible_unit_id.is_(None),
+                      Report.responsible_unit_id != unit_id)))
+    return [select(measure_id.label("measure_id"), Report.event_date,
                    func.count().label("count"))
-            .select_from(Report)
-            .where(Report.category_id.in_(linked),
-                   or_(Report.responsible_unit_id == unit_id,
-                       Report.reporting_unit_id == unit_id),
-                   in_codes(Report.status, NOT_A_CASE, negate=True),
-                   Report.event_date >= bindparam(f"since_{n}", type_=Date),
-                   Report.event_date < bindparam(f"until_{n}", type_=Date))
-            .group_by(Report.event_date))
+            .select_from(Report).where(side, *common).group_by(Report.event_date)
+            for side in sides]
 
 
 @lru_cache(maxsize=4)
-def _category_names(dialect: str) -> Select[tuple[int, str]]:
-    return (select(MeasureReport.measure_id, Category.name).distinct()
+def _categories(dialect: str) -> Select[tuple[int, int, str]]:
+    return (select(MeasureReport.measure_id, Category.id, Category.name).distinct()
             .join(Report, Report.id == MeasureReport.report_id)
             .join(Category, Category.id == Report.category_id)
             .where(in_ids(MeasureReport.measure_id, "measures", dialect))

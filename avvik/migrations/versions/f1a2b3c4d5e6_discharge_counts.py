@@ -1,4 +1,5 @@
-"""discharge counts per unit and month: the denominator of the measures' rates
+"""discharge counts per unit and month: the denominator of the measures' rates; indexes
+for the evaluation's counts of one unit's cases of a few categories
 
 Revision ID: f1a2b3c4d5e6
 Revises: e0a1b2c3d4e5
@@ -12,6 +13,9 @@ revision = 'f1a2b3c4d5e6'
 down_revision = 'e0a1b2c3d4e5'
 branch_labels = None
 depends_on = None
+
+INDEXES = {'ix_reports_responsible_kind_event_date': 'responsible_unit_id',
+           'ix_reports_reporting_kind_event_date': 'reporting_unit_id'}
 
 
 def upgrade():
@@ -29,7 +33,14 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_discharge_counts')),
         sa.UniqueConstraint('unit_id', 'month', name=op.f('uq_discharge_counts_unit_id_month')),
     )
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        for name, unit in INDEXES.items():
+            batch_op.create_index(name, [unit, 'category_id', 'event_date'], unique=False,
+                                  postgresql_include=['status'])
 
 
 def downgrade():
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        for name in INDEXES:
+            batch_op.drop_index(name)
     op.drop_table('discharge_counts')
