@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from avvik.discharges.models import DischargeCount
 from avvik.extensions import db
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.reports.models import ReportStatus
@@ -85,10 +86,16 @@ def test_the_measures_page_shows_each_evaluation_before_and_after(world, browser
 def test_a_measures_small_counts_are_less_than_5_for_who_may_not_open_the_cases(
         world, people, browser_for, clock):
     measure = _evaluated_measure(world)
+    for month in range(1, 11):  # the ward's discharges: rates where counts are shown
+        db.session.add(DischargeCount(unit_id=world.ward.id, month=date(2026, month, 1),
+                                      count=40, registered_by_id=world.admin.id))
     html = browser_for(people.secretariat).get(f"/dashboards/measures?{YEAR}").get_data(
         as_text=True)
-    counts = [row[4] for row in pages.table(html, f"table-evaluation-{measure.id}")[1:]]
+    rows = pages.table(html, f"table-evaluation-{measure.id}")[1:]
+    counts = [row[4] for row in rows]
     assert counts[:2] == ["<5", "<5"] and counts[2] == "0"
+    # A rate is worked out from its count: hidden with it (–), shown beside a 0.
+    assert [(row[5], row[6]) for row in rows[:3]] == [("40", "–"), ("40", "–"), ("40", "0")]
     # Nothing worked out from a hidden count: no median, no verdict, no point drawn.
     assert "Median before" not in html and "A count is hidden" in html
     article = html[html.index(f'id="evaluation-{measure.id}"'):]
