@@ -17,7 +17,7 @@ from tests.dashboards import pages
 from tests.factories import make_category
 from tests.stats.data import make_case, oslo
 
-CSS = Path(__file__).resolve().parents[2] / "avvik" / "static" / "css" / "dashboards.css"
+CSS = Path(__file__).resolve().parents[2] / "avvik" / "static" / "css" / "yearly-report.css"
 
 
 def test_the_yearly_report_holds_counts_trend_performance_categories_and_signals(
@@ -94,13 +94,15 @@ def test_years_out_of_range_are_404(world, browser_for):
                        ).status_code == 404
 
 
-def test_printing_hides_navigation_and_filters_and_breaks_pages_between_sections():
+def test_printing_hides_navigation_and_filters_and_keeps_headings_with_their_content():
     css = CSS.read_text()
     print_rules = css[css.index("@media print"):]
     for selector in (".site-header", ".dashboard-filters", ".dashboard-tabs",
                      ".export-links"):
         assert selector in print_rules.split("display: none")[0], selector
-    assert ".print-section { break-before: page; }" in print_rules
+    assert ".yearly-summary { break-after: page; }" in print_rules
+    assert "h2, h3, figcaption { break-after: avoid; }" in print_rules
+    assert "thead { display: table-header-group; }" in print_rules
 
 
 def _pdf_text(response) -> tuple[int, str]:
