@@ -192,8 +192,10 @@ def _counts(measure: Measure) -> dict[str, Any] | None:
                             median=None if hidden else found.median_before,
                             title=measure.title, marked=marked,
                             split=len(found.before) or None)
+    me = _me()
     return {"data": found, "in_full": in_full, "hidden": hidden, "chart": chart,
-            "svg": drawing}
+            "svg": drawing,
+            "may_register": me.is_admin or me.has_role(Role.LEADER, Role.QUALITY_ADVISER)}
 
 
 @bp.context_processor
