@@ -32,6 +32,7 @@ BLUEPRINT_MODULES = (
     "avvik.routing.views",
     "avvik.reports.views",
     "avvik.measures.views",
+    "avvik.discharges.views",
     "avvik.dashboards.views",
     "avvik.outbox.views",
     "avvik.committee.views",

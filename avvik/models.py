@@ -7,6 +7,7 @@ from avvik.auth.models import LoginSession, RecoveryCode, TotpEnrolment
 from avvik.catalog.models import Agreement, Category, Phase, Transition
 from avvik.committee.models import AgendaItem, AgendaSource, AgendaStatus, Meeting
 from avvik.core.heartbeat import WorkerHeartbeat
+from avvik.discharges.models import DischargeCount
 from avvik.integrations.models import DeliveryState, Webhook, WebhookDelivery
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.organizations.models import HealthCommunity, Organization, OrganizationKind, Unit
@@ -38,6 +39,7 @@ __all__ = [
     "Consequence",
     "DeliveryState",
     "Direction",
+    "DischargeCount",
     "HealthCommunity",
     "IdempotencyKey",
     "LoginSession",

@@ -1,12 +1,15 @@
 """The heavy pages as a reader meets them: the system Chromium under Playwright, signed
 in as the secretariat, each page timed from the start of navigation until the load event
 has fired and the charts drawn up front are drawn (static/js/dashboards.js counts them in
-``data-charts-drawn``). Server time is part of it; the figure is what a person waits for.
+``data-charts-drawn``; the measures' evaluations and the yearly report's run charts are
+SVG drawn on the server, ``svg_charts``). Server time is part of it; the figure is what a
+person waits for. Then the yearly report's PDF, made on the server.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from typing import Any
 
 from avvik.core.timeutil import oslo_today
@@ -19,6 +22,7 @@ DRAWN_AT_ONCE = 3
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 
 READY = """(atOnce) => {
+    if (!document.documentElement) return false;  // the new document is not there yet
     const figures = document.querySelectorAll("figure[data-chart]").length;
     const drawn = Number(document.documentElement.dataset.chartsDrawn || 0);
     return document.readyState === "complete" && drawn >= Math.min(atOnce, figures);
@@ -36,6 +40,25 @@ def pages() -> dict[str, str]:
     return {"measures_dashboard": "/dashboards/measures",
             "yearly": f"/dashboards/yearly/{oslo_today().year - 1}",
             "measures": "/measures/"}
+
+
+def _pdf_figures(page: Any, path: str, repeats: int) -> dict[str, Any]:
+    """The yearly report's PDF, made on the server: the time until its last byte, its
+    size and pages, fetched with the signed-in browser's cookies."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    times, body = [], b""
+    for i in range(repeats + 1):
+        started = time.perf_counter()
+        response = page.request.get(path)
+        body = response.body()
+        if i:
+            times.append(time.perf_counter() - started)
+    return {"p50_ms": round(percentile(times, 0.5) * 1000, 1),
+            "p95_ms": round(percentile(times, 0.95) * 1000, 1),
+            "pages": len(PdfReader(BytesIO(body)).pages), "kilobytes": len(body) // 1024}
 
 
 def run(port: int, repeats: int) -> dict[str, Any]:
@@ -76,8 +99,10 @@ def run(port: int, repeats: int) -> dict[str, Any]:
                     "charts": page.locator("figure[data-chart]").count(),
                     "charts_drawn": page.evaluate(
                         "Number(document.documentElement.dataset.chartsDrawn || 0)"),
+                    "svg_charts": page.locator("svg.svg-chart").count(),
                     "dom_nodes": page.evaluate("document.getElementsByTagName('*').length"),
                 }
+            out["yearly_pdf"] = _pdf_figures(page, pages()["yearly"] + ".pdf", repeats)
         finally:
             browser.close()
     return out

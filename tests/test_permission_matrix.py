@@ -7,6 +7,7 @@ remembering to. The rules proven for every role and route:
   POST: nothing reveals that it exists;
 - administration answers 403 to everyone but administrators;
 - dashboards and statistics answer 403 to roles without statistics;
+- discharges answer 403 to all but leaders, quality advisers and administrators;
 - a case the user may see opens, in pages and API alike;
 - those who read cases without a side of them (the quality adviser of the receiving
   organisation; the secretariat, for the case on its committee's agenda) take no step on
@@ -59,6 +60,8 @@ STATS_ENDPOINTS = re.compile(r"^(dashboards\.|api\.stats_table$)")
 TOKEN_ENDPOINTS = {"api_tokens.create"}
 TOKEN_ROLES = {"kommune_coordinator", "hospital_coordinator", "quality_adviser", "secretary",
                "admin"}
+#: Register discharges per unit and month: the units' leaders and the quality advisers.
+DISCHARGE_ROLES = {"kommune_leader", "ward_leader", "quality_adviser", "admin"}
 ROLES = ["reporter", "kommune_leader", "kommune_coordinator", "ward_handler", "ward_leader",
          "hospital_coordinator", "quality_adviser", "secretary", "outsider", "admin"]
 
@@ -140,6 +143,8 @@ def expected_denial(endpoint: str, user: User, role: str, case: str | None) -> i
     if STATS_ENDPOINTS.match(endpoint) and not may_view_stats(user):
         return 403
     if endpoint in TOKEN_ENDPOINTS and role not in TOKEN_ROLES:
+        return 403
+    if blueprint == "discharges" and role not in DISCHARGE_ROLES:
         return 403
     return None
 

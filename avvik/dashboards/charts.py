@@ -129,24 +129,21 @@ def chart_for(table: Table, links: list[dict[str, str]] | None = None,
     return spec
 
 
-def run_chart(chart: RunChart, labels: list[str], links: list[str | None] | None = None
-              ) -> Spec:
-    """A run chart: the series, its median as a line, and the points of a signal marked."""
+def marked_points(chart: RunChart) -> list[bool]:
+    """Per point, whether it is part of a long run that signals (off the median)."""
     marked = [False] * len(chart.values)
     for signal in chart.signals:
         if signal.kind == "long_run":
             for index in range(signal.start, signal.end + 1):
                 marked[index] = chart.values[index] != chart.median
+    return marked
+
+
+def run_chart(chart: RunChart, labels: list[str], links: list[str | None] | None = None
+              ) -> Spec:
+    """A run chart: the series, its median as a line, and the points of a signal marked."""
+    marked = marked_points(chart)
     return {"kind": "run", "horizontal": False, "labels": labels,
             "datasets": [{**dataset(_("Cases"), chart.values), "links": links},
                          dataset(_("Median"), [chart.median] * len(chart.values), "median")],
             "marked": marked, "markedLabel": _("Part of a signal")}
-
-
-def before_after(rows: list[dict[str, Any]], labels: dict[str, str]) -> Spec:
-    """One evaluated measure: the monthly counts before and after it started."""
-    return {"kind": "stacked", "horizontal": False,
-            "labels": [r["month"] for r in rows],
-            "datasets": [dataset(labels[period], [r["count"] if r["period"] == period
-                                                  else None for r in rows])
-                         for period in ("before", "after")]}

@@ -23,14 +23,18 @@ Who gets what (the engine scopes the numbers; avvik.stats.scope):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import statistics
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from avvik.core.timeutil import oslo_today
-from avvik.dashboards import charts, drilldown
+from avvik.dashboards import charts, drilldown, svg
+from avvik.measures.evaluation import MIN_AFTER
+from avvik.stats import anhoej
 from avvik.stats.anhoej import RunChart
 from avvik.stats.filters import StatsFilter
 from avvik.stats.services import SeriesSignal, new_batch, run_charts_of, signals_of, tables_of
@@ -84,11 +88,20 @@ class RunChartView:
 
 @dataclass(frozen=True)
 class EvaluationView:
+    """One measure's evaluation as shown (avvik.measures.evaluation), from the protected
+    table: where a count is hidden, so is what is worked out from it (its rate, the
+    medians and the rules' verdict)."""
+
     measure_id: int
     title: str
     start_date: date
     rows: list[dict[str, Any]]
-    spec: dict[str, Any]
+    svg: Markup  #: the run chart, drawn on the server
+    uses_rates: bool  #: per 100 discharges (else cases per month)
+    hidden: bool  #: a count is hidden: no medians, no verdict
+    median_before: float | None = None
+    median_after: float | None = None
+    chart: RunChart | None = None  #: the months after against the median before
 
 
 @dataclass
@@ -170,7 +183,33 @@ def evaluation_views(table: Table) -> list[EvaluationView]:
     grouped: dict[int, list[dict[str, Any]]] = {}
     for record in table.records():
         grouped.setdefault(record["measure_id"], []).append(record)  # type: ignore[arg-type]
-    words = {"before": _("Before"), "after": _("After")}
-    return [EvaluationView(measure_id, rows[0]["title"], rows[0]["start_date"], rows,
-                           charts.before_after(rows, words))
-            for measure_id, rows in grouped.items()]
+    return [_evaluation_view(measure_id, rows) for measure_id, rows in grouped.items()]
+
+
+def _evaluation_view(measure_id: int, rows: list[dict[str, Any]]) -> EvaluationView:
+    before = [r for r in rows if r["period"] == "before"]
+    after = [r for r in rows if r["period"] == "after"]
+    hidden = any(not isinstance(r["count"], int) for r in rows)
+    uses_rates = bool(before) and all(r["rate"] is not None for r in rows)
+    key = "rate" if uses_rates else "count"
+    values = [None if hidden and not isinstance(r["count"], int) else float(r[key])
+              for r in rows]
+    title = rows[0]["title"]
+    view = EvaluationView(measure_id, title, rows[0]["start_date"], rows, Markup(""),
+                          uses_rates, hidden)
+    median_before = median_after = chart = None
+    if not hidden and before:
+        median_before = statistics.median(values[:len(before)])
+        median_after = statistics.median(values[len(before):]) if after else None
+        chart = anhoej.analyse(values[len(before):], [_month(r["month"]) for r in after],
+                               centre=median_before, min_useful=MIN_AFTER)
+    marked = [False] * len(before) + (charts.marked_points(chart) if chart else
+                                      [False] * len(after))
+    drawn = svg.run_chart_svg(values, [r["month"] for r in rows], median=median_before,
+                              title=title, marked=marked, split=len(before) or None)
+    return replace(view, svg=drawn, median_before=median_before, median_after=median_after,
+                   chart=chart)
+
+
+def _month(text: str) -> date:
+    return date(int(text[:4]), int(text[5:7]), 1)

@@ -7,7 +7,8 @@
     GET /dashboards/export/<name>.<fmt>   one aggregate as csv or xlsx
     GET /dashboards/cases.<fmt>           the de-identified case list as csv or xlsx
     GET /dashboards/yearly/               the latest whole year's report
-    GET /dashboards/yearly/<year>         the joint committee's yearly report (printable)
+    GET /dashboards/yearly/<year>         the joint committee's yearly report (web page)
+    GET /dashboards/yearly/<year>.pdf     the same report as a PDF made on the server
 
 The filter is the query string (avvik.stats.filters), the same on every page, download
 and ``/api/v1/stats/<name>``; a bad one gives the page with the message and status 400.
@@ -31,11 +32,12 @@ from flask_login import current_user
 
 from avvik.audit.services import audit
 from avvik.core.errors import NotFound, PermissionDenied, ValidationFailed
-from avvik.core.timeutil import OSLO, oslo_today, utcnow
+from avvik.core.timeutil import oslo_today, utcnow
 from avvik.core.transactions import transactional
 from avvik.dashboards import formatting, services, yearly
 from avvik.dashboards.forms import FilterForm
 from avvik.dashboards.queries import filter_choices
+from avvik.dashboards.yearly_pdf import render_pdf as yearly_pdf_render
 from avvik.stats import anhoej
 from avvik.stats.filters import StatsFilter
 from avvik.stats.scope import may_view_stats
@@ -137,22 +139,58 @@ def cases(fmt: str) -> ResponseReturnValue:
 
 @bp.get("/yearly/")
 def yearly_latest() -> ResponseReturnValue:
-    """The year chosen in the form (``?year=``), else the latest whole year."""
-    _viewer()
-    year = request.args.get("year", type=int) or utcnow().astimezone(OSLO).year - 1
-    return redirect(url_for(".yearly_report", year=year))
+    """The year chosen in the form (``?year=``), else the latest whole year with data;
+    the scope (``?scope=``) goes along."""
+    me = _viewer()
+    scope = request.args.get("scope", "")
+    year = request.args.get("year", type=int)
+    if not year:
+        today = oslo_today()
+        offered = yearly.years_with_data(me, yearly.scope_of(me, scope) or yearly.Scope(),
+                                         today)
+        year = next((y for y in offered if y < today.year), offered[0] if offered
+                    else today.year - 1)
+    return redirect(url_for(".yearly_report", year=year, **({"scope": scope} if scope else {})))
+
+
+def _yearly(year: int) -> tuple[User, yearly.YearlyReport, str]:
+    me = _viewer()
+    value = request.args.get("scope", "")
+    scope = yearly.scope_of(me, value)
+    if not yearly.is_report_year(year) or scope is None:
+        raise NotFound()
+    return me, yearly.build_yearly_report(me, year, scope=scope), value
+
+
+def _yearly_context(report: yearly.YearlyReport) -> dict[str, object]:
+    return {"report": report, "now_oslo": oslo_today(), "pdf": False,
+            "top_categories": yearly.TOP_CATEGORIES, "top_rows": yearly.TOP_ROWS}
 
 
 @bp.get("/yearly/<int:year>")
 def yearly_report(year: int) -> ResponseReturnValue:
-    me = _viewer()
-    if not yearly.is_report_year(year):
-        raise NotFound()
-    report = yearly.build_yearly_report(me, year)
+    me, report, value = _yearly(year)
     today = oslo_today()
-    years = sorted({year, *range(today.year, today.year - 10, -1)}, reverse=True)
-    return render_template("dashboards/yearly.html", report=report, years=years,
-                           now_oslo=today, top_categories=yearly.TOP_CATEGORIES)
+    years = sorted({year, *yearly.years_with_data(me, report.scope, today)}, reverse=True)
+    return render_template("dashboards/yearly.html", years=years,
+                           scopes=yearly.scope_choices(me), scope_value=value,
+                           **_yearly_context(report))
+
+
+@bp.get("/yearly/<int:year>.pdf")
+@transactional
+def yearly_pdf(year: int) -> ResponseReturnValue:
+    me, report, value = _yearly(year)
+    html = render_template("dashboards/yearly_pdf.html", **{**_yearly_context(report),
+                                                            "pdf": True})
+    suffix = f"-{value}" if value else ""
+    response = Response(yearly_pdf_render(html), content_type="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="avvik-arsrapport-{year}{suffix}.pdf"')
+    response.headers["Cache-Control"] = "no-store"  # figures of a health community
+    audit("stats.exported", "export", None, actor=me,
+          detail={"table": "yearly_report", "format": "pdf", "year": year, "scope": value})
+    return response
 
 
 @bp.app_template_global("stats_query")

@@ -17,6 +17,7 @@ from avvik.auth.passwords import hash_password
 from avvik.core.errors import DomainError
 from avvik.demo.catalog import create_catalog
 from avvik.demo.committee import seat_demo_committee
+from avvik.demo.discharges import register_demo_discharges
 from avvik.demo.disputes import dispute_demo_cases
 from avvik.demo.history import DEFAULT_HISTORY_SIZE, generate_history
 from avvik.demo.links import link_demo_events
@@ -63,6 +64,8 @@ class DemoSummary:
     #: Cases on the joint committee's agenda now, and items the committee has resolved.
     agenda_open: int = 0
     agenda_resolved: int = 0
+    #: Monthly discharge figures of the units that have them (rates per 100 discharges).
+    discharges: int = 0
 
 
 def refuse_unless_allowed(environment: str) -> None:
@@ -93,6 +96,7 @@ def load_demo_data(*, now: datetime, seed: int = DEFAULT_SEED,
     cases = generate_history(community, catalog, people, rules, now=now, seed=seed,
                              size=history_size)
     measures = draw_measures(people.leaders, now=now, seed=seed)
+    discharges = register_demo_discharges(people.leaders, now=now, seed=seed)
     linked_pairs, likely_pairs = link_demo_events(people, now=now, seed=seed)
     serious_recorded, serious_waiting = record_demo_notices(now=now, seed=seed)
     disputed = dispute_demo_cases(people, now=now)
@@ -105,7 +109,7 @@ def load_demo_data(*, now: datetime, seed: int = DEFAULT_SEED,
         logins=people.logins, measures=measures, linked_pairs=linked_pairs,
         likely_pairs=likely_pairs, serious_recorded=serious_recorded,
         serious_waiting=serious_waiting, disputed=disputed, agenda_open=agenda_open,
-        agenda_resolved=agenda_resolved)
+        agenda_resolved=agenda_resolved, discharges=discharges)
     log.info("demo data loaded: %d organisations, %d users, %d cases, %d measures",
              sum(summary.organizations.values()), summary.users, sum(cases.values()),
              measures)

@@ -1,4 +1,4 @@
-"""The read side of measures: who sees which, lists, and the before/after evaluation counts.
+"""The read side of measures: who sees which and lists (the evaluation: evaluation.py).
 
 A measure is visible to whoever may see at least one of its cases to or from the owning
 unit's organisation, to the owning unit's members (and leaders above it), and to
@@ -8,37 +8,24 @@ administrators. Counts are made in SQL.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Date,
-    Executable,
-    Integer,
-    Select,
     and_,
-    bindparam,
     case,
     func,
     or_,
     select,
     true,
-    union_all,
 )
 from sqlalchemy.orm import aliased, selectinload
 
-from avvik.catalog.models import Category
-from avvik.core.db import run
 from avvik.core.errors import NotFound
-from avvik.core.sql import dialect_name, in_codes, in_ids
-from avvik.core.timeutil import add_months, oslo_today
+from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.measures.models import FINISHED, Measure, MeasureReport, MeasureStatus
-from avvik.measures.services import NOT_A_CASE
 from avvik.organizations.models import Organization, Unit
 from avvik.reports.models import Report
 from avvik.reports.scope import Reach, reach_of
@@ -211,150 +198,6 @@ def measure_counts(user: User, today: date | None = None) -> MeasureCounts:
         .where(visible_condition(user))
     ).one()
     return MeasureCounts(*row)
-
-
-# --- The evaluation: monthly counts of the cases' kind before and after the start ---
-
-
-@dataclass(frozen=True)
-class MonthCount:
-    month: date  #: the first day of the month
-    count: int
-
-
-@dataclass(frozen=True)
-class BeforeAfter:
-    """Monthly counts of reports like the measure's cases, before and after it started.
-
-    "Like" means the same category and the same receiving organisation as one of the
-    measure's cases; reports are counted by the date of the event. The month the measure
-    started in is in neither series unless it started on the 1st (it mixes both), and
-    ``after`` holds only whole months that have ended.
-    """
-
-    start_date: date
-    category_names: list[str]
-    before: list[MonthCount]
-    after: list[MonthCount]
-
-    @property
-    def total_before(self) -> int:
-        return sum(m.count for m in self.before)
-
-    @property
-    def total_after(self) -> int:
-        return sum(m.count for m in self.after)
-
-    @property
-    def mean_before(self) -> float | None:
-        return self.total_before / len(self.before) if self.before else None
-
-    @property
-    def mean_after(self) -> float | None:
-        return self.total_after / len(self.after) if self.after else None
-
-
-def category_counts_before_after(measure: Measure, months: int = 6, *,
-                                 today: date | None = None) -> BeforeAfter | None:
-    """The counts behind "did deviations of that kind drop afterwards?" (None without a
-    start date). Aggregated in SQL: only one row per month leaves the database."""
-    if measure.start_date is None:
-        return None
-    return counts_before_after({measure.id: measure.start_date}, months,
-                               today=today)[measure.id]
-
-
-def counts_before_after(starts: Mapping[int, date], months: int = 6, *,
-                        today: date | None = None) -> dict[int, BeforeAfter]:
-    """``category_counts_before_after`` of several measures, given as {id: start date}: in
-    two statements for up to ``MAX_PARTS`` of them (a dashboard shows twenty)."""
-    if not starts:
-        return {}
-    today = today or oslo_today()
-    dialect = dialect_name()
-    windows = {measure_id: _months_around(start, months, today)
-               for measure_id, start in starts.items()}
-    counts: dict[tuple[int, date], int] = {}
-    ordered = list(windows.items())
-    for first in range(0, len(ordered) if months > 0 else 0, MAX_PARTS):
-        params: dict[str, Any] = {}
-        chunk = ordered[first:first + MAX_PARTS]
-        for n, (measure_id, (before, after)) in enumerate(chunk):
-            params.update({f"measure_{n}": measure_id, f"since_{n}": before[0],
-                           f"until_{n}": add_months(after[-1] if after else before[-1], 1)})
-        # Counted per day and folded into months here, as the statistics count cases
-        # per month (avvik/stats/queries/counts.py): a month computed in SQL would be a
-        # function call per case.
-        for measure_id, day, count in run(_monthly_counts(len(chunk)),
-                                          params).all():
-            month = (measure_id, day.replace(day=1))
-            counts[month] = counts.get(month, 0) + count
-    names: dict[int, list[str]] = {measure_id: [] for measure_id in starts}
-    for measure_id, name in run(_category_names(dialect), {"measures": list(starts)}):
-        names[measure_id].append(name)
-
-    def series(measure_id: int, first_days: list[date]) -> list[MonthCount]:
-        return [MonthCount(m, counts.get((measure_id, m), 0)) for m in first_days]
-
-    return {measure_id: BeforeAfter(starts[measure_id], names[measure_id],
-                                    series(measure_id, before), series(measure_id, after))
-            for measure_id, (before, after) in windows.items()}
-
-
-def _months_around(start: date, months: int, today: date) -> tuple[list[date], list[date]]:
-    """The first days of the months counted before a start, and of the whole months after
-    it that have ended by ``today``."""
-    start_month = start.replace(day=1)
-    first_after = start_month if start.day == 1 else add_months(start_month, 1)
-    before = [add_months(start_month, -n) for n in range(months, 0, -1)]
-    after = [m for m in (add_months(first_after, n) for n in range(months))
-             if add_months(m, 1) <= today.replace(day=1)]
-    return before, after
-
-
-#: Measures counted per statement at most: a page shows twenty; a caller asking for every
-#: evaluated measure gets a statement per twenty, not one of thousands of parts.
-MAX_PARTS = 20
-
-
-# Built once per number of measures, with the measures and their windows as
-# parameters: building a statement of twenty parts anew took longer than running it.
-@lru_cache(maxsize=MAX_PARTS)
-def _monthly_counts(measures: int) -> Executable:
-    """Reports like the cases of measure ``measure_<n>``, per event date from
-    ``since_<n>`` until ``until_<n>``: a part per measure, so that each reads only its
-    own kinds' months (a range of ix_reports_kind_event_date each)."""
-    parts = [_monthly_part(n) for n in range(measures)]
-    return parts[0] if measures == 1 else union_all(*parts)
-
-
-def _monthly_part(n: int) -> Select[tuple[int, date, int]]:
-    linked = aliased(Report)
-    measure_id = bindparam(f"measure_{n}", type_=Integer)
-    kinds = (select(linked.category_id, linked.receiving_organization_id)
-             .join(MeasureReport, MeasureReport.report_id == linked.id)
-             .where(MeasureReport.measure_id == measure_id).distinct().subquery(f"kinds_{n}"))
-    # count(*), not of a column: the index holds all the rest, so PostgreSQL need not
-    # visit the table.
-    return (select(measure_id.label("measure_id"), Report.event_date,
-                   func.count().label("count"))
-            .select_from(Report)
-            .join(kinds, and_(Report.category_id == kinds.c.category_id,
-                              Report.receiving_organization_id
-                              == kinds.c.receiving_organization_id))
-            .where(in_codes(Report.status, NOT_A_CASE, negate=True),
-                   Report.event_date >= bindparam(f"since_{n}", type_=Date),
-                   Report.event_date < bindparam(f"until_{n}", type_=Date))
-            .group_by(Report.event_date))
-
-
-@lru_cache(maxsize=4)
-def _category_names(dialect: str) -> Select[tuple[int, str]]:
-    return (select(MeasureReport.measure_id, Category.name).distinct()
-            .join(Report, Report.id == MeasureReport.report_id)
-            .join(Category, Category.id == Report.category_id)
-            .where(in_ids(MeasureReport.measure_id, "measures", dialect))
-            .order_by(MeasureReport.measure_id, Category.name))
 
 
 def counts_shown_in_full(user: User, measure: Measure) -> bool:

@@ -27,8 +27,11 @@ from avvik.core.formviews import acted, saved, shown_again
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.ids import page_number, row_id
 from avvik.core.transactions import transactional
+from avvik.dashboards.charts import marked_points
+from avvik.dashboards.svg import run_chart_svg
 from avvik.extensions import db
 from avvik.measures import queries, services
+from avvik.measures.evaluation import evaluate_measure
 from avvik.measures.forms import (
     CancelForm,
     EvaluateForm,
@@ -172,10 +175,27 @@ def _render_detail(measure: Measure, link_form: LinkForm) -> str:
 
 
 def _counts(measure: Measure) -> dict[str, Any] | None:
-    counts = queries.category_counts_before_after(measure)
-    if counts is None:
+    found = evaluate_measure(measure)
+    if found is None:
         return None
-    return {"data": counts, "in_full": queries.counts_shown_in_full(_me(), measure)}
+    in_full = queries.counts_shown_in_full(_me(), measure)
+    # Outside the counted organisation a count of 1-4 is hidden, and so is all that is
+    # worked out from it: its rate, the medians, the verdict and the chart's point.
+    hidden = not in_full and any(0 < m.count < 5 for m in found.before + found.after)
+    months = found.before + found.after
+    values = [None if hidden and 0 < m.count < 5 else v
+              for m, v in zip(months, found.values(months), strict=True)]
+    chart = None if hidden or not found.before else found.chart
+    marked = [False] * len(found.before) + (marked_points(chart) if chart
+                                            else [False] * len(found.after))
+    drawing = run_chart_svg(values, [f"{m.month:%Y-%m}" for m in months],
+                            median=None if hidden else found.median_before,
+                            title=measure.title, marked=marked,
+                            split=len(found.before) or None)
+    me = _me()
+    return {"data": found, "in_full": in_full, "hidden": hidden, "chart": chart,
+            "svg": drawing,
+            "may_register": me.is_admin or me.has_role(Role.LEADER, Role.QUALITY_ADVISER)}
 
 
 @bp.context_processor

@@ -105,10 +105,15 @@ class Report(db.Model):
         Index("ix_reports_created_at", "created_at"),
         Index("ix_reports_answer_due_at", "answer_due_at"),
         Index("ix_reports_responsible_created", "responsible_unit_id", "created_at"),
-        # A category narrows a list (the leading column), and a measure's evaluation
-        # counts the cases of its kind (category and receiving organisation) month by
-        # month around its start (avvik/measures/queries.py): a range of this index each.
+        # A category narrows a list (the leading column).
         Index("ix_reports_kind_event_date", "category_id", "receiving_organization_id",
+              "event_date", postgresql_include=["status"]),
+        # A measure's evaluation counts its owning unit's cases of its categories month
+        # by month around its start, as the responsible and as the reporting unit
+        # (avvik/measures/evaluation.py): a range of one of these per category.
+        Index("ix_reports_responsible_kind_event_date", "responsible_unit_id", "category_id",
+              "event_date", postgresql_include=["status"]),
+        Index("ix_reports_reporting_kind_event_date", "reporting_unit_id", "category_id",
               "event_date", postgresql_include=["status"]),
         # A form posted twice (two taps, a resend after a lost answer) carries the same
         # token: the second INSERT or UPDATE fails here, also when both run at once, and

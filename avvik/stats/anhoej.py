@@ -102,21 +102,25 @@ class RunChart:
     crossings: int
     crossings_limit: int | None
     signals: list[Signal] = field(default_factory=list)
+    min_useful: int = MIN_USEFUL  #: useful points needed before a signal is raised
 
     @property
     def enough_data(self) -> bool:
-        return self.useful >= MIN_USEFUL
+        return self.useful >= self.min_useful
 
     @property
     def current_signals(self) -> list[Signal]:
         return [signal for signal in self.signals if signal.is_current]
 
 
-def analyse(values: Sequence[float], labels: Sequence[object] | None = None) -> RunChart:
+def analyse(values: Sequence[float], labels: Sequence[object] | None = None, *,
+            centre: float | None = None, min_useful: int = MIN_USEFUL) -> RunChart:
     """The run chart of ``values`` (oldest first), with its runs, limits and signals.
 
     ``labels`` (one per value, typically the months' first days) name where a signal
-    starts in its message.
+    starts in its message. ``centre``: a median frozen from a baseline (a measure's months
+    before its start) instead of the series' own, so that the rules tell whether the
+    values after a change differ from those before it.
     """
     points = [float(v) for v in values]
     names = list(labels) if labels is not None else [None] * len(points)
@@ -124,16 +128,18 @@ def analyse(values: Sequence[float], labels: Sequence[object] | None = None) -> 
         raise ValueError("one label per value")
     if not points:
         return RunChart([], [], None, 0, [], 0, None, 0, None)
-    centre = statistics.median(points)
+    if centre is None:
+        centre = statistics.median(points)
     runs = _runs(points, centre)
     useful = sum(run.length for run in runs)
     longest = max((run.length for run in runs), default=0)
     crossings = max(len(runs) - 1, 0)
     if not useful:
-        return RunChart(points, names, centre, 0, runs, 0, None, 0, None)
+        return RunChart(points, names, centre, 0, runs, 0, None, 0, None,
+                        min_useful=min_useful)
     run_limit, cross_limit = longest_run_limit(useful), crossings_limit(useful)
     signals: list[Signal] = []
-    if useful >= MIN_USEFUL:
+    if useful >= min_useful:
         last = runs[-1].end
         signals += [Signal("long_run", run.start, run.end, run.length, run_limit, run.side,
                            names[run.start], run.end == last)
@@ -142,7 +148,7 @@ def analyse(values: Sequence[float], labels: Sequence[object] | None = None) -> 
             signals.append(Signal("few_crossings", runs[0].start, last, crossings,
                                   cross_limit, None, names[runs[0].start], True))
     return RunChart(points, names, centre, useful, runs, longest, run_limit, crossings,
-                    cross_limit, signals)
+                    cross_limit, signals, min_useful)
 
 
 def _runs(points: list[float], centre: float) -> list[Run]:

@@ -42,6 +42,7 @@ SHEET_NAMES = {
     "events": _l("Reports and events"),
     "measures": _l("Measures"),
     "measure_evaluations": _l("Measures before and after"),
+    "measures_started": _l("Measures started"),
     "cases": _l("Cases"),
 }
 #: The sheet of the lines below.

@@ -22,11 +22,13 @@ from avvik.core.timeutil import oslo_today
 from avvik.reports.models import Direction
 from avvik.stats import queries
 from avvik.stats.batch import BREAKDOWN_TABLES, Batch
+from avvik.stats.filters import YEARS
 from avvik.stats.labels import DIRECTION_LABELS
 from avvik.stats.queries import Dimension
+from avvik.stats.queries.base import Selection
 from avvik.stats.queries.events import event_count
 from avvik.stats.queries.followup import unit_loads
-from avvik.stats.queries.measures import evaluations_of, summary_of
+from avvik.stats.queries.measures import MeasureEvaluation, evaluations_of, summary_of
 from avvik.stats.queries.performance import overall_performance, performance_per_organization
 from avvik.stats.queries.serious import serious_counts
 from avvik.stats.suppression import TOTAL, Layout, is_hidden, protect
@@ -194,14 +196,31 @@ MAX_EVALUATIONS = 20
 
 
 def _measure_evaluations(batch: Batch) -> Rows:
-    # One row per measure and month, before and after its start.
-    found = evaluations_of(batch.selection, today=oslo_today(batch.now),
-                           limit=MAX_EVALUATIONS)
+    return evaluation_rows(evaluations_of(batch.selection, today=oslo_today(batch.now),
+                                          limit=MAX_EVALUATIONS))
+
+
+def _measures_started(batch: Batch) -> Rows:
+    # Every measure that started in the period and answers a case in the viewer's
+    # selection, whenever that case happened (a measure started in January may answer
+    # December's cases): the yearly report lists a measure in the year it started.
+    chosen = batch.selection
+    anytime = Selection(chosen.shape, {**chosen.params,
+                                       "period_from": date(min(YEARS), 1, 1)})
+    return evaluation_rows(evaluations_of(
+        anytime, today=oslo_today(batch.now),
+        started=(batch.filters.period_from, batch.filters.period_to)))
+
+
+def evaluation_rows(found: list[MeasureEvaluation]) -> Rows:
+    """One row per measure and month, before and after its start: the owning unit's
+    cases, its registered discharges and the rate per 100 discharges."""
     rows: Rows = []
     for e in found:
-        for period, months in (("before", e.counts.before), ("after", e.counts.after)):
-            rows += [[e.measure_id, e.title, e.counts.start_date, f"{m.month:%Y-%m}", period,
-                      m.count] for m in months]
+        ev = e.evaluation
+        for period, months in (("before", ev.before), ("after", ev.after)):
+            rows += [[e.measure_id, e.title, ev.start_date, f"{m.month:%Y-%m}", period,
+                      m.count, m.discharges, m.rate] for m in months]
     return rows
 
 
@@ -261,8 +280,14 @@ _LAYOUTS = {
                ("patient_recorded", "serious"), ("patient_informed", "serious")), keyed=True),
     "events": Layout(("reports", "events", "linked_reports"),
                      parts=(("events", "reports"), ("linked_reports", "reports")), keyed=True),
-    "measure_evaluations": Layout(("count",), columns_add_up=False, sort_by=None),
+    # A rate is worked out from its count: hidden with it.
+    "measure_evaluations": Layout(("count",), columns_add_up=False, sort_by=None,
+                                  derived={"rate": "count"}),
 }
+_EVALUATION_COLUMNS = (
+    ("measure_id", _l("Id")), ("title", _l("Measure")), ("start_date", _l("Start date")),
+    ("month", _l("Month")), ("period", _l("Before or after")), ("count", _l("Cases")),
+    ("discharges", _l("Discharges")), ("rate", _l("Cases per 100 discharges")))
 
 #: Every table by name. The names are the API's ``/api/v1/stats/<name>``.
 TABLES: dict[str, Spec] = {
@@ -320,10 +345,11 @@ TABLES: dict[str, Spec] = {
         ("open", _l("Open measures")), ("overdue", _l("Overdue measures")),
         ("evaluated", _l("Evaluated measures")))),
     "measure_evaluations": Spec(
-        _l("Evaluated measures: cases of the same kind before and after the start"),
-        (("measure_id", _l("Id")), ("title", _l("Measure")), ("start_date", _l("Start date")),
-         ("month", _l("Month")), ("period", _l("Before or after")), ("count", _l("Cases"))),
-        _measure_evaluations, layout=_LAYOUTS["measure_evaluations"]),
+        _l("Evaluated measures: the owning unit's cases before and after the start"),
+        _EVALUATION_COLUMNS, _measure_evaluations, layout=_LAYOUTS["measure_evaluations"]),
+    "measures_started": Spec(
+        _l("Measures started in the period: the owning unit's cases before and after"),
+        _EVALUATION_COLUMNS, _measures_started, layout=_LAYOUTS["measure_evaluations"]),
 }
 
 

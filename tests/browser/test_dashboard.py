@@ -75,18 +75,20 @@ def test_the_breakdowns_and_the_yearly_report_pass_axe(new_page, check_accessibi
     check_accessibility(page)
 
 
-def test_the_printed_yearly_report_has_no_navigation_or_filter_and_a_page_per_section(
+def test_the_printed_yearly_report_has_no_navigation_or_filter_and_a_summary_page(
         new_page):
     page = new_page(SECRETARIAT)
     page.goto("/dashboards/yearly/")
-    expect(page.locator("#chart-per_year")).to_be_visible()
+    expect(page.locator("#summary")).to_be_visible()
     page.emulate_media(media="print")
     for hidden in (".site-header", ".dashboard-filters", ".export-links >> nth=0"):
         expect(page.locator(hidden)).to_be_hidden()
-    breaks = page.eval_on_selector_all(
-        ".print-section", "sections => sections.map(s => getComputedStyle(s).breakBefore)")
-    assert breaks[0] == "auto" and set(breaks[1:]) == {"page"} and len(breaks) >= 5
-    assert page.pdf()[:5] == b"%PDF-"  # Chromium prints it: the browser's "save as PDF"
+    # The summary is a page of its own; the sections after it flow, never a heading alone.
+    assert page.eval_on_selector("#summary", "s => getComputedStyle(s).breakAfter") == "page"
+    afters = page.eval_on_selector_all(
+        ".yearly-section h2", "hs => hs.map(h => getComputedStyle(h).breakAfter)")
+    assert len(afters) >= 5 and set(afters) == {"avoid"}
+    assert page.pdf()[:5] == b"%PDF-"  # the browser's own print still works
 
 
 def test_on_a_phone_the_dashboard_fits_the_screen(new_page):

@@ -1,5 +1,6 @@
 """Pages of many charts draw the first ones at once and the others as they come into
-view; printing draws them all (paper cannot scroll)."""
+view; printing draws them all (paper cannot scroll). (The measures' evaluations and the
+yearly report are drawn on the server as SVG: tests/browser/test_yearly_report.py.)"""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def _charted(page) -> int:
         .filter(canvas => Chart.getChart(canvas)).length""")
 
 
-@pytest.mark.parametrize("path", ["/dashboards/yearly/", "/dashboards/measures"])
+@pytest.mark.parametrize("path", ["/dashboards/breakdowns"])
 def test_charts_below_the_screen_are_drawn_when_scrolled_to(new_page, path):
     page = new_page(SECRETARIAT)
     page.set_viewport_size({"width": 1280, "height": 700})
@@ -43,7 +44,7 @@ def test_charts_below_the_screen_are_drawn_when_scrolled_to(new_page, path):
 def test_printing_draws_every_chart(new_page):
     page = new_page(SECRETARIAT)
     page.set_viewport_size({"width": 1280, "height": 700})
-    page.goto("/dashboards/yearly/")
+    page.goto("/dashboards/breakdowns")
     expect(page.locator("figure[data-chart]").first).to_be_visible()
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert _charted(page) == page.locator("figure[data-chart] canvas").count()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from avvik.discharges.models import DischargeCount
 from avvik.extensions import db
 from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.reports.models import ReportStatus
@@ -60,27 +61,43 @@ def _evaluated_measure(world) -> Measure:
     return measure
 
 
-def test_the_measures_page_shows_each_evaluation_before_and_after(world, browser_for):
+def test_the_measures_page_shows_each_evaluation_before_and_after(world, browser_for, clock):
     measure = _evaluated_measure(world)
     html = browser_for(world.admin).get(f"/dashboards/measures?{YEAR}").get_data(
         as_text=True)
     figures = pages.column(html, "table-measures", "Value")
     assert (figures["Open measures"], figures["Evaluated measures"]) == ("0", "1")
     rows = pages.table(html, f"table-evaluation-{measure.id}")[1:]
+    # From January, the first month with data, to October, the last that has ended.
     assert [(r[2], r[3], r[4]) for r in rows] == [
-        ("2025-09", "Before", "0"), ("2025-10", "Before", "0"), ("2025-11", "Before", "0"),
-        ("2025-12", "Before", "0"), ("2026-01", "Before", "1"), ("2026-02", "Before", "2"),
-        ("2026-03", "After", "0"), ("2026-04", "After", "1"), ("2026-05", "After", "0"),
-        ("2026-06", "After", "0"), ("2026-07", "After", "0"), ("2026-08", "After", "0")]
-    spec = pages.chart(html, f"chart-evaluation-{measure.id}")
-    assert spec["datasets"][0]["data"][:6] == [0, 0, 0, 0, 1, 2]
-    assert spec["datasets"][1]["data"][6:8] == [0, 1]
+        ("2026-01", "Before", "1"), ("2026-02", "Before", "2"),
+        ("2026-03", "After", "0"), ("2026-04", "After", "1"), *(
+            (f"2026-{m:02d}", "After", "0") for m in range(5, 11))]
+    article = html[html.index(f'id="evaluation-{measure.id}"'):]
+    article = article[:article.index("</article>")]
+    # The run chart is drawn on the server: 10 points, the median before (1.5) dashed.
+    assert article.count("<circle") == 10 and 'class="median"' in article
+    assert "<canvas" not in article
+    assert "Median before: 1.5 cases a month; after: 0." in article
+    # Eight months after, all below the median before: a shift.
+    assert "8 months below the median since March 2026" in article
 
 
 def test_a_measures_small_counts_are_less_than_5_for_who_may_not_open_the_cases(
-        world, people, browser_for):
+        world, people, browser_for, clock):
     measure = _evaluated_measure(world)
+    for month in range(1, 11):  # the ward's discharges: rates where counts are shown
+        db.session.add(DischargeCount(unit_id=world.ward.id, month=date(2026, month, 1),
+                                      count=40, registered_by_id=world.admin.id))
     html = browser_for(people.secretariat).get(f"/dashboards/measures?{YEAR}").get_data(
         as_text=True)
-    counts = [row[4] for row in pages.table(html, f"table-evaluation-{measure.id}")[1:]]
-    assert counts[4:6] == ["<5", "<5"] and counts[0] == "0"
+    rows = pages.table(html, f"table-evaluation-{measure.id}")[1:]
+    counts = [row[4] for row in rows]
+    assert counts[:2] == ["<5", "<5"] and counts[2] == "0"
+    # A rate is worked out from its count: hidden with it (–), shown beside a 0.
+    assert [(row[5], row[6]) for row in rows[:3]] == [("40", "–"), ("40", "–"), ("40", "0")]
+    # Nothing worked out from a hidden count: no median, no verdict, no point drawn.
+    assert "Median before" not in html and "A count is hidden" in html
+    article = html[html.index(f'id="evaluation-{measure.id}"'):]
+    # January, February and April (1) hidden: 7 of the 10 months drawn.
+    assert article[:article.index("</article>")].count("<circle") == 7

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
+from avvik.extensions import db
+from avvik.measures.models import Measure, MeasureReport, MeasureStatus
 from avvik.reports.models import ReportStatus
 from tests.dashboards import pages
 from tests.factories import make_category
 from tests.stats.data import make_case, oslo
 
-CSS = Path(__file__).resolve().parents[2] / "avvik" / "static" / "css" / "dashboards.css"
+CSS = Path(__file__).resolve().parents[2] / "avvik" / "static" / "css" / "yearly-report.css"
 
 
 def test_the_yearly_report_holds_counts_trend_performance_categories_and_signals(
@@ -89,10 +94,93 @@ def test_years_out_of_range_are_404(world, browser_for):
                        ).status_code == 404
 
 
-def test_printing_hides_navigation_and_filters_and_breaks_pages_between_sections():
+def test_printing_hides_navigation_and_filters_and_keeps_headings_with_their_content():
     css = CSS.read_text()
     print_rules = css[css.index("@media print"):]
     for selector in (".site-header", ".dashboard-filters", ".dashboard-tabs",
                      ".export-links"):
         assert selector in print_rules.split("display: none")[0], selector
-    assert ".print-section { break-before: page; }" in print_rules
+    assert ".yearly-summary { break-after: page; }" in print_rules
+    assert "h2, h3, figcaption { break-after: avoid; }" in print_rules
+    assert "thead { display: table-header-group; }" in print_rules
+
+
+def _pdf_text(response) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(response.get_data()))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.clock
+def test_the_pdf_is_made_on_the_server_with_the_pages_content(
+        world, people, browser_for, clock):
+    last_year = clock.today.year - 1
+    for month in range(1, 13):
+        for _ in range(6):
+            make_case(world, event_date=date(last_year, month, 10))
+    browser = browser_for(people.secretariat)
+    page = browser.get(f"/dashboards/yearly/{last_year}").get_data(as_text=True)
+    assert f'href="/dashboards/yearly/{last_year}.pdf"' in page
+    response = browser.get(f"/dashboards/yearly/{last_year}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    pages, text = _pdf_text(response)
+    assert 1 < pages <= 10
+    assert f"Cases in {last_year}: 72." in text and "Summary" in text
+    assert "Page 1 / " in text and "Incomplete year" not in text
+    # The secretariat may open none of the cases: the rule is stated and applied.
+    assert "Counts from 1 to 4 are shown as" in text
+    assert "download" not in text.lower()  # no pointer to a link a paper cannot follow
+
+
+@pytest.mark.clock
+def test_the_current_year_is_incomplete_and_only_years_with_data_are_offered(
+        world, browser_for, clock):
+    this_year = clock.today.year
+    make_case(world, event_date=date(this_year - 2, 5, 1))
+    make_case(world, event_date=clock.today)
+    html = browser_for(world.admin).get(f"/dashboards/yearly/{this_year}").get_data(
+        as_text=True)
+    assert 'id="incomplete"' in html
+    options = re.findall(r'<option value="(\d{4})"', html)
+    assert options == [str(this_year), str(this_year - 2)]  # not the year between
+    latest = browser_for(world.admin).get("/dashboards/yearly/")
+    assert latest.headers["Location"].endswith(f"/dashboards/yearly/{this_year - 2}")
+    _, text = _pdf_text(browser_for(world.admin).get(f"/dashboards/yearly/{this_year}.pdf"))
+    assert "Incomplete year" in text
+
+
+def test_the_report_can_be_limited_to_one_municipality_or_hospital_division(
+        world, browser_for):
+    make_case(world, event_date=date(2025, 3, 1))
+    make_case(world, event_date=date(2025, 3, 2), reporting_unit=world.other_ward.parent,
+              receiving_unit=world.ward)  # within the hospital only
+    browser = browser_for(world.admin)
+    html = browser.get("/dashboards/yearly/2025").get_data(as_text=True)
+    assert f'value="organization-{world.kommune.id}"' in html
+    assert f'value="unit-{world.clinic.id}"' in html
+    assert f'value="organization-{world.hospital.id}"' not in html  # a trust is no scope
+    limited = browser.get(f"/dashboards/yearly/2025?scope=organization-{world.kommune.id}")
+    text = limited.get_data(as_text=True)
+    assert "Cases in 2025: 1." in text and "Limited to: Testvik kommune" in text
+    assert f'href="/dashboards/yearly/2025.pdf?scope=organization-{world.kommune.id}"' in text
+    _, pdf = _pdf_text(browser.get(
+        f"/dashboards/yearly/2025.pdf?scope=unit-{world.clinic.id}"))
+    assert "Cases in 2025: 2." in pdf and "Medisinsk klinikk" in pdf
+    assert browser.get("/dashboards/yearly/2025?scope=organization-99999").status_code == 404
+    assert browser.get(f"/dashboards/yearly/2025.pdf?scope=unit-{world.ward.id}"
+                       ).status_code == 404  # a ward is no division
+
+
+@pytest.mark.clock
+def test_the_report_lists_the_measures_that_started_in_its_year(world, browser_for, clock):
+    linked = make_case(world, event_date=date(2025, 10, 1))
+    for start, title in ((date(2025, 11, 3), "Startet i 2025"),
+                         (date(2026, 1, 5), "Startet i 2026")):
+        measure = Measure(title=title, owning_unit_id=world.ward.id,
+                          created_by_id=world.admin.id, due_date=date(2026, 4, 1),
+                          status=MeasureStatus.IN_PROGRESS, start_date=start)
+        measure.links.append(MeasureReport(report_id=linked.id, linked_by_id=world.admin.id))
+        db.session.add(measure)
+    html = browser_for(world.admin).get("/dashboards/yearly/2025").get_data(as_text=True)
+    assert "Startet i 2025" in html and "Startet i 2026" not in html
+    assert "<canvas" not in html and "chart.umd" not in html  # drawn on the server

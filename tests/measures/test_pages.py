@@ -11,7 +11,7 @@ from sqlalchemy import select
 from avvik.extensions import db
 from avvik.measures.models import Measure, MeasureStatus
 from avvik.measures.services import create_measure, link_report, update_measure
-from tests.conftest import login, post_form
+from tests.conftest import login, new_browser, post_form
 from tests.factories import DEFAULT_PASSWORD
 from tests.measures.conftest import MONDAY, measure_input, routed_case
 
@@ -140,7 +140,11 @@ def test_evaluating_shows_the_counts_and_saves_the_note(client, world, measure):
     signed_in(client, world.ward_handler)
     url = f"/measures/{measure.id}/evaluate"
     page = html_of(client.get(url))
-    assert "Reports of the same kind before and after the start" in page
+    assert "the owning unit's cases before and after the start" in page and "<svg" in page
+    assert 'href="/discharges/"' not in page  # a handler registers no discharges
+    leader = new_browser(client.application)
+    signed_in(leader, world.ward_leader)
+    assert 'href="/discharges/"' in html_of(leader.get(url))  # the ward's leader does
     refused = html_of(post_form(client, url, {"start_date": "2099-12-24",
                                               "evaluation_note": ""}))
     assert 'id="evaluation_note-error"' in refused and 'id="start_date-error"' in refused

@@ -1,0 +1,1 @@
+"""Discharges per unit and month: the denominator of the measures' rates."""
