@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast install install-dev translations migrate demo-data serve lint clean bench bench-quick
+.PHONY: run test test-fast install install-dev lock translations migrate demo-data serve lint clean bench bench-quick
 
 run: translations demo-data
 	$(BIN)/avvik serve
@@ -37,15 +37,28 @@ $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Avvik needs Python 3.11 or newer: set PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalled when pyproject.toml changes.
-$(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# The lock files pin every package of the tree, with hashes; the install takes exactly
+# those, then the project itself without looking at its dependencies again.
+# Reinstalled when the lock or pyproject.toml changes.
+$(INSTALLED): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
 # Newer than the runtime stamp, so it follows every reinstall of that one too.
-$(DEV_INSTALLED): $(INSTALLED)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(DEV_INSTALLED): $(INSTALLED) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@
+
+# After changing a dependency in pyproject.toml: make lock, then commit both lock files.
+# One lock for every platform and Python the project supports (markers say which needs what).
+UV_VERSION := 0.13.9
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV_COMPILE) --output-file requirements.lock
+	$(UV_COMPILE) --extra dev --output-file requirements-dev.lock
 
 # The catalogues are compiled when there are any; none yet is fine.
 translations: install
