@@ -12,9 +12,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast install install-dev lock translations migrate demo-data serve lint clean bench bench-quick
+.PHONY: run test test-fast install install-dev lock translations static migrate demo-data serve lint clean bench bench-quick
 
-run: translations demo-data
+run: translations static demo-data
 	$(BIN)/avvik serve
 
 # Test processes: the tests wait on browsers, workers and databases as much as they compute,
@@ -22,11 +22,11 @@ run: translations demo-data
 TEST_PROCESSES ?= 3
 PYTEST_PARALLEL = -n $(TEST_PROCESSES) --dist loadgroup
 
-test: translations install-dev
+test: translations static install-dev
 	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # Every test but the `slow` ones, which start processes: for while you work.
-test-fast: translations install-dev
+test-fast: translations static install-dev
 	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not slow"
 
 install: $(INSTALLED)
@@ -66,6 +66,11 @@ translations: install
 		$(BIN)/pybabel compile -d avvik/translations; \
 	fi
 
+# Static files under fingerprinted names, compressed (avvik/core/static_files.py): built
+# here once rather than by the first app start of each test process.
+static: install
+	$(BIN)/python -m avvik.core.static_files
+
 migrate: install
 	$(BIN)/avvik db upgrade
 
@@ -73,20 +78,20 @@ migrate: install
 demo-data: migrate
 	$(BIN)/avvik demo-data
 
-serve: install
+serve: static
 	$(BIN)/avvik serve
 
 lint: install-dev
 	$(BIN)/ruff check .
 
 # Benchmarks (see README, "Benchmarks"): PostgreSQL on 127.0.0.1:5432 and redis-server.
-bench: translations install-dev
+bench: translations static install-dev
 	$(BIN)/python -m bench.run
 
-bench-quick: translations install-dev
+bench-quick: translations static install-dev
 	$(BIN)/python -m bench.run --quick
 
 # The database stays; the broker's queued work goes (the outbox sends it again).
 clean:
-	rm -rf $(VENV) instance/broker instance/mail instance/processes.json \
+	rm -rf $(VENV) avvik/static-build instance/broker instance/mail instance/processes.json \
 		instance/celerybeat-schedule*
