@@ -7,14 +7,18 @@ Everything else about the package is in pyproject.toml. Building it (``pip insta
   packaged, so a deploy never serves a stale or missing bokmål catalogue; the ``.mo``
   files are build output and stay out of git;
 - copies ``templates/``, which stands beside the package in the repository, into the
-  package as ``avvik/templates`` (``avvik.app`` looks there first).
+  package as ``avvik/templates`` (``avvik.app`` looks there first);
+- builds the static files under fingerprinted names, compressed
+  (``avvik/core/static_files.py``), so an installed package writes nothing at start.
 
 An editable install (``pip install -e .``) runs from the checkout, so it only compiles
-the catalogues in place, as ``make translations`` does.
+the catalogues in place, as ``make translations`` does; the app builds its static files
+when it starts.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -32,6 +36,17 @@ def compile_catalogues(directory: Path) -> None:
         CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(directory)])
 
 
+def build_static_files(package: Path) -> None:
+    # Loaded from its file: importing the package would import Flask, not installed here.
+    spec = importlib.util.spec_from_file_location(
+        "static_files", ROOT / "avvik" / "core" / "static_files.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    builds = package / module.BUILDS_FOLDER
+    shutil.rmtree(builds, ignore_errors=True)  # a build folder kept from an earlier build
+    module.build(package / "static", builds)
+
+
 class BuildWithCataloguesAndTemplates(build_py):
     def run(self) -> None:
         super().run()
@@ -44,6 +59,7 @@ class BuildWithCataloguesAndTemplates(build_py):
         shutil.rmtree(package / "templates", ignore_errors=True)
         self.copy_tree(str(ROOT / "templates"), str(package / "templates"))
         compile_catalogues(package / "translations")
+        build_static_files(package)
 
 
 setup(cmdclass={"build_py": BuildWithCataloguesAndTemplates})

@@ -60,6 +60,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_errors(app)
     register_security_headers(app)
+    register_static_files(app)
     register_template_helpers(app)
     register_cli(app)
     return app
@@ -128,6 +129,15 @@ def register_security_headers(app: Flask) -> None:
     from avvik.core.security_headers import init_security_headers
 
     init_security_headers(app, form_redirect_origin=sign_out_origin)
+
+
+def register_static_files(app: Flask) -> None:
+    from avvik.core.security_headers import security_headers
+    from avvik.core.static_files import init_static_files
+
+    with app.app_context():
+        headers = security_headers()
+    init_static_files(app, headers)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,6 +1,10 @@
 """The ``avvik`` console script: Flask's CLI over ``create_app`` plus the project's commands.
 
-``avvik db upgrade`` comes from Flask-Migrate; the others are registered in ``init_cli``.
+``avvik db upgrade`` comes from Flask-Migrate, ``limiter`` from Flask-Limiter and
+``openapi`` from flask-smorest; the others are registered in ``init_cli``. Flask's own
+``run``, ``shell`` and ``routes`` and its ``--app``, ``--debug`` and ``--env-file`` options
+are left out: the app is always ``create_app`` with settings from the environment
+(``avvik serve`` runs it), so they would do nothing or need packages we do not install.
 """
 
 from __future__ import annotations
@@ -36,8 +40,20 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
-             load_dotenv=False, set_debug_flag=False)
+#: FlaskGroup's options that pick the app or load a .env file: not for this app.
+FLASK_OPTIONS = ("env_file", "app", "debug")
+
+
+class AvvikGroup(FlaskGroup):
+    def __init__(self, **extra: object) -> None:
+        super().__init__(create_app=_create_app, add_default_commands=False,
+                         add_version_option=False, load_dotenv=False, set_debug_flag=False,
+                         **extra)
+        self.params = [param for param in self.params if param.name not in FLASK_OPTIONS]
+
+
+@click.group(cls=AvvikGroup)
+@click.version_option(package_name="avvik", prog_name="avvik")
 def cli() -> None:
     """Avvik: mutual deviation reporting between municipalities and hospital trusts."""
 

@@ -51,16 +51,23 @@ def init_security_headers(app: Flask,
     app.after_request(add_security_headers)
 
 
-def _add_security_headers(response: Response, policy: str) -> Response:
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", policy)
-    headers.setdefault("X-Frame-Options", "DENY")  # for browsers without frame-ancestors
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    # Case URLs carry case ids: other sites learn only our origin, never the path.
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+def security_headers(policy: str = CONTENT_SECURITY_POLICY) -> dict[str, str]:
+    """The headers every response carries, pages and static files alike."""
+    headers = {
+        "Content-Security-Policy": policy,
+        "X-Frame-Options": "DENY",  # for browsers without frame-ancestors
+        "X-Content-Type-Options": "nosniff",
+        # Case URLs carry case ids: other sites learn only our origin, never the path.
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
     if current_app.config.get("BASE_URL", "").startswith("https://"):
-        headers.setdefault("Strict-Transport-Security",
-                           f"max-age={HSTS_SECONDS}; includeSubDomains")
+        headers["Strict-Transport-Security"] = f"max-age={HSTS_SECONDS}; includeSubDomains"
+    return headers
+
+
+def _add_security_headers(response: Response, policy: str) -> Response:
+    for name, value in security_headers(policy).items():
+        response.headers.setdefault(name, value)
     return response

@@ -5,6 +5,10 @@ With ``PROMETHEUS_MULTIPROC_DIR`` set, each worker process keeps its request cou
 files there and ``/metrics`` adds them up (avvik/core/metrics.py). The folder must start
 empty, or a restarted server would add the last run's counts to its own; and a worker
 that exits is marked dead. Without the variable these hooks do nothing.
+
+It also turns off gunicorn's control socket (``gunicornc``): by default every gunicorn of a
+user shares one path in their home folder, so the servers of parallel tests, ``make run``
+and a benchmark would take it from one another, and nothing here uses it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import os
 import shutil
 from pathlib import Path
 from typing import Any
+
+control_socket_disable = True
 
 
 def on_starting(_server: Any) -> None:

@@ -18,5 +18,5 @@ from tests.tasks.system import database_url as database_url  # the fixture, for 
 
 @pytest.fixture
 def system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-           database_url: str) -> Iterator[System]:  # noqa: F811
+           database_url: str) -> Iterator[System]:
     yield from start_system(tmp_path, monkeypatch, database_url, redis_broker_url())
