@@ -57,6 +57,10 @@ def build_message(to: str, template: str, context: Mapping[str, Any], message_id
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    # add_alternative makes the HTML part a whole EmailMessage, which writes a
+    # MIME-Version of its own; RFC 2045 wants it once, at the top.
+    for part in message.iter_parts():
+        del part["MIME-Version"]
     message["Content-Language"] = language  # after the content, which clears Content-*
     return message
 

@@ -32,6 +32,8 @@ def test_message_has_headers_text_and_html_alternative(app: Flask) -> None:
     assert "Subject:" not in text
     assert '<html lang="en">' in html
     assert app.config["BASE_URL"] in text and app.config["BASE_URL"] in html
+    written = message.as_bytes()
+    assert written.count(b"MIME-Version:") == 1
 
 
 def test_html_part_escapes_what_the_text_part_shows_as_is(app: Flask) -> None:
