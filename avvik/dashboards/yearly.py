@@ -106,6 +106,8 @@ class YearlyReport:
     scope: Scope = field(default_factory=Scope)
     incomplete: bool = False  #: the current year: its figures will still grow
     previous_total: int | str | None = None
+    #: "YYYY-MM" when the year before has data only from that month on: no change shown
+    previous_from: str = ""
     panels: dict[str, Panel] = field(default_factory=dict)
     run_charts: list[RunChartView] = field(default_factory=list)
     run_svgs: dict[str, Markup] = field(default_factory=dict)
@@ -118,6 +120,8 @@ class YearlyReport:
     @property
     def change(self) -> float | None:
         """The change from the year before, as a share; None where a figure is hidden."""
+        if self.previous_from:  # a part of a year against a whole one
+            return None
         if isinstance(self.previous_total, int) and self.previous_total and isinstance(
                 self.shown_total, int):
             return (self.shown_total - self.previous_total) / self.previous_total
@@ -208,6 +212,9 @@ def build_yearly_report(viewer: User, year: int, *, scope: Scope | None = None,
     report.panels["per_year"] = Panel(trend_table, charts.chart_for(trend_table))
     previous = [r["total"] for r in trend_table.records() if str(r["year"]) == str(year - 1)]
     report.previous_total = previous[0] if previous else None
+    first = first_case_date()
+    if first is not None and first.year == year - 1 and first.month > 1:
+        report.previous_from = f"{first:%Y-%m}"
     if report.total == 0:
         return report
     for name, table in tables.items():

@@ -184,3 +184,18 @@ def test_the_report_lists_the_measures_that_started_in_its_year(world, browser_f
     html = browser_for(world.admin).get("/dashboards/yearly/2025").get_data(as_text=True)
     assert "Startet i 2025" in html and "Startet i 2026" not in html
     assert "<canvas" not in html and "chart.umd" not in html  # drawn on the server
+
+
+def test_a_year_before_with_only_some_months_of_data_is_not_compared(world, browser_for):
+    for month in (11, 12):
+        make_case(world, event_date=date(2024, month, 10))
+    for month in range(1, 13):
+        make_case(world, event_date=date(2025, month, 10))
+    html = browser_for(world.hospital_coordinator).get("/dashboards/yearly/2025").get_data(
+        as_text=True)
+    assert "Cases in 2025: 12." in html
+    assert "The year before, with data only from 2024-11: 2." in html
+    assert "Change:" not in html  # 12 against two months would read as +500 %
+    whole = browser_for(world.hospital_coordinator).get("/dashboards/yearly/2024").get_data(
+        as_text=True)
+    assert "The year before: 0." in whole
