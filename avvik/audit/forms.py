@@ -7,21 +7,21 @@ import ipaddress
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from avvik.audit.actions import ACTIONS, OBJECT_TYPES
 from avvik.audit.queries import AuditFilter, user_id_by_name
 from avvik.core.day_field import DAY_FORMAT_HINT, DayField
-from avvik.core.forms import AppForm
+from avvik.core.forms import AppForm, select_choices
 from avvik.core.ids import MAX_PAGE, MAX_ROW_ID
 from avvik.core.timeutil import OSLO
 
 
-def _choices(labels: dict[str, object], empty: object) -> list[tuple[str, str]]:
+def _choices(labels: dict[str, object], empty: object) -> list[SelectChoice]:
     named = sorted(((value, str(label)) for value, label in labels.items()),
                    key=lambda choice: choice[1].lower())
-    return [("", str(empty)), *named]
+    return select_choices(named, str(empty))
 
 
 class AuditFilterForm(AppForm):

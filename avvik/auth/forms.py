@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from avvik.auth.passwords import MIN_PASSWORD_LENGTH
@@ -28,7 +28,8 @@ class LoginForm(AppForm):
 
 
 class LanguageForm(AppForm):
-    locale = SelectField(_l("Language"), choices=[("nb", "Norsk (bokmål)"), ("en", "English")],
+    locale = SelectField(_l("Language"), choices=[SelectChoice("nb", "Norsk (bokmål)"),
+                                                        SelectChoice("en", "English")],
                          validators=[DataRequired()])
 
 

@@ -9,7 +9,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from avvik.catalog.models import Phase
-from avvik.core.forms import AppForm
+from avvik.core.forms import AppForm, select_choices
 from avvik.extensions import db
 from avvik.organizations.models import HealthCommunity
 
@@ -82,9 +82,9 @@ class AgreementForm(CatalogForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.legal_point.choices = [("", _l("None (local agreement)"))] + [
-            (point, f"{point}. {label}") for point, label in LEGAL_POINTS.items()
-        ]
+        self.legal_point.choices = select_choices(
+            ((point, f"{point}. {label}") for point, label in LEGAL_POINTS.items()),
+            empty=_l("None (local agreement)"))
 
 
 class PhaseForm(CatalogForm):
@@ -105,7 +105,7 @@ class TransitionForm(CatalogForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.phase_id.choices = [("", _l("Choose a phase")), *self.phase_choices()]
+        self.phase_id.choices = select_choices(self.phase_choices(), _l("Choose a phase"))
 
 
 class CategoryForm(CatalogForm):
@@ -119,7 +119,7 @@ class CategoryForm(CatalogForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.phase_id.choices = [("", _l("All phases")), *self.phase_choices()]
+        self.phase_id.choices = select_choices(self.phase_choices(), _l("All phases"))
 
 
 class ActiveForm(AppForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from avvik.core.day_field import DayField
@@ -47,8 +47,8 @@ class ConclusionForm(ItemForm):
 
 class ResolveForm(ItemForm):
     outcome = RadioField(_l("What happens to the case"), choices=[
-        ("closed", _l("Close: the conclusion settles the matter")),
-        ("returned", _l("Return to the parties to follow up")),
+        SelectChoice("closed", _l("Close: the conclusion settles the matter")),
+        SelectChoice("returned", _l("Return to the parties to follow up")),
     ], validate_choice=False)
 
 

@@ -27,6 +27,7 @@ from avvik.committee.labels import SOURCE_LABELS, STATUS_LABELS
 from avvik.committee.linked import linked_items
 from avvik.committee.models import AgendaItem, AgendaStatus, Meeting
 from avvik.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from avvik.core.forms import select_choices
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.transactions import transactional
 from avvik.extensions import db
@@ -80,7 +81,7 @@ def index() -> ResponseReturnValue:
     readable = access.readable_communities(me)
     communities = queries.communities(readable)
     form = AgendaFilterForm(formdata=request.args, meta={"csrf": False})
-    form.community.choices = [("", _("All"))] + [(c.id, c.name) for c in communities]
+    form.community.choices = select_choices(((c.id, c.name) for c in communities), _("All"))
     form.validate()
     chosen = form.community.data
     shown = [c.id for c in communities if chosen in (None, c.id)]
@@ -106,14 +107,16 @@ def _render_item(item: AgendaItem, bound: dict[str, Any] | None = None,
 
 def _offer_choices(item: AgendaItem, forms: dict[str, Any]) -> None:
     meetings = queries.meetings_of(item.health_community_id)
-    forms["meeting"].meeting_id.choices = [("", _("Not yet set for a meeting"))] + [
-        (m.id, f"{m.held_on:%d.%m.%Y} {m.title}".strip()) for m in meetings]
+    forms["meeting"].meeting_id.choices = select_choices(
+        ((m.id, f"{m.held_on:%d.%m.%Y} {m.title}".strip()) for m in meetings),
+        _("Not yet set for a meeting"))
     organizations = sorted(item.health_community.organizations, key=lambda o: o.name)
     conclusion = forms["conclusion"]
-    conclusion.follow_up_organization_id.choices = [("", _("None chosen"))] + [
-        (o.id, o.name) for o in organizations]
-    conclusion.follow_up_unit_id.choices = [("", _("None chosen"))] + [
-        (u.id, f"{o.name} / {u.name}") for o in organizations for u in o.units if u.is_active]
+    conclusion.follow_up_organization_id.choices = select_choices(
+        ((o.id, o.name) for o in organizations), _("None chosen"))
+    conclusion.follow_up_unit_id.choices = select_choices(
+        ((u.id, f"{o.name} / {u.name}") for o in organizations for u in o.units
+         if u.is_active), _("None chosen"))
 
 
 @bp.get("/items/<int:item_id>")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, StringField
+from wtforms import Field, PasswordField, SelectChoice, StringField
 from wtforms.fields.core import UnboundField
 
 from avvik.core.errors import ValidationFailed
@@ -45,3 +46,12 @@ class AppForm(FlaskForm):
                 self.form_errors.append(reason)
             else:
                 field.errors = [*field.errors, reason]
+
+
+def select_choices(pairs: Iterable[tuple[Any, object]] = (), empty: object = None
+                   ) -> list[SelectChoice]:
+    """The options of a select or radio field from ``(value, label)`` pairs, after an
+    empty option (value "") labelled ``empty`` when that is given."""
+    options = [] if empty is None else [SelectChoice("", empty)]
+    options.extend(SelectChoice(value, label) for value, label in pairs)
+    return options

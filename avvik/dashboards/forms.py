@@ -7,15 +7,15 @@ the JSON API's. A GET form changes nothing, so it has no CSRF token.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 
 from avvik.core.errors import ValidationFailed
-from avvik.core.forms import AppForm
+from avvik.core.forms import AppForm, select_choices
 from avvik.dashboards.queries import FilterChoices
 from avvik.reports.labels import consequence_label, direction_label
 from avvik.reports.models import Consequence, Direction
@@ -24,8 +24,8 @@ from avvik.reports.models import Consequence, Direction
 ATTRIBUTES = {"from": "period_from", "to": "period_to"}
 
 
-def _any(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [("", str(_l("All"))), *choices]
+def _any(choices: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    return select_choices(choices, str(_l("All")))
 
 
 class FilterForm(AppForm):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from avvik.core.forms import AppForm
+from avvik.core.forms import AppForm, select_choices
 from avvik.core.ids import row_id_or_none
 
 
@@ -35,7 +35,7 @@ class DischargeForm(AppForm):
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.unit_id.choices = [("", _l("Choose a unit")), *units]
+        self.unit_id.choices = select_choices(units, _l("Choose a unit"))
 
 
 class DischargeFileForm(AppForm):

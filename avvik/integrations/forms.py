@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from avvik.api.services import NAME_LIMIT
@@ -16,9 +16,9 @@ class ServiceTokenForm(AppForm):
     name = StringField(_l("Name of the token"), validators=[
         DataRequired(message=_l("Give the token a name.")), Length(max=NAME_LIMIT)])
     scope = SelectField(_l("The token may"), default=READ, validators=[DataRequired()],
-                        choices=[(READ, _l("Read the organisation's cases")),
-                                 (READ_FILE, _l("Read the organisation's cases and file "
-                                                "reports"))])
+                        choices=[SelectChoice(READ, _l("Read the organisation's cases")),
+                                 SelectChoice(READ_FILE, _l("Read the organisation's cases "
+                                                            "and file reports"))])
 
 
 class WebhookForm(AppForm):

@@ -14,7 +14,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from avvik.core.day_field import DAY_FORMAT_HINT, DayField
-from avvik.core.forms import AppForm
+from avvik.core.forms import AppForm, select_choices
 from avvik.core.ids import row_id_or_none
 from avvik.measures.labels import STATUS_LABELS
 from avvik.measures.models import MeasureStatus
@@ -71,8 +71,8 @@ class MeasureForm(AppForm):
     def __init__(self, *args: Any, units: list[tuple[int, str]],
                  statuses: list[MeasureStatus], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.owning_unit_id.choices = [("", _l("Choose a unit")), *units]
-        self.status.choices = [(s.value, STATUS_LABELS[s]) for s in statuses]
+        self.owning_unit_id.choices = select_choices(units, _l("Choose a unit"))
+        self.status.choices = select_choices((s.value, STATUS_LABELS[s]) for s in statuses)
 
     def to_input(self) -> MeasureInput:
         return MeasureInput(

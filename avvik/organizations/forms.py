@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from avvik.core.forms import AppForm
+from avvik.core.forms import AppForm, select_choices
 from avvik.core.ids import row_id_or_none
 from avvik.organizations.labels import ORGANIZATION_KIND_LABELS
 from avvik.organizations.models import HealthCommunity
@@ -93,11 +93,11 @@ class OrganizationForm(ServiceForm):
 
     def __init__(self, *args: Any, communities: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", _l("Choose a kind"))] + [
-            (kind.value, label) for kind, label in ORGANIZATION_KIND_LABELS.items()
-        ]
-        self.health_community_id.choices = [("", _l("Choose a health community")),
-                                            *communities]
+        self.kind.choices = select_choices(
+            ((kind.value, label) for kind, label in ORGANIZATION_KIND_LABELS.items()),
+            _l("Choose a kind"))
+        self.health_community_id.choices = select_choices(communities,
+                                                          _l("Choose a health community"))
 
 
 class UnitForm(ServiceForm):
@@ -106,7 +106,8 @@ class UnitForm(ServiceForm):
 
     def __init__(self, *args: Any, parents: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.parent_id.choices = [("", _l("None: a top unit of the organisation")), *parents]
+        self.parent_id.choices = select_choices(parents,
+                                                _l("None: a top unit of the organisation"))
 
 
 class LeaderForm(ServiceForm):

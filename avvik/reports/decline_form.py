@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Optional
 
+from avvik.core.forms import select_choices
 from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
 from avvik.reports.forms import NeededToSubmit, StepForm, _select
@@ -26,7 +27,7 @@ PROPOSALS = {
 class DeclineForm(StepForm):
     proposal = SelectField(_l("What do you propose?"), [Optional(), NeededToSubmit()],
                            validate_choice=False,
-                           choices=[("", _l("Choose")), *PROPOSALS.items()])
+                           choices=select_choices(PROPOSALS.items(), _l("Choose")))
     organization_id = _select(_l("The organisation you propose"), description=_l(
         "Who should answer instead, or the second party of a joint answer."))
     unit_id = _select(_l("The unit there that should answer"), description=_l(
@@ -46,12 +47,13 @@ def offer_choices(form: DeclineForm, report: Report) -> None:
                                    Organization.is_active,
                                    Organization.id != report.receiving_organization_id)
         .order_by(Organization.name)).all()
-    form.organization_id.choices = [("", _("Choose organisation")),
-                                    *((o.id, o.name) for o in organizations)]
+    form.organization_id.choices = select_choices(((o.id, o.name) for o in organizations),
+                                                  _("Choose organisation"))
     rows = db.session.execute(
         select(Unit.id, Unit.name, Organization.name).join(Organization)
         .where(Unit.organization_id.in_([o.id for o in organizations]), Unit.is_active)
         .order_by(Organization.name, Unit.name)).all()
-    form.unit_id.choices = [("", _("No unit: let routing decide")), *(
-        (unit_id, f"{organization_name}: {unit_name}")
-        for unit_id, unit_name, organization_name in rows)]
+    form.unit_id.choices = select_choices(
+        ((unit_id, f"{organization_name}: {unit_name}")
+         for unit_id, unit_name, organization_name in rows),
+        _("No unit: let routing decide"))

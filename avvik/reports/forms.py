@@ -27,7 +27,7 @@ from wtforms.validators import Length, Optional
 from avvik.catalog import queries as catalog
 from avvik.core.day_field import DayField
 from avvik.core.errors import ValidationFailed
-from avvik.core.forms import AppForm
+from avvik.core.forms import AppForm, select_choices
 from avvik.core.timeutil import oslo_today
 from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
@@ -69,7 +69,8 @@ def _select(label: object, *needed: NeededToSubmit, **kwargs: Any) -> SelectFiel
 
 
 def _consequence_field(label: object, description: object) -> RadioField:
-    choices = [(c.value, str(level.label)) for c, level in CONSEQUENCE_LEVELS.items()]
+    choices = select_choices((c.value, str(level.label))
+                             for c, level in CONSEQUENCE_LEVELS.items())
     return RadioField(label, [Optional(), NeededToSubmit()], coerce=_consequence,
                       choices=choices, validate_choice=False, description=description)
 
@@ -130,8 +131,8 @@ class ReportForm(AppForm):
         """Fill the selects with what a reporter of ``units`` may choose."""
         if self.reporting_unit_id.data is None:
             self.reporting_unit_id.data = default_unit_id
-        self.reporting_unit_id.choices = [
-            (u.id, f"{u.name} ({u.organization.name})") for u in units]
+        self.reporting_unit_id.choices = select_choices(
+            (u.id, f"{u.name} ({u.organization.name})") for u in units)
         chosen = next((u for u in units if u.id == self.reporting_unit_id.data), None)
         own = chosen or (units[0] if units else None)
         community_id = own.organization.health_community_id if own else None
@@ -140,12 +141,12 @@ class ReportForm(AppForm):
         self.identity_org_names = [o.name for o in orgs if o.is_patient_identity_wanted]
         self.receivers = orgs
         self.today = oslo_today()
-        self.receiving_organization_id.choices = _with_empty(
+        self.receiving_organization_id.choices = select_choices(
             [(o.id, o.name) for o in orgs], _l("Choose organisation"))
         self.receiving_unit_groups = [
             (str(o.id), o.name, [(u.id, u.name) for u in _active_units(o.id)]) for o in orgs]
         agreements = catalog.active_agreements(community_id) if community_id else []
-        self.agreement_id.choices = _with_empty(
+        self.agreement_id.choices = select_choices(
             [(a.id, f"{a.number} {a.title}") for a in agreements], _l("Choose agreement"))
         self.transition_groups, self.category_groups = _phase_groups(community_id)
         self.agreement_hints = agreements_by_transition(
@@ -198,10 +199,6 @@ class ReportForm(AppForm):
         renamed = [("patient_name" if field == "patient_identity" else field, reason)
                    for field, reason in error.errors]
         super().apply_errors(ValidationFailed(renamed))
-
-
-def _with_empty(choices: list[tuple[int, str]], empty: object) -> list[tuple[Any, str]]:
-    return [("", str(empty)), *choices]
 
 
 def _receiving_organizations(community_id: int | None, own_org_id: int | None

@@ -8,16 +8,23 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SearchField, SelectField, SelectMultipleField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms.validators import Length, NumberRange, Optional
 
 from avvik.catalog import queries as catalog
 from avvik.core.day_field import DAY_FORMAT_HINT, DayField
-from avvik.core.forms import AppForm
+from avvik.core.forms import AppForm, select_choices
 from avvik.core.ids import MAX_PAGE
 from avvik.extensions import db
 from avvik.organizations.models import Organization, Unit
-from avvik.reports.forms import _consequence, _id, _select, _with_empty
+from avvik.reports.forms import _consequence, _id, _select
 from avvik.reports.labels import CONSEQUENCE_LEVELS, DIRECTION_LABELS, SORT_LABELS, STATUS_LABELS
 from avvik.reports.models import Direction, ReportStatus
 from avvik.reports.queries import OPEN_STATUSES, ListView, ReportFilter, default_sort
@@ -36,13 +43,13 @@ class ListFilterForm(AppForm):
     view = SelectField(_l("List"), [Optional()], validate_choice=False)
     status = SelectMultipleField(
         _l("Status"), [Optional()],
-        choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+        choices=select_choices((s.value, label) for s, label in STATUS_LABELS.items()))
     overdue = BooleanField(_l("Only overdue cases"))
     serious = BooleanField(_l("Only serious events"))
     #: The start page's links: what changed since the user last opened it, what is due.
     unread = BooleanField(_l("Only new or updated cases"))
     due = SelectField(_l("Due"), [Optional()], validate_choice=False,
-                      choices=[("", _l("Any time")), ("week", _l("This week"))])
+                      choices=select_choices([("week", _l("This week"))], _l("Any time")))
     agreement = _select(_l("Agreement"))
     transition = _select(_l("Transition"))
     category = _select(_l("Category"))
@@ -68,38 +75,40 @@ class ListFilterForm(AppForm):
                                    "case number."))
     #: The inbox shows the open cases unless "all" is asked for (no status chosen).
     cases = SelectField(_l("Cases"), [Optional()], validate_choice=False,
-                        choices=[("open", _l("Open cases")), ("all", _l("All cases"))])
+                        choices=select_choices([("open", _l("Open cases")),
+                                                ("all", _l("All cases"))]))
     sort = SelectField(_l("Sort by"), [Optional()], validate_choice=False,
-                       choices=list(SORT_LABELS.items()))
+                       choices=select_choices(SORT_LABELS.items()))
     order = SelectField(_l("Order"), [Optional()], validate_choice=False,
-                        choices=[("desc", _l("Descending")), ("asc", _l("Ascending"))])
+                        choices=select_choices([("desc", _l("Descending")),
+                                                ("asc", _l("Ascending"))]))
     page = IntegerField(_l("Page"), [Optional(), NumberRange(min=1, max=MAX_PAGE)])
     open_only = False  #: set by ``to_filter``: the inbox shows its open cases by default
 
     def offer_choices(self, views: list[tuple[str, str]], community_ids: list[int]) -> None:
-        self.view.choices = views
+        self.view.choices = select_choices(views)
         agreements = [a for cid in community_ids for a in catalog.all_agreements(cid)]
         transitions = [t for cid in community_ids for t in catalog.all_transitions(cid)]
         categories = [c for cid in community_ids for c in catalog.all_categories(cid)]
-        self.agreement.choices = _with_empty(
+        self.agreement.choices = select_choices(
             [(a.id, f"{a.number} {a.title}") for a in agreements], _l("Any agreement"))
-        self.transition.choices = _with_empty(
+        self.transition.choices = select_choices(
             [(t.id, f"{t.phase.code} {t.name}") for t in transitions], _l("Any transition"))
-        self.category.choices = _with_empty([(c.id, c.name) for c in categories],
+        self.category.choices = select_choices([(c.id, c.name) for c in categories],
                                             _l("Any category"))
         organizations, units = _organizations_and_units(community_ids)
         for field in (self.organization, self.reporting_organization,
                       self.receiving_organization):
-            field.choices = _with_empty(organizations, _l("Any organisation"))
+            field.choices = select_choices(organizations, _l("Any organisation"))
         for field in (self.unit, self.responsible_unit):
-            field.choices = _with_empty(units, _l("Any unit"))
-        self.direction.choices = _with_empty(
+            field.choices = select_choices(units, _l("Any unit"))
+        self.direction.choices = select_choices(
             [(d.value, str(label)) for d, label in DIRECTION_LABELS.items()],
             _l("Any direction"))
         levels = [(c.value, str(level.label)) for c, level in CONSEQUENCE_LEVELS.items()]
-        self.consequence.choices = _with_empty(levels, _l("Any consequence"))
-        self.potential_consequence.choices = _with_empty(levels, _l("Any consequence"))
-        self.escalation.choices = _with_empty(
+        self.consequence.choices = select_choices(levels, _l("Any consequence"))
+        self.potential_consequence.choices = select_choices(levels, _l("Any consequence"))
+        self.escalation.choices = select_choices(
             [(n, str(_l("Level %(level)d or higher", level=n))) for n in (1, 2, 3)],
             _l("Escalated or not"))
 
@@ -170,5 +179,5 @@ def _organizations_and_units(community_ids: list[int]
     return [tuple(row) for row in organizations], [tuple(row) for row in units]
 
 
-def _values(choices: Any) -> set[Any]:
-    return {value for value, _label in choices}
+def _values(choices: list[SelectChoice]) -> set[Any]:
+    return {choice.value for choice in choices}

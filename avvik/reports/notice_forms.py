@@ -7,14 +7,15 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from avvik.core.day_field import DayField
+from avvik.core.forms import select_choices
 from avvik.reports.forms import NeededToSubmit, StepForm
 
 
 class NotifiedForm(StepForm):
     sent = SelectField(_l("Has the notice to Helsetilsynet been sent?"), [NeededToSubmit()],
-                       validate_choice=False, choices=[
-                           ("", _l("Choose")), ("yes", _l("Yes, it has been sent")),
-                           ("no", _l("No"))])
+                       validate_choice=False, choices=select_choices(
+                           [("yes", _l("Yes, it has been sent")), ("no", _l("No"))],
+                           _l("Choose")))
     on_date = DayField(_l("Date sent"), [Optional()],
                        description=_l("dd.mm.yyyy. Needed when the notice has been sent."))
     by_whom = StringField(_l("Sent by (name or role)"), [Optional()],
@@ -26,9 +27,10 @@ class NotifiedForm(StepForm):
 
 class InformedForm(StepForm):
     answer = SelectField(_l("Has the patient or next of kin been informed?"),
-                         [NeededToSubmit()], validate_choice=False, choices=[
-                             ("", _l("Choose")), ("yes", _l("Yes")), ("no", _l("No")),
-                             ("not_applicable", _l("Not applicable"))])
+                         [NeededToSubmit()], validate_choice=False, choices=select_choices(
+                             [("yes", _l("Yes")), ("no", _l("No")),
+                              ("not_applicable", _l("Not applicable"))],
+                             _l("Choose")))
     on_date = DayField(_l("Date informed"), [Optional()],
                        description=_l("dd.mm.yyyy. Needed when they have been informed."))
     note = TextAreaField(_l("Note"), [Optional()], render_kw={"rows": 3},

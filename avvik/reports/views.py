@@ -33,9 +33,11 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from avvik.audit.services import audit
 from avvik.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from avvik.core.forms import select_choices
 from avvik.core.http_errors import keeps_input_on_csrf_failure
 from avvik.core.timeutil import utcnow
 from avvik.core.transactions import transactional
@@ -233,13 +235,13 @@ def edit(report_id: int) -> ResponseReturnValue:
 # The case page and its steps ---------------------------------------------------------------
 
 
-def _forward_choices(report: Report) -> list[tuple[Any, str]]:
+def _forward_choices(report: Report) -> list[SelectChoice]:
     units = db.session.scalars(
         db.select(Unit).filter_by(organization_id=report.receiving_organization_id,
                                   is_active=True).order_by(Unit.name)).all()
-    return [("", _("Choose unit"))] + [
-        (u.id, f"{u.parent.name} / {u.name}" if u.parent else u.name)
-        for u in units if u.id != report.responsible_unit_id]
+    return select_choices(
+        ((u.id, f"{u.parent.name} / {u.name}" if u.parent else u.name)
+         for u in units if u.id != report.responsible_unit_id), _("Choose unit"))
 
 
 def _render_case(report: Report, bound: dict[str, Any] | None = None,

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length
 
-from avvik.core.forms import AppForm
+from avvik.core.forms import AppForm, select_choices
 from avvik.core.ids import row_id_or_none
 from avvik.organizations.forms import CheckedByService, strip
 from avvik.routing.admin import RuleValues
@@ -50,14 +50,14 @@ class RuleForm(AppForm):
     def __init__(self, *args: Any, agreements: Choices, transitions: Choices,
                  categories: Choices, units: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        anything, choose = ("", _l("Any")), ("", _l("Choose"))
-        self.agreement_id.choices = [anything, *agreements]
-        self.transition_id.choices = [anything, *transitions]
-        self.category_id.choices = [anything, *categories]
-        self.target_unit_id.choices = [("", _l("Choose a unit")), *units]
-        self.sample_agreement_id.choices = [choose, *agreements]
-        self.sample_transition_id.choices = [choose, *transitions]
-        self.sample_category_id.choices = [choose, *categories]
+        anything, choose = _l("Any"), _l("Choose")
+        self.agreement_id.choices = select_choices(agreements, anything)
+        self.transition_id.choices = select_choices(transitions, anything)
+        self.category_id.choices = select_choices(categories, anything)
+        self.target_unit_id.choices = select_choices(units, _l("Choose a unit"))
+        self.sample_agreement_id.choices = select_choices(agreements, choose)
+        self.sample_transition_id.choices = select_choices(transitions, choose)
+        self.sample_category_id.choices = select_choices(categories, choose)
 
     @property
     def wants_test(self) -> bool:

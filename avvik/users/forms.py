@@ -7,16 +7,25 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    Choice,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Length
 from wtforms.widgets import Select, html_params
 
+from avvik.core.forms import select_choices
 from avvik.core.ids import row_id_or_none
 from avvik.organizations.forms import CheckedByService, ServiceForm, strip
 from avvik.users.labels import ROLE_LABELS
 
-LANGUAGE_CHOICES = [("", _l("As the browser asks")), ("nb", "Norsk (bokmål)"),
-                    ("en", "English")]
+LANGUAGE_CHOICES = select_choices([("nb", "Norsk (bokmål)"), ("en", "English")],
+                                  _l("As the browser asks"))
 
 
 class UserForm(ServiceForm):
@@ -52,12 +61,12 @@ class PromptedGroupSelect(Select):
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         kwargs.setdefault("id", field.id)
+        prompt = Choice("", str(self.prompt), field.data is None, {})
         html = [f"<select {html_params(name=field.name, **kwargs)}>",
-                self.render_option("", str(self.prompt), field.data is None)]
+                self.render_option(prompt)]
         for group, choices in field.iter_groups():
             html.append(f"<optgroup {html_params(label=group)}>")
-            html.extend(self.render_option(value, label, selected, **render_kw)
-                        for value, label, selected, render_kw in choices)
+            html.extend(self.render_option(choice) for choice in choices)
             html.append("</optgroup>")
         html.append("</select>")
         return Markup("".join(html))
@@ -71,6 +80,9 @@ class MembershipForm(ServiceForm):
     def __init__(self, *args: Any, units: dict[str, list[tuple[int, str]]],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = [("", _l("Choose a role")),
-                             *((role.value, label) for role, label in ROLE_LABELS.items())]
-        self.unit_id.choices = units  # a dict: option groups, one per organisation
+        self.role.choices = select_choices(
+            ((role.value, label) for role, label in ROLE_LABELS.items()), _l("Choose a role"))
+        # Option groups, one per organisation.
+        self.unit_id.choices = [SelectChoice(value, label, optgroup=organization)
+                                for organization, pairs in units.items()
+                                for value, label in pairs]
