@@ -94,5 +94,4 @@ def usernames(ids: set[int]) -> dict[int, str]:
     """Today's user names of ``ids``: the page names the users entries are about."""
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
-                .tuples().all())
+    return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())

@@ -68,7 +68,7 @@ def seat_demo_committee(people: People, *, now: datetime) -> tuple[int, int]:
             .values(created_at=now).execution_options(synchronize_session=False))
     latest = dict(db.session.execute(select(ReportEvent.report_id,
                                             func.max(ReportEvent.created_at))
-                                     .group_by(ReportEvent.report_id)).tuples().all())
+                                     .group_by(ReportEvent.report_id)).all())
     for item in dict.fromkeys([flagged, *_open_disputes(), *escalated[-3:]]):
         if item is not None and item.meeting_id is None:
             item.meeting_id = coming.id

@@ -121,10 +121,10 @@ def draw_measures(leaders: Mapping[int, int], *, now: datetime, seed: int) -> in
     how many measures were made. Never commits: the callers do.
     """
     db.session.flush()  # the cases must be in the database to be read back
-    names = dict(db.session.execute(select(Category.id, Category.name)).tuples().all())
+    names = dict(db.session.execute(select(Category.id, Category.name)).all())
     # On the session's connection (Core): the ORM's row handling would double the time.
     with closing(db.session.connection().execute(answered_cases())) as cases:
-        planned = plan_measures(cases.tuples(), leaders, names, now=now, seed=seed)
+        planned = plan_measures(cases, leaders, names, now=now, seed=seed)
     insert_measures(planned)
     return len(planned)
 

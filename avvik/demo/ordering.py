@@ -32,7 +32,7 @@ def life_ends(report_ids: Iterable[int]) -> dict[int, datetime]:
             select(ReportEvent.report_id, func.min(ReportEvent.created_at))
             .where(ReportEvent.report_id.in_(ids[start:start + CHUNK]),
                    ReportEvent.kind.in_(ENDING))
-            .group_by(ReportEvent.report_id)).tuples().all())
+            .group_by(ReportEvent.report_id)).all())
     return ends
 
 

@@ -45,7 +45,7 @@ def triggers() -> dict[str, str]:
     else:
         query = ("SELECT name, sql FROM sqlite_master "
                  "WHERE type = 'trigger' AND tbl_name = 'audit_entries'")
-    found = dict(db.session.execute(text(query)).tuples().all())
+    found = dict(db.session.execute(text(query)).all())
     db.session.remove()  # no transaction left open for the migrations to wait for
     return found
 

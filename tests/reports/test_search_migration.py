@@ -44,7 +44,7 @@ def search_objects() -> dict[str, str]:
                  "WHERE indexname LIKE '%search'")
     else:
         query = "SELECT name, sql FROM sqlite_master WHERE name LIKE 'report%fts%'"
-    objects = dict(db.session.execute(text(query)).tuples().all())
+    objects = dict(db.session.execute(text(query)).all())
     db.session.remove()  # no transaction left open for the migrations to wait for
     return objects
 

@@ -17,6 +17,7 @@ from avvik.extensions import db
 from avvik.reports.models import Consequence, Direction, Report
 from avvik.reports.scope import can_view
 from avvik.stats.filters import StatsFilter
+from avvik.stats.queries.base import condition
 from avvik.stats.services import new_batch, table_names, tables_of
 from avvik.stats.suppression import HIDDEN, is_hidden
 from avvik.users.models import Role
@@ -143,13 +144,9 @@ def _reached(world, viewer, case: Report) -> bool:
     # The cases this viewer's statistics count: the whole year's selection.
     batch = new_batch(["per_year"], viewer, YEAR)
     ids = {row[0] for row in db.session.execute(
-        db.select(Report.id).where(_condition(batch)))}
+        db.select(Report.id).where(condition(batch.selection.shape))
+        .params(batch.selection.params))}
     return case.id in ids
-
-
-def _condition(batch):
-    from avvik.stats.queries.base import condition
-    return condition(batch.selection.shape).params(batch.selection.params)
 
 
 def test_the_secretariat_sees_the_issues_leaks_closed(world):

@@ -11,7 +11,6 @@ from avvik.stats.queries.base import (
     counted,
     filter_condition,
     resolve,
-    selection,
 )
 from avvik.stats.queries.breakdowns import (
     SPLIT_BY_ORGANIZATION,
@@ -83,6 +82,5 @@ __all__ = [
     "pareto",
     "percentile",
     "resolve",
-    "selection",
     "total_count",
 ]

@@ -94,23 +94,17 @@ def condition(shape: Shape, *, literal_period: bool = True) -> ColumnElement[boo
                 _filter(shape.filters, shape.dialect, literal_period))
 
 
-def selection(user: User, filters: StatsFilter) -> ColumnElement[bool]:
-    """The counted cases in ``user``'s statistics scope that match ``filters``, as a
-    condition with its values bound (for queries that are not prepared)."""
-    chosen = resolve(user, filters)
-    return condition(chosen.shape).params(chosen.params)
-
-
 def counted() -> ColumnElement[bool]:
     return in_codes(Report.status, NOT_COUNTED, negate=True)
 
 
-def filter_condition(filters: StatsFilter) -> ColumnElement[bool]:
-    """The filter as one SQL condition over Report, with its values bound."""
+def filter_condition(filters: StatsFilter) -> tuple[ColumnElement[bool], dict[str, Any]]:
+    """The filter as one SQL condition over Report, and the values of its parameters:
+    the statement that uses the condition takes them (``Select.params()``)."""
     params: dict[str, Any] = {}
     dialect = dialect_name()
     given = _filter_params(filters, params, dialect)
-    return _filter(given, dialect, True).params(params)
+    return _filter(given, dialect, True), params
 
 
 def share(part: int, whole: int) -> float | None:

@@ -92,6 +92,7 @@ def case_rows(viewer: User, filters: StatsFilter, *, include_free_text: bool
             (Report.answer_cause, _l("Cause (answer)")),
             (Report.answer_measures, _l("Measures (answer)")),
         ]
+    filtered, params = filter_condition(filters)
     query = (
         select(*(column[0] for column in columns)).select_from(Report)
         .join(reporting_org, reporting_org.id == Report.reporting_organization_id)
@@ -101,7 +102,8 @@ def case_rows(viewer: User, filters: StatsFilter, *, include_free_text: bool
         .outerjoin(Agreement, Agreement.id == Report.agreement_id)
         .outerjoin(Transition, Transition.id == Report.transition_id)
         .outerjoin(Category, Category.id == Report.category_id)
-        .where(counted(), visible_condition(viewer), filter_condition(filters))
+        .where(counted(), visible_condition(viewer), filtered)
+        .params(params)
         .order_by(Report.event_date, Report.case_number)
         .execution_options(yield_per=BATCH_ROWS)
     )

@@ -53,7 +53,7 @@ def unit_labels(keys: set[UnitKey]) -> dict[UnitKey, str]:
 
 
 def _names(kind: str, ids: set[Any]) -> dict[Any, str]:
-    return dict(run(_statement(kind, dialect_name()), {"ids": list(ids)}).tuples().all())
+    return dict(run(_statement(kind, dialect_name()), {"ids": list(ids)}).all())
 
 
 @lru_cache(maxsize=16)

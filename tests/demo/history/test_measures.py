@@ -48,7 +48,7 @@ def test_the_command_prints_how_many_measures(demo_history: DemoSummary) -> None
 
 def test_every_measure_links_one_to_five_cases_of_one_category_of_its_unit(
         measures: list[Measure]) -> None:
-    names = dict(db.session.execute(select(Category.id, Category.name)).tuples().all())
+    names = dict(db.session.execute(select(Category.id, Category.name)).all())
     linked = set()
     for measure in measures:
         reports = measure.reports
@@ -69,7 +69,7 @@ def test_every_measure_links_one_to_five_cases_of_one_category_of_its_unit(
 def test_measures_are_created_and_evaluated_by_a_leader_of_the_owning_unit(
         measures: list[Measure]) -> None:
     leaders = set(db.session.execute(select(Membership.user_id, Membership.unit_id)
-                                     .where(Membership.role == Role.LEADER)).tuples())
+                                     .where(Membership.role == Role.LEADER)))
     for measure in measures:
         assert (measure.created_by_id, measure.owning_unit_id) in leaders, measure.id
         if measure.evaluated_at is not None:
@@ -120,23 +120,23 @@ def test_each_link_has_one_measure_linked_event_and_it_is_the_latest_on_its_case
     latest = dict(db.session.execute(
         select(ReportEvent.report_id, func.max(ReportEvent.created_at))
         .where(ReportEvent.report_id.in_(by_report), ReportEvent.kind != "measure_linked")
-        .group_by(ReportEvent.report_id)).tuples().all())
+        .group_by(ReportEvent.report_id)).all())
     last_id = dict(db.session.execute(
         select(ReportEvent.report_id, func.max(ReportEvent.id))
         .where(ReportEvent.report_id.in_(by_report))
-        .group_by(ReportEvent.report_id)).tuples().all())
+        .group_by(ReportEvent.report_id)).all())
     for report_id, (event,) in by_report.items():
         assert event.created_at > latest[report_id]
         assert event.id == last_id[report_id]
 
 
 def _plan(seed: int, now: datetime = NOW) -> list[PlannedMeasure]:
-    names = dict(db.session.execute(select(Category.id, Category.name)).tuples().all())
+    names = dict(db.session.execute(select(Category.id, Category.name)).all())
     # As People.leaders has them: the last leader made of a unit.
     leaders = dict(db.session.execute(
         select(Membership.unit_id, Membership.user_id)
-        .where(Membership.role == Role.LEADER).order_by(Membership.id)).tuples().all())
-    cases = db.session.execute(answered_cases()).tuples().all()
+        .where(Membership.role == Role.LEADER).order_by(Membership.id)).all())
+    cases = db.session.execute(answered_cases()).all()
     return plan_measures(cases, leaders, names, now=now, seed=seed)
 
 
