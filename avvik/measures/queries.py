@@ -128,25 +128,26 @@ def list_measures(user: User, filters: MeasureFilter | None = None, *, page: int
         query = query.where(overdue_condition(today))
     if filters.evaluated:
         query = query.where(Measure.evaluated_at.is_not(None))
-    # The total beside each id of the page: the visibility rule, which reads the
-    # measures' cases, is worked out once for both; only the page's rows are loaded.
-    order = (Measure.due_date, Measure.id)
-    rows = db.session.execute(
-        query.with_only_columns(Measure.id, func.count().over()).order_by(*order)
-        .limit(per_page).offset((page - 1) * per_page)
+    # The visibility rule reads the measures' cases: worked out once (a CTE the
+    # database materialises) for both the total and the page, also for a page past the
+    # end, which comes back as the total alone (an outer join of no ids).
+    visible = query.with_only_columns(Measure.id, Measure.due_date).cte("visible")
+    total_of = select(func.count().label("total")).select_from(visible).subquery()
+    page_of = (select(visible.c.id, visible.c.due_date)
+               .order_by(visible.c.due_date, visible.c.id)
+               .limit(per_page).offset((page - 1) * per_page).subquery())
+    found = db.session.execute(
+        select(total_of.c.total, page_of.c.id)
+        .select_from(total_of.outerjoin(page_of, true()))
+        .order_by(page_of.c.due_date, page_of.c.id)
     ).all()
-    if rows:
-        total = rows[0][1]
-    elif page == 1:
-        total = 0
-    else:  # past the last page: count how far the list goes
-        total = db.session.execute(
-            select(func.count()).select_from(query.subquery())).scalar_one()
+    total = found[0].total
+    ids = [row.id for row in found if row.id is not None]
     items = db.session.execute(
-        select(Measure).where(Measure.id.in_([row[0] for row in rows]))
+        select(Measure).where(Measure.id.in_(ids))
         .options(selectinload(Measure.owning_unit).selectinload(Unit.organization))
-        .order_by(*order)
-    ).scalars().all() if rows else []
+        .order_by(Measure.due_date, Measure.id)
+    ).scalars().all() if ids else []
     return MeasurePage(list(items), total, page, per_page)
 
 
