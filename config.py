@@ -483,15 +483,18 @@ def database_engine_options(url: str, connect_timeout: int, statement_timeout: f
             connect_args["connect_timeout"] = connect_timeout
         given = query.get("options", "")
         startup = " ".join(given) if isinstance(given, tuple) else given
-        if statement_timeout > 0 and "statement_timeout" not in startup:
-            milliseconds = max(1, round(statement_timeout * 1000))
-            startup = f"{startup} -c statement_timeout={milliseconds}".strip()
-        # JIT compiles any statement whose estimate passes jit_above_cost; on the measures
-        # list and the dashboards at a million cases the compiling took longer than the
-        # plans it sped up (bench/measures_list.py). Our statements are short: no JIT.
-        if "jit" not in startup:
-            startup = f"{startup} -c jit=off".strip()
-        connect_args["options"] = startup
+        # Startup options are sent only with a statement timeout: 0 sends none, for a
+        # PgBouncer that refuses them (README, AVVIK_DB_STATEMENT_TIMEOUT_SECONDS).
+        if statement_timeout > 0:
+            if "statement_timeout" not in startup:
+                milliseconds = max(1, round(statement_timeout * 1000))
+                startup = f"{startup} -c statement_timeout={milliseconds}".strip()
+            # JIT compiles any statement whose estimate passes jit_above_cost; on the
+            # measures list and the dashboards at a million cases the compiling took
+            # longer than the plans it sped up (bench/measures_list.py). Ours are short.
+            if "jit" not in startup:
+                startup = f"{startup} -c jit=off".strip()
+            connect_args["options"] = startup
         options.update(pool_timeout=connect_timeout, connect_args=connect_args)
     return options
 

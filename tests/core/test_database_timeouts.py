@@ -154,7 +154,7 @@ def test_only_the_web_server_bounds_its_statements(monkeypatch):
     others = config.load_config("testing").SQLALCHEMY_ENGINE_OPTIONS
     assert web["connect_args"] == {"connect_timeout": 5,
                                    "options": "-c statement_timeout=12000 -c jit=off"}
-    assert others["connect_args"] == {"connect_timeout": 5, "options": "-c jit=off"}
+    assert others["connect_args"] == {"connect_timeout": 5}
     assert web["pool_timeout"] == others["pool_timeout"] == 5
 
 
@@ -163,8 +163,11 @@ def test_what_the_database_url_sets_wins():
     options = config.database_engine_options(url, 5, 20)
     assert options["connect_args"] == {
         "options": "-c work_mem=8MB -c statement_timeout=20000 -c jit=off"}
-    jit_on = config.database_engine_options(f"{url}%20-c%20jit%3Don", 5, 0)
-    assert jit_on["connect_args"]["options"] == "-c work_mem=8MB -c jit=on"
+    jit_on = config.database_engine_options(f"{url}%20-c%20jit%3Don", 5, 20)
+    assert jit_on["connect_args"]["options"] == (
+        "-c work_mem=8MB -c jit=on -c statement_timeout=20000")
+    # No timeout, no startup options of ours (a PgBouncer may refuse them).
+    assert config.database_engine_options(url, 5, 0)["connect_args"] == {}
 
 
 def test_a_connect_timeout_below_libpqs_least_is_refused(monkeypatch):
