@@ -77,8 +77,11 @@ def browser() -> Iterator[Any]:
     executable = shutil.which("chromium")
     if executable is None:
         missing_service("chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do (set_default_timeout below): with three test
+    # processes on two cores a form's answer can take longer than Playwright's 5 s.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
