@@ -222,7 +222,7 @@ def build_yearly_report(viewer: User, year: int, *, scope: Scope | None = None,
             table = replace(table, rows=_largest(table)[:SHORTENED[name]])
         report.panels[name] = Panel(table, None)
     _run_charts(report, table_of(five_years.narrowed(span, ["per_month"]), "per_month"),
-                today)
+                today, first)
     report.evaluations = evaluation_views(tables["measures_started"])
     report.charted = sorted(report.evaluations, key=lambda e: (
         not (e.chart and e.chart.signals), e.hidden, e.start_date))[:MAX_MEASURE_CHARTS]
@@ -243,8 +243,8 @@ def _largest(table: Table) -> list[list[object]]:
     return sorted(table.rows, key=lambda row: -row[at] if isinstance(row[at], int) else 1)
 
 
-def _run_charts(report: YearlyReport, months: Table, today: date) -> None:
-    first = first_case_date()
+def _run_charts(report: YearlyReport, months: Table, today: date,
+                first: date | None) -> None:
     start = f"{first:%Y-%m}" if first else ""
     key = months.columns[0].key
     months = replace(months, rows=[r for r in months.rows if str(r[0]) >= start]
